@@ -1,0 +1,89 @@
+import createClient from 'openapi-fetch';
+import type { AdminPaths, CallingPaths, DevicePaths, OperationContext, RawClients } from './types.js';
+import { callingLocationOperations } from './operations/calling-locations.js';
+import { licenseOperations } from './operations/licenses.js';
+import { locationOperations } from './operations/locations.js';
+import { numberOperations } from './operations/numbers.js';
+import { peopleOperations } from './operations/people.js';
+import { personSettingOperations } from './operations/person-settings.js';
+import { withAuth, type TokenSource } from './transport/auth.js';
+import { nodeFetch } from './transport/node-fetch.js';
+import { RateGate } from './transport/rate-gate.js';
+import { withRetry } from './transport/retry.js';
+import { withTimeout } from './transport/timeout.js';
+import type { EventSink, FetchFn } from './transport/types.js';
+
+export const DEFAULT_BASE_URL = 'https://webexapis.com/v1';
+
+export interface WebexClientOptions {
+  /** The bearer token, or a function returning the current one. Never logged, never in errors. */
+  token: TokenSource;
+  baseUrl?: string;
+  /** Whole-request deadline per attempt (default 20 s). */
+  requestTimeoutMs?: number;
+  /** TCP/TLS connect deadline (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Retries after the first attempt for retryable failures (default 5). */
+  retries?: number;
+  /** Back-off bounds: exponential from min to max with jitter (defaults 500 ms / 30 s). */
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Cap on a server-sent Retry-After (default 120 s). */
+  maxRetryAfterMs?: number;
+  /** Upper bound on pages any list call follows (default 1000). */
+  maxPages?: number;
+  /** Prefix of the TrackingID header sent with each call (default `WBP`). */
+  trackingIdPrefix?: string;
+  /** Replaces the innermost fetch (tests, proxies). */
+  fetch?: FetchFn;
+  /** Progress and retry events, for logs and adaptive scheduling. */
+  onEvent?: EventSink;
+  /** Share one gate between clients that share a rate limit (same token). */
+  gate?: RateGate;
+}
+
+/**
+ * A typed Webex client: the raw openapi-fetch clients plus typed functions for the operations
+ * wbp uses, all over one transport (auth → retry → timeout → fetch).
+ */
+export function createWebexClient(options: WebexClientOptions) {
+  const gate = options.gate ?? new RateGate();
+  const pool = options.fetch ? undefined : nodeFetch(options.connectTimeoutMs ?? 5_000);
+  const base: FetchFn = options.fetch ?? (pool as { fetch: FetchFn }).fetch;
+  const transport = withAuth(
+    withRetry(withTimeout(base, options.requestTimeoutMs ?? 20_000), {
+      retries: options.retries ?? 5,
+      minDelayMs: options.minRetryDelayMs ?? 500,
+      maxDelayMs: options.maxRetryDelayMs ?? 30_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+      defaultRateLimitPauseMs: 1_000,
+      gate,
+      onEvent: options.onEvent,
+    }),
+    options.token,
+    options.trackingIdPrefix ?? 'WBP',
+  );
+  const clientOptions = { baseUrl: options.baseUrl ?? DEFAULT_BASE_URL, fetch: transport };
+  const raw: RawClients = {
+    admin: createClient<AdminPaths>(clientOptions),
+    device: createClient<DevicePaths>(clientOptions),
+    calling: createClient<CallingPaths>(clientOptions),
+  };
+  const ctx: OperationContext = { ...raw, maxPages: options.maxPages ?? 1_000 };
+  return {
+    raw,
+    gate,
+    people: peopleOperations(ctx),
+    licenses: licenseOperations(ctx),
+    locations: locationOperations(ctx),
+    callingLocations: callingLocationOperations(ctx),
+    numbers: numberOperations(ctx),
+    settings: personSettingOperations(ctx),
+    /** Closes pooled connections (not needed for a process that is about to exit). */
+    close: async (): Promise<void> => {
+      await pool?.close();
+    },
+  };
+}
+
+export type WebexClient = ReturnType<typeof createWebexClient>;

@@ -1,0 +1,11 @@
+export { createWebexClient, DEFAULT_BASE_URL, type WebexClient, type WebexClientOptions } from './client.js';
+export { WebexApiError, classify, parseErrorBody, type ErrorClassification, type FailureKind } from './errors.js';
+export { PERSON_SETTINGS, type PersonSetting, type PersonSettingUpdate, type PersonSettingValue } from './operations/person-settings.js';
+export { linkPages, offsetPages, collect, type Page } from './paginate.js';
+export { nextLink } from './link-header.js';
+export { RateGate } from './transport/rate-gate.js';
+export { parseRetryAfter } from './transport/retry-after.js';
+export { isIdempotent } from './transport/retry.js';
+export type { TokenSource } from './transport/auth.js';
+export type { ClientEvent, EventSink, FetchFn } from './transport/types.js';
+export type * from './types.js';

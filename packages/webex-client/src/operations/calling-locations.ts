@@ -1,0 +1,38 @@
+import { expectOk } from '../call.js';
+import { collect, offsetPages } from '../paginate.js';
+import type { CallingLocation, CallingLocationEnable, CallingLocationSummary, OperationContext } from '../types.js';
+
+export function callingLocationOperations({ calling, maxPages }: OperationContext) {
+  return {
+    /** Only Calling-enabled locations appear here. */
+    async list(pageSize = 1000): Promise<CallingLocationSummary[]> {
+      return collect(
+        offsetPages(
+          'GET /telephony/config/locations',
+          async (start, max) => {
+            const { data, response } = await expectOk(
+              'GET /telephony/config/locations',
+              calling.GET('/telephony/config/locations', { params: { query: { start, max } } }),
+              ['locations'],
+            );
+            return { items: data.locations ?? [], response };
+          },
+          pageSize,
+          maxPages,
+        ),
+      );
+    },
+
+    async get(locationId: string): Promise<CallingLocation> {
+      const call = calling.GET('/telephony/config/locations/{locationId}', { params: { path: { locationId } } });
+      return (await expectOk('GET /telephony/config/locations/{locationId}', call, ['id'])).data;
+    },
+
+    /** Not idempotent: after an unknown outcome, list Calling locations before trying again. */
+    async enable(body: CallingLocationEnable): Promise<{ id: string }> {
+      const call = calling.POST('/telephony/config/locations', { body });
+      const { data } = await expectOk('POST /telephony/config/locations', call, ['id']);
+      return { id: data.id as string };
+    },
+  };
+}

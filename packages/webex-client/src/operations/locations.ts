@@ -1,0 +1,39 @@
+import { expectNoContent, expectOk } from '../call.js';
+import { collect, linkPages } from '../paginate.js';
+import type { Location, LocationCreate, LocationUpdate, OperationContext } from '../types.js';
+
+export function locationOperations({ device, maxPages }: OperationContext) {
+  return {
+    /** All locations of the org (optionally a name filter: Webex matches it as case-insensitive "contains"). */
+    async list(options: { name?: string; max?: number } = {}): Promise<Location[]> {
+      return collect(
+        linkPages(
+          'GET /locations',
+          async (query) => {
+            const { data, response } = await expectOk(
+              'GET /locations',
+              device.GET('/locations', { params: { query: { max: options.max ?? 500, ...(options.name ? { name: options.name } : {}), ...query } } }),
+              ['items'],
+            );
+            return { items: data.items, response };
+          },
+          maxPages,
+        ),
+      );
+    },
+
+    async get(locationId: string): Promise<Location> {
+      const call = device.GET('/locations/{locationId}', { params: { path: { locationId } } });
+      return (await expectOk('GET /locations/{locationId}', call, ['id', 'name'])).data;
+    },
+
+    /** Not idempotent: after an unknown outcome, list by name before trying again. */
+    async create(body: LocationCreate): Promise<{ id: string }> {
+      return (await expectOk('POST /locations', device.POST('/locations', { body }), ['id'])).data;
+    },
+
+    async update(locationId: string, body: LocationUpdate): Promise<void> {
+      await expectNoContent('PUT /locations/{locationId}', device.PUT('/locations/{locationId}', { params: { path: { locationId } }, body }));
+    },
+  };
+}

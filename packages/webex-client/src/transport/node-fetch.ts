@@ -1,0 +1,15 @@
+import { Agent } from 'undici';
+import type { FetchFn } from './types.js';
+
+/**
+ * The innermost layer: Node's fetch over a keep-alive pool whose TCP/TLS connect is bounded
+ * separately from the whole-request deadline. Looked up lazily so test interceptors (msw) that
+ * replace globalThis.fetch after the client exists still apply.
+ */
+export function nodeFetch(connectTimeoutMs: number): { fetch: FetchFn; close: () => Promise<void> } {
+  const dispatcher = new Agent({ connect: { timeout: connectTimeoutMs } });
+  return {
+    fetch: (request) => globalThis.fetch(request, { dispatcher } as RequestInit),
+    close: () => dispatcher.close(),
+  };
+}

@@ -1,0 +1,41 @@
+import type { FetchFn } from './types.js';
+
+/** Raised by the timeout layer; the retry layer turns it into a `timeout` failure. */
+export class RequestTimeoutError extends Error {
+  override name = 'RequestTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`no complete response within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * Bounds each attempt (headers and body) with its own deadline, combined with the caller's
+ * signal so a caller abort still wins.
+ */
+export function withTimeout(next: FetchFn, requestTimeoutMs: number): FetchFn {
+  return async (request) => {
+    const deadline = AbortSignal.timeout(requestTimeoutMs);
+    const signal = AbortSignal.any([request.signal, deadline]);
+    try {
+      const response = await next(new Request(request, { signal }));
+      // The body is read later by the caller; buffer it now so the deadline covers it too.
+      const body = await response.arrayBuffer();
+      return buffered(response, body);
+    } catch (err) {
+      if (deadline.aborted && !request.signal.aborted) throw new RequestTimeoutError(requestTimeoutMs);
+      throw err;
+    }
+  };
+}
+
+/** A Response with the bytes already read, keeping the original's url, status and headers. */
+function buffered(original: Response, body: ArrayBuffer): Response {
+  const empty = body.byteLength === 0 || original.status === 204 || original.status === 304;
+  const copy = new Response(empty ? null : body, {
+    status: original.status,
+    statusText: original.statusText,
+    headers: original.headers,
+  });
+  Object.defineProperty(copy, 'url', { value: original.url });
+  return copy;
+}

@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateAll, SpecsNotFoundError } from './generate.js';
+
+function specDir(files: Record<string, object>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wbp-specs-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(content));
+  return dir;
+}
+
+const tiny = (op: string) => ({
+  openapi: '3.0.3',
+  info: { title: 't', version: '1' },
+  paths: { '/x': { get: { operationId: op, responses: { '200': { description: 'ok' } } } } },
+});
+
+describe('generateAll', () => {
+  it('generates one module per known spec, deterministically, with the spec hash in the header', async () => {
+    const dir = specDir({
+      'webex-admin.json': tiny('a'),
+      'webex-device.json': tiny('d'),
+      'webex-cloud-calling.json': tiny('c'),
+      'unrelated.json': tiny('u'),
+    });
+    const first = await generateAll(dir);
+    const second = await generateAll(dir);
+    expect(first.map((m) => m.fileName)).toEqual(['admin.ts', 'calling.ts', 'device.ts']);
+    expect(first.map((m) => m.source)).toEqual(second.map((m) => m.source));
+    expect(first[0]!.source).toMatch(/sha256 [0-9a-f]{64}/);
+    expect(first[0]!.source).toContain('"/x"');
+  });
+
+  it('fails clearly when the folder or a required spec is missing', async () => {
+    await expect(generateAll('/nonexistent/specs')).rejects.toBeInstanceOf(SpecsNotFoundError);
+    await expect(generateAll(specDir({ 'webex-admin.json': tiny('a') }))).rejects.toThrow(/device, calling/);
+  });
+});
