@@ -3,11 +3,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateAll, SpecsNotFoundError } from './generate.js';
+import { generateAll, requestSchemasJson, SpecsNotFoundError } from './generate.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_SPECS = resolve(repoRoot, '../shared/webex-openapi');
 const OUT_DIR = join(repoRoot, 'packages/webex-client/src/generated');
+const SIM_SCHEMAS = join(repoRoot, 'tools/webex-sim/src/generated/request-schemas.json');
 
 const { values } = parseArgs({
   options: {
@@ -32,9 +33,13 @@ async function main(): Promise<number> {
   }
   if (values.check) {
     const stale: string[] = [];
-    for (const m of modules) {
-      const committed = await readFile(join(OUT_DIR, m.fileName), 'utf8').catch(() => undefined);
-      if (committed !== m.source) stale.push(m.fileName);
+    const expected = [
+      ...modules.map((m) => ({ file: join(OUT_DIR, m.fileName), source: m.source })),
+      { file: SIM_SCHEMAS, source: requestSchemasJson(modules) },
+    ];
+    for (const { file, source } of expected) {
+      const committed = await readFile(file, 'utf8').catch(() => undefined);
+      if (committed !== source) stale.push(file.slice(repoRoot.length + 1));
     }
     if (stale.length > 0) {
       console.error(`gen:client --check: stale generated file(s): ${stale.join(', ')} (specs: ${specsDir}). Run \`npm run gen:client\`.`);
@@ -49,6 +54,9 @@ async function main(): Promise<number> {
     console.log(`wrote ${m.fileName} from ${m.specFile}${m.changes.length ? ` (${m.changes.length} overlay changes)` : ''}`);
     for (const c of m.changes) console.log(`  ${c}`);
   }
+  await mkdir(dirname(SIM_SCHEMAS), { recursive: true });
+  await writeFile(SIM_SCHEMAS, requestSchemasJson(modules));
+  console.log(`wrote ${SIM_SCHEMAS.slice(repoRoot.length + 1)}`);
   return 0;
 }
 

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { applyOverlays, type OpenApiDocument } from './overlays/index.js';
+import { requestSchemas, type OperationRequestSpec } from './request-schemas.js';
 import { moduleForSpec, REQUIRED_MODULES } from './spec-modules.js';
 
 export interface GeneratedModule {
@@ -12,6 +13,8 @@ export interface GeneratedModule {
   fileName: string;
   source: string;
   changes: string[];
+  /** Request schemas of the operations wbp uses, for the simulator's validation. */
+  requests: Record<string, OperationRequestSpec>;
 }
 
 export class SpecsNotFoundError extends Error {
@@ -50,11 +53,20 @@ export async function generateAll(specsDir: string): Promise<GeneratedModule[]> 
     const changes = applyOverlays(specFile, doc);
     const ast = await openapiTS(doc as never, { silent: true });
     const source = header(specFile, bytes, changes) + astToString(ast);
-    out.push({ module, specFile, fileName: `${module}.ts`, source, changes });
+    const requests = requestSchemas(module, doc);
+    out.push({ module, specFile, fileName: `${module}.ts`, source, changes, requests });
   }
   const missing = REQUIRED_MODULES.filter((m) => !out.some((g) => g.module === m));
   if (missing.length > 0) {
     throw new SpecsNotFoundError(`No spec for module(s) ${missing.join(', ')} in ${specsDir}`);
   }
   return out;
+}
+
+/** One JSON file with the request specs of every used operation, keys sorted for stable output. */
+export function requestSchemasJson(modules: GeneratedModule[]): string {
+  const all: Record<string, OperationRequestSpec> = {};
+  for (const m of modules) Object.assign(all, m.requests);
+  const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+  return `${JSON.stringify(sorted, null, 1)}\n`;
 }

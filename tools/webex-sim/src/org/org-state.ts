@@ -1,0 +1,494 @@
+import type { PersonSetting } from '@wbp/webex-client';
+import { webexId } from '../ids.js';
+import { SimHttpError } from '../sim-error.js';
+import { defaultSettings, mergeSetting } from './settings-defaults.js';
+import type { Address, PendingSeeds, SimCallingLocation, SimLicense, SimLocation, SimNumber, SimPerson } from './types.js';
+
+export interface OrgSeed {
+  people: { email: string; displayName?: string | undefined; locationName?: string | undefined; extension?: string | undefined }[];
+  numbers: { locationName: string; phoneNumber: string }[];
+  callingLicenses: number;
+}
+
+export interface ExtensionRules {
+  min: number;
+  max: number;
+}
+
+export const CALLING_PRO = webexId('LICENSE', 1);
+export const CALLING_BASIC = webexId('LICENSE', 2);
+export const MESSAGING = webexId('LICENSE', 3);
+export const ORG_ID = webexId('ORGANIZATION', 1);
+const EMERGENCY = new Set(['911', '112', '999', '933']);
+
+interface CallingRequest {
+  locationId?: string | undefined;
+  extension?: string | undefined;
+  phoneNumber?: string | undefined;
+}
+
+/** One Webex org in memory, with the rules the real services enforce. */
+export class OrgState {
+  readonly people = new Map<string, SimPerson>();
+  readonly byEmail = new Map<string, string>();
+  readonly locations = new Map<string, SimLocation>();
+  readonly callingLocations = new Map<string, SimCallingLocation>();
+  readonly numbers = new Map<string, SimNumber>();
+  /** locationId → extension → personId */
+  readonly extensions = new Map<string, Map<string, string>>();
+  readonly licenses: SimLicense[];
+  readonly pending: PendingSeeds = { numbers: new Map(), callingPeople: new Map() };
+  readonly meId: string;
+  duplicateLicenseAssignments = 0;
+  identityChanges = 0;
+  #nextId = 100;
+
+  constructor(
+    seed: OrgSeed,
+    private readonly extensionRules: () => ExtensionRules,
+  ) {
+    this.licenses = [
+      { id: CALLING_PRO, name: 'Webex Calling - Professional', totalUnits: seed.callingLicenses, calling: true },
+      { id: CALLING_BASIC, name: 'Webex Calling - Basic', totalUnits: 0, calling: true },
+      { id: MESSAGING, name: 'Messaging', totalUnits: 1_000_000, calling: false },
+    ];
+    this.meId = this.#addPerson('admin@wbp-sim.example', 'Provisioning Admin');
+    for (const p of seed.people) {
+      const email = p.email.trim().toLowerCase();
+      if (this.byEmail.has(email)) continue;
+      this.#addPerson(email, p.displayName?.trim() || email.split('@')[0]!);
+      if (p.locationName && p.extension) {
+        const key = p.locationName.trim().toLowerCase();
+        this.pending.callingPeople.set(key, [...(this.pending.callingPeople.get(key) ?? []), { email, extension: p.extension }]);
+      }
+    }
+    for (const n of seed.numbers) {
+      const key = n.locationName.trim().toLowerCase();
+      this.pending.numbers.set(key, [...(this.pending.numbers.get(key) ?? []), n.phoneNumber.trim()]);
+    }
+  }
+
+  #id(type: 'PEOPLE' | 'LOCATION'): string {
+    return webexId(type, this.#nextId++);
+  }
+
+  #addPerson(email: string, displayName: string): string {
+    const id = this.#id('PEOPLE');
+    const [first, ...rest] = displayName.split(' ');
+    this.people.set(id, {
+      id,
+      email,
+      displayName,
+      firstName: first,
+      lastName: rest.join(' ') || undefined,
+      created: '2026-01-01T00:00:00.000Z',
+      licenses: [MESSAGING],
+    });
+    this.byEmail.set(email, id);
+    return id;
+  }
+
+  // ---- people -------------------------------------------------------------------------------
+
+  person(id: string): SimPerson {
+    const p = this.people.get(id);
+    if (!p) throw new SimHttpError(404, 'Person not found.');
+    return p;
+  }
+
+  findPeople(filter: { email?: string | undefined; ids?: string[] | undefined; displayName?: string | undefined; locationId?: string | undefined }): SimPerson[] {
+    if (filter.email !== undefined) {
+      const id = this.byEmail.get(filter.email.trim().toLowerCase());
+      return id ? [this.people.get(id)!] : [];
+    }
+    let all = [...this.people.values()];
+    if (filter.ids) all = filter.ids.map((id) => this.people.get(id)).filter((p): p is SimPerson => p !== undefined);
+    if (filter.displayName) {
+      const prefix = filter.displayName.toLowerCase();
+      all = all.filter((p) => p.displayName.toLowerCase().startsWith(prefix));
+    }
+    if (filter.locationId) all = all.filter((p) => p.calling?.locationId === filter.locationId);
+    return all;
+  }
+
+  /**
+   * PUT /people/{id}: full replacement. Identity fields are replaced as sent (and counted, so a
+   * test can prove a bot never changes them); Calling fields follow the People API rules.
+   */
+  updatePerson(id: string, body: Record<string, unknown>): SimPerson {
+    const person = this.person(id);
+    if (typeof body.displayName !== 'string' || body.displayName.trim() === '') {
+      throw new SimHttpError(400, 'displayName is required.');
+    }
+    const emails = Array.isArray(body.emails) ? (body.emails as unknown[]).map(String) : [person.email];
+    const identityChanged =
+      body.displayName !== person.displayName ||
+      (body.firstName ?? person.firstName) !== person.firstName ||
+      (body.lastName ?? person.lastName) !== person.lastName ||
+      emails.length !== 1 ||
+      emails[0]!.toLowerCase() !== person.email;
+    const wantLicenses = Array.isArray(body.licenses) ? (body.licenses as unknown[]).map(String) : person.licenses;
+    const callingLicense = this.licenses.find((l) => l.calling && wantLicenses.includes(l.id));
+    const phoneNumbers = Array.isArray(body.phoneNumbers) ? (body.phoneNumbers as { type?: unknown; value?: unknown }[]) : [];
+    const work = phoneNumbers.find((n) => n.type === 'work')?.value;
+    const request: CallingRequest = {
+      locationId: typeof body.locationId === 'string' ? body.locationId : undefined,
+      extension: typeof body.extension === 'string' && body.extension !== '' ? body.extension : undefined,
+      phoneNumber: typeof work === 'string' && work !== '' ? work : undefined,
+    };
+
+    if (person.calling && callingLicense) {
+      if (request.locationId && request.locationId !== person.calling.locationId) {
+        throw new SimHttpError(400, 'The location of a Webex Calling user cannot be changed here.', 400);
+      }
+      this.#changeLine(person, request);
+    } else if (person.calling && !callingLicense) {
+      this.#disableCalling(person);
+    } else if (!person.calling && callingLicense) {
+      this.#enableCalling(person, callingLicense, request);
+    }
+    if (identityChanged) this.identityChanges++;
+    person.displayName = body.displayName;
+    person.firstName = typeof body.firstName === 'string' ? body.firstName : person.firstName;
+    person.lastName = typeof body.lastName === 'string' ? body.lastName : person.lastName;
+    person.licenses = [...new Set(wantLicenses.filter((l) => this.licenses.some((x) => x.id === l)))];
+    return person;
+  }
+
+  // ---- licences -----------------------------------------------------------------------------
+
+  consumed(licenseId: string): number {
+    let n = 0;
+    for (const p of this.people.values()) if (p.licenses.includes(licenseId)) n++;
+    return n;
+  }
+
+  /** PATCH /licenses/users: each licence applied on its own; some failing → 206, all failing → the first error. */
+  assignLicenses(body: Record<string, unknown>): { status: 200 | 206; person: SimPerson } {
+    const person = this.#personByRef(body);
+    const items = Array.isArray(body.licenses) ? (body.licenses as Record<string, unknown>[]) : [];
+    if (items.length === 0) throw new SimHttpError(400, 'licenses must not be empty.', 400000);
+    const errors: SimHttpError[] = [];
+    for (const item of items) {
+      try {
+        this.#applyLicense(person, item);
+      } catch (err) {
+        if (!(err instanceof SimHttpError)) throw err;
+        errors.push(err);
+      }
+    }
+    if (errors.length === items.length) throw errors[0]!;
+    return { status: errors.length > 0 ? 206 : 200, person };
+  }
+
+  #personByRef(body: Record<string, unknown>): SimPerson {
+    if (typeof body.personId === 'string') return this.person(body.personId);
+    if (typeof body.email === 'string') {
+      const id = this.byEmail.get(body.email.toLowerCase());
+      if (!id) throw new SimHttpError(404, 'User not found.');
+      return this.people.get(id)!;
+    }
+    throw new SimHttpError(400, 'Either email or personId is required.', 400);
+  }
+
+  #applyLicense(person: SimPerson, item: Record<string, unknown>): void {
+    const license = this.licenses.find((l) => l.id === item.id);
+    if (!license) throw new SimHttpError(400, 'License ID is not recognized.', 400000);
+    if (item.operation === 'remove') {
+      if (license.calling && person.licenses.includes(license.id)) this.#disableCalling(person);
+      person.licenses = person.licenses.filter((l) => l !== license.id);
+      return;
+    }
+    if (person.licenses.includes(license.id)) {
+      // Webex treats a repeat as a no-op; counted so tests can prove a bot never double-assigns.
+      this.duplicateLicenseAssignments++;
+      return;
+    }
+    if (!license.calling) {
+      person.licenses.push(license.id);
+      return;
+    }
+    if (person.calling) throw new SimHttpError(400, 'User cannot hold Calling Professional and Standard together.', 400404);
+    const props = item.properties as Record<string, unknown> | undefined;
+    if (!props || typeof props !== 'object') {
+      throw new SimHttpError(400, 'Each Webex Calling license should contain its own calling properties.', 400411);
+    }
+    this.#enableCalling(person, license, {
+      locationId: typeof props.locationId === 'string' ? props.locationId : undefined,
+      extension: typeof props.extension === 'string' && props.extension !== '' ? props.extension : undefined,
+      phoneNumber: typeof props.phoneNumber === 'string' && props.phoneNumber !== '' ? props.phoneNumber : undefined,
+    });
+  }
+
+  #enableCalling(person: SimPerson, license: SimLicense, request: CallingRequest): void {
+    if (!request.extension && !request.phoneNumber) {
+      throw new SimHttpError(400, 'A Webex Calling license needs an extension or a phone number.', 400411);
+    }
+    let locationId = request.locationId;
+    if (request.phoneNumber) {
+      const n = this.numbers.get(request.phoneNumber);
+      if (!n) throw new SimHttpError(400, `Phone number ${request.phoneNumber} is not in the location's inventory.`, 9601);
+      if (locationId && n.locationId !== locationId) {
+        throw new SimHttpError(400, `Phone number ${request.phoneNumber} belongs to another location.`, 9601);
+      }
+      locationId = n.locationId;
+    }
+    if (!locationId) throw new SimHttpError(400, 'locationId is required when no phoneNumber is given.', 400);
+    if (!this.locations.has(locationId)) throw new SimHttpError(400, 'Unable to find location.', 400);
+    if (!this.callingLocations.has(locationId)) {
+      throw new SimHttpError(400, 'The location is not enabled for Webex Calling.', 25008);
+    }
+    if (this.consumed(license.id) >= license.totalUnits) {
+      throw new SimHttpError(400, `No ${license.name} licenses are available.`, 400120);
+    }
+    this.#checkLine(person, locationId, request.extension, request.phoneNumber);
+    person.calling = { locationId, alternates: [] };
+    person.licenses = [...person.licenses.filter((l) => !this.licenses.some((x) => x.calling && x.id === l)), license.id];
+    person.settings = defaultSettings();
+    this.#setLine(person, request.extension, request.phoneNumber);
+  }
+
+  #changeLine(person: SimPerson, request: CallingRequest): void {
+    const calling = person.calling!;
+    if (!request.extension && !request.phoneNumber) {
+      throw new SimHttpError(400, 'A Webex Calling user needs an extension or a phone number.', 400411);
+    }
+    this.#checkLine(person, calling.locationId, request.extension, request.phoneNumber);
+    this.#setLine(person, request.extension, request.phoneNumber);
+  }
+
+  /** Extension free in the location; number in the location's inventory and not someone else's. */
+  #checkLine(person: SimPerson, locationId: string, extension: string | undefined, number: string | undefined): void {
+    if (extension !== undefined) {
+      if (!this.extensionValid(extension)) throw new SimHttpError(400, `Extension ${extension} is invalid.`, 4910);
+      const owner = this.extensions.get(locationId)?.get(extension);
+      if (owner && owner !== person.id) {
+        throw new SimHttpError(400, 'The extension is not available. It is already assigned to a user.', 4202);
+      }
+    }
+    if (number !== undefined) {
+      const n = this.numbers.get(number);
+      if (!n || n.locationId !== locationId) {
+        throw new SimHttpError(400, `Phone number ${number} is not in the location's inventory.`, 9601);
+      }
+      if (n.ownerId && n.ownerId !== person.id) {
+        throw new SimHttpError(400, `Phone number ${number} is already assigned.`, 9602);
+      }
+    }
+  }
+
+  #setLine(person: SimPerson, extension: string | undefined, number: string | undefined): void {
+    const calling = person.calling!;
+    if (calling.extension) this.extensions.get(calling.locationId)?.delete(calling.extension);
+    if (calling.workNumber) {
+      const old = this.numbers.get(calling.workNumber);
+      if (old?.ownerId === person.id) old.ownerId = undefined;
+    }
+    calling.extension = extension;
+    calling.workNumber = number;
+    if (extension) {
+      const index = this.extensions.get(calling.locationId) ?? new Map<string, string>();
+      index.set(extension, person.id);
+      this.extensions.set(calling.locationId, index);
+    }
+    if (number) this.numbers.get(number)!.ownerId = person.id;
+  }
+
+  #disableCalling(person: SimPerson): void {
+    if (!person.calling) return;
+    this.#setLine(person, undefined, undefined);
+    for (const alt of person.calling.alternates) {
+      const n = this.numbers.get(alt);
+      if (n?.ownerId === person.id) n.ownerId = undefined;
+    }
+    person.calling = undefined;
+    person.settings = undefined;
+    person.licenses = person.licenses.filter((l) => !this.licenses.some((x) => x.calling && x.id === l));
+  }
+
+  extensionValid(extension: string): boolean {
+    const { min, max } = this.extensionRules();
+    return /^\d+$/.test(extension) && extension.length >= min && extension.length <= max && !EMERGENCY.has(extension);
+  }
+
+  // ---- locations ----------------------------------------------------------------------------
+
+  location(id: string): SimLocation {
+    const l = this.locations.get(id);
+    if (!l) throw new SimHttpError(404, 'Unable to find location.', 4008);
+    return l;
+  }
+
+  nameTaken(name: string, exceptId?: string): boolean {
+    const wanted = name.trim().toLowerCase();
+    for (const l of this.locations.values()) if (l.id !== exceptId && l.name.trim().toLowerCase() === wanted) return true;
+    return false;
+  }
+
+  createLocation(body: Omit<SimLocation, 'id'>, allowDuplicateName: boolean): SimLocation {
+    if (body.name.length > 256) throw new SimHttpError(400, 'Location name must be at most 256 characters.');
+    if (!allowDuplicateName && this.nameTaken(body.name)) {
+      throw new SimHttpError(409, `A location named "${body.name}" already exists.`, 4009);
+    }
+    const location: SimLocation = { ...body, id: this.#id('LOCATION') };
+    this.locations.set(location.id, location);
+    this.#materialise(location);
+    return location;
+  }
+
+  updateLocation(id: string, body: Partial<SimLocation> & { address?: Partial<Address> }): void {
+    const location = this.location(id);
+    if (body.name !== undefined && this.nameTaken(body.name, id)) {
+      throw new SimHttpError(409, `A location named "${body.name}" already exists.`, 4009);
+    }
+    const { address, ...rest } = body;
+    Object.assign(location, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+    if (address) location.address = { ...location.address, ...address } as Address;
+    this.#materialise(location);
+  }
+
+  /** Numbers (and pre-existing Calling users) delivered for a site name show up once the site exists. */
+  #materialise(location: SimLocation): void {
+    const key = location.name.trim().toLowerCase();
+    for (const number of this.pending.numbers.get(key) ?? []) {
+      if (!this.numbers.has(number)) this.numbers.set(number, { locationId: location.id, state: 'ACTIVE' });
+    }
+    this.pending.numbers.delete(key);
+  }
+
+  enableLocationCalling(body: { id: string; name: string }): string {
+    const location = this.locations.get(body.id);
+    if (!location) throw new SimHttpError(404, 'Unable to find location.', 4008);
+    if (this.callingLocations.has(body.id)) {
+      throw new SimHttpError(409, 'The location is already enabled for Webex Calling.', 25009);
+    }
+    if (body.name.length > 80) throw new SimHttpError(400, 'A Webex Calling location name must be at most 80 characters.');
+    this.callingLocations.set(body.id, {
+      routingPrefix: String(8000 + this.callingLocations.size + 1),
+      outsideDialDigit: '9',
+    });
+    this.#seedCallingPeople(location);
+    return body.id;
+  }
+
+  #seedCallingPeople(location: SimLocation): void {
+    const key = location.name.trim().toLowerCase();
+    const pro = this.licenses[0]!;
+    for (const seed of this.pending.callingPeople.get(key) ?? []) {
+      const person = this.people.get(this.byEmail.get(seed.email) ?? '');
+      if (!person || person.calling) continue;
+      try {
+        this.#enableCalling(person, pro, { locationId: location.id, extension: seed.extension });
+      } catch {
+        // A seed that conflicts with the org's rules is skipped, as an admin's earlier mistake would be.
+      }
+    }
+    this.pending.callingPeople.delete(key);
+  }
+
+  callingLocation(id: string): SimLocation & SimCallingLocation {
+    const calling = this.callingLocations.get(id);
+    const location = this.locations.get(id);
+    if (!calling || !location) throw new SimHttpError(404, 'Location is not enabled for Webex Calling.', 4008);
+    return { ...location, ...calling };
+  }
+
+  // ---- numbers ------------------------------------------------------------------------------
+
+  addNumbers(locationId: string, numbers: string[], state: 'ACTIVE' | 'INACTIVE'): void {
+    this.callingLocation(locationId);
+    for (const n of numbers) {
+      const existing = this.numbers.get(n);
+      if (existing && existing.locationId !== locationId) throw new SimHttpError(400, `Phone number ${n} belongs to another location.`, 9603);
+      if (!existing) this.numbers.set(n, { locationId, state });
+    }
+  }
+
+  setNumberState(locationId: string, numbers: string[], action: 'ACTIVATE' | 'DEACTIVATE'): void {
+    this.callingLocation(locationId);
+    for (const n of numbers) {
+      const number = this.numbers.get(n);
+      if (!number || number.locationId !== locationId) throw new SimHttpError(400, `Phone number ${n} is not in this location.`, 9601);
+      if (action === 'DEACTIVATE' && number.ownerId) throw new SimHttpError(400, `Phone number ${n} is assigned.`, 9604);
+      number.state = action === 'ACTIVATE' ? 'ACTIVE' : 'INACTIVE';
+    }
+  }
+
+  validateExtensions(locationId: string, extensions: string[]): { extension: string; state: string; errorCode?: number; message?: string }[] {
+    this.callingLocation(locationId);
+    const seen = new Set<string>();
+    const taken = this.extensions.get(locationId);
+    return extensions.map((extension) => {
+      if (seen.has(extension)) return { extension, state: 'DUPLICATE_IN_LIST', errorCode: 9498, message: 'Duplicate extension in the list.' };
+      seen.add(extension);
+      if (EMERGENCY.has(extension)) return { extension, state: 'INVALID', errorCode: 4911, message: 'Extension is an emergency number.' };
+      if (!this.extensionValid(extension)) return { extension, state: 'INVALID', errorCode: 4910, message: 'Extension is invalid.' };
+      if (taken?.has(extension)) {
+        return { extension, state: 'DUPLICATE', errorCode: 9495, message: 'The extension is not available. It is already assigned.' };
+      }
+      return { extension, state: 'VALID' };
+    });
+  }
+
+  updateAlternates(personId: string, changes: { action?: string; directNumber?: string; external?: string }[]): void {
+    const person = this.person(personId);
+    if (!person.calling) throw new SimHttpError(404, 'User Not Found.', 4003);
+    for (const change of changes) {
+      const value = change.directNumber ?? change.external;
+      if (!value) throw new SimHttpError(400, 'directNumber is required.');
+      if (change.action === 'DELETE') {
+        person.calling.alternates = person.calling.alternates.filter((a) => a !== value);
+        const n = this.numbers.get(value);
+        if (n?.ownerId === person.id) n.ownerId = undefined;
+        continue;
+      }
+      this.#checkLine(person, person.calling.locationId, undefined, value);
+      if (!person.calling.alternates.includes(value)) person.calling.alternates.push(value);
+      this.numbers.get(value)!.ownerId = person.id;
+    }
+  }
+
+  // ---- settings -----------------------------------------------------------------------------
+
+  setting(personId: string, setting: PersonSetting): Record<string, unknown> {
+    const person = this.person(personId);
+    if (!person.calling || !person.settings) throw new SimHttpError(404, 'User Not Found.', 4003);
+    return person.settings[setting];
+  }
+
+  putSetting(personId: string, setting: PersonSetting, body: Record<string, unknown>): void {
+    const current = this.setting(personId, setting);
+    this.person(personId).settings![setting] = mergeSetting(current, body);
+  }
+
+  // ---- referee ------------------------------------------------------------------------------
+
+  counts() {
+    const names = new Map<string, number>();
+    for (const l of this.locations.values()) {
+      const k = l.name.trim().toLowerCase();
+      names.set(k, (names.get(k) ?? 0) + 1);
+    }
+    let callingUsers = 0;
+    let assignedExtensions = 0;
+    let assignedNumbers = 0;
+    for (const p of this.people.values()) {
+      if (!p.calling) continue;
+      callingUsers++;
+      if (p.calling.extension) assignedExtensions++;
+      if (p.calling.workNumber) assignedNumbers++;
+      assignedNumbers += p.calling.alternates.length;
+    }
+    return {
+      locations: this.locations.size,
+      callingLocations: this.callingLocations.size,
+      people: this.people.size,
+      callingUsers,
+      assignedExtensions,
+      assignedNumbers,
+      duplicateLocationNames: [...names.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0),
+      duplicateLicenseAssignments: this.duplicateLicenseAssignments,
+      identityChanges: this.identityChanges,
+    };
+  }
+}

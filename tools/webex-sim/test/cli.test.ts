@@ -1,0 +1,33 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+it('wbp-sim prints one JSON line and serves the seeded org over HTTP', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wbp-sim-cli-'));
+  writeFileSync(join(dir, 'people.csv'), 'email,display_name\nana.garcia@example.com,Ana García\n');
+  writeFileSync(join(dir, 'numbers.csv'), 'location_name,phone_number\nMadrid HQ,+34910000001\n');
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@wbp/source', '--import', 'tsx', 'tools/webex-sim/src/cli.ts', '--port', '0', '--token', 'cli-token', '--people', join(dir, 'people.csv'), '--numbers', join(dir, 'numbers.csv'), '--calling-licenses', '5'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const first = await new Promise<string>((res) => createInterface({ input: child.stdout! }).once('line', res));
+    const { baseUrl, token } = JSON.parse(first) as { baseUrl: string; token: string };
+    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(token).toBe('cli-token');
+    const r = await fetch(`${baseUrl}/people?email=ana.garcia%40example.com`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(((await r.json()) as { items: { displayName: string }[] }).items[0]?.displayName).toBe('Ana García');
+    const lic = await fetch(`${baseUrl}/licenses`, { headers: { Authorization: `Bearer ${token}` } });
+    const items = ((await lic.json()) as { items: { name: string; totalUnits: number }[] }).items;
+    expect(items.find((l) => l.name === 'Webex Calling - Professional')?.totalUnits).toBe(5);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { WebexApiError } from '@wbp/webex-client';
+import { clientFor, madrid, raw, stats, useSimulator } from './harness.js';
+
+const box = useSimulator();
+
+async function configure(patch: Record<string, unknown>) {
+  const r = await fetch(`${box.control}/config`, { method: 'POST', body: JSON.stringify(patch) });
+  expect(r.status).toBe(200);
+  return (await r.json()) as Record<string, unknown>;
+}
+
+async function err(p: Promise<unknown>): Promise<WebexApiError> {
+  const e = await p.then(() => undefined, (x: unknown) => x);
+  expect(e).toBeInstanceOf(WebexApiError);
+  return e as WebexApiError;
+}
+
+describe('faults over real HTTP', () => {
+  it('apply-then-drop: the location exists, the client saw a dropped connection and knows the outcome is unknown', async () => {
+    await configure({ applyThenDropRate: 1 });
+    try {
+      const e = await err(clientFor(box.sim.baseUrl).locations.create(madrid));
+      expect(e.failure).toBe('network');
+      expect(e.outcomeUnknown).toBe(true);
+    } finally {
+      await configure({ applyThenDropRate: 0 });
+    }
+    const s = await stats(box.control);
+    expect(s.state.locations).toBe(1);
+    expect(s.requests.byStatus.reset).toBe(1);
+    expect((await clientFor(box.sim.baseUrl).locations.list({ name: 'Madrid HQ' })).length).toBe(1);
+  });
+
+  it('token bucket: 429 with Retry-After, and the client waits it out and succeeds', async () => {
+    await configure({ rateLimitPerMin: 60 }); // one token, refilled once a second
+    try {
+      const first = await raw(box.sim.baseUrl, 'GET', '/people/me');
+      const second = await raw(box.sim.baseUrl, 'GET', '/people/me');
+      expect(first.status).toBe(200);
+      expect(second.status).toBe(429);
+      expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const t0 = Date.now();
+      const me = await clientFor(box.sim.baseUrl, { retries: 3 }).people.me();
+      expect(me.id).toBeTruthy();
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      expect((await stats(box.control)).requests.byStatus['429']).toBeGreaterThanOrEqual(2);
+    } finally {
+      await configure({ rateLimitPerMin: 0 });
+    }
+  });
+
+  it('error-rate answers 5xx without touching state', async () => {
+    await configure({ errorRate: 1 });
+    try {
+      const e = await err(clientFor(box.sim.baseUrl).locations.create(madrid));
+      expect([500, 502, 503, 504]).toContain(e.status);
+      expect(e.outcomeUnknown).toBe(true);
+    } finally {
+      await configure({ errorRate: 0 });
+    }
+    expect((await stats(box.control)).state.locations).toBe(0);
+  });
+
+  it('hang-rate never answers: the client times out', async () => {
+    await configure({ hangRate: 1 });
+    try {
+      const e = await err(clientFor(box.sim.baseUrl, { requestTimeoutMs: 200 }).people.me());
+      expect(e.failure).toBe('timeout');
+    } finally {
+      await configure({ hangRate: 0 });
+    }
+  });
+
+  it('reset-rate drops the connection before applying anything', async () => {
+    await configure({ resetRate: 1 });
+    try {
+      const e = await err(clientFor(box.sim.baseUrl).locations.create(madrid));
+      expect(e.failure).toBe('network');
+    } finally {
+      await configure({ resetRate: 0 });
+    }
+    expect((await stats(box.control)).state.locations).toBe(0);
+  });
+
+  it('malformed-rate and missing-field-rate corrupt 2xx bodies', async () => {
+    const webex = clientFor(box.sim.baseUrl);
+    await configure({ malformedRate: 1 });
+    try {
+      expect((await err(webex.people.me())).failure).toBe('invalid_body');
+    } finally {
+      await configure({ malformedRate: 0 });
+    }
+    await configure({ missingFieldRate: 1 });
+    try {
+      const e = await err(webex.people.me());
+      expect(e.classification).toBe('invalid_response_schema');
+      expect(e.message).toMatch(/lacks id/);
+    } finally {
+      await configure({ missingFieldRate: 0 });
+    }
+  });
+
+  it('latency is applied to every request', async () => {
+    await configure({ latencyMs: 120, jitterMs: 0 });
+    try {
+      const t0 = Date.now();
+      await clientFor(box.sim.baseUrl).people.me();
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(115);
+    } finally {
+      await configure({ latencyMs: 0 });
+    }
+  });
+
+  it('allow mode lets duplicates through so the referee can count them', async () => {
+    await configure({ duplicateLocationNames: 'allow' });
+    try {
+      const webex = clientFor(box.sim.baseUrl);
+      await webex.locations.create(madrid);
+      await webex.locations.create(madrid);
+    } finally {
+      await configure({ duplicateLocationNames: 'reject' });
+    }
+    expect((await stats(box.control)).state.duplicateLocationNames).toBe(1);
+  });
+
+  it('rejects unknown config keys and bad values; counts unknown operations as invalid', async () => {
+    const bad = await fetch(`${box.control}/config`, { method: 'POST', body: JSON.stringify({ errorRate: 2 }) });
+    expect(bad.status).toBe(400);
+    const unknown = await fetch(`${box.control}/config`, { method: 'POST', body: JSON.stringify({ bogus: 1 }) });
+    expect(unknown.status).toBe(400);
+    expect((await raw(box.sim.baseUrl, 'GET', '/devices')).status).toBe(404);
+    expect((await stats(box.control)).requests.invalid).toBe(1);
+  });
+
+  it('same seed, same faults: a 30% error profile replays identically after reset', async () => {
+    const run = async () => {
+      box.sim.sim.reset();
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) statuses.push((await raw(box.sim.baseUrl, 'GET', '/people/me')).status);
+      return statuses;
+    };
+    await configure({ errorRate: 0.3, seed: 42 });
+    try {
+      const a = await run();
+      const b = await run();
+      expect(a).toEqual(b);
+      expect(a.some((s) => s >= 500)).toBe(true);
+      expect(a.some((s) => s === 200)).toBe(true);
+    } finally {
+      await configure({ errorRate: 0 });
+    }
+  });
+});
+
+describe('control API', () => {
+  it('stats by operation template and status, state dump, reset', async () => {
+    const webex = clientFor(box.sim.baseUrl);
+    const { id } = await webex.locations.create(madrid);
+    await webex.locations.get(id);
+    const s = await stats(box.control);
+    expect(s.requests).toMatchObject({ total: 2, invalid: 0, byStatus: { '200': 1, '201': 1 } });
+    expect(s.requests.byOperation).toEqual({ 'POST /locations': 1, 'GET /locations/{locationId}': 1 });
+    const dump = (await (await fetch(`${box.control}/state`)).json()) as { locations: { name: string }[] };
+    expect(dump.locations.map((l) => l.name)).toEqual(['Madrid HQ']);
+    await fetch(`${box.control}/reset`, { method: 'POST' });
+    expect((await stats(box.control)).state.locations).toBe(0);
+  });
+});
