@@ -1,1 +1,13 @@
-export {};
+export { execute, type ExecutionInput, type ExecutionResult, type ExecutionStatus } from './executor.js';
+export { DEFAULT_EXECUTOR_CONFIG, type ExecutorConfig } from './config.js';
+export type { WebexPort } from './port.js';
+export type { RunLogger } from './logger.js';
+export { silentLogger } from './logger.js';
+export type { ExecRow } from './row.js';
+export { PHASE_OF, type EntityType, type Phase, type RowOutcome, type PendingOutcome, type SuccessOutcome } from './outcome.js';
+export { PENDING_REASON_CODES, BREAKER_CODES, type PendingReasonCode } from './reason-codes.js';
+export { mapError } from './error-mapping.js';
+export { RESULTS_FILE, PENDING_FILE } from './outputs.js';
+export { locationPayload } from './steps/location.js';
+export { userSettingChanges } from './steps/settings-payloads.js';
+export { lineChangeBody, assertIdentityUnchanged, IDENTITY_FIELDS } from './steps/person-update.js';

@@ -1,0 +1,42 @@
+import type { RowOutcome } from './outcome.js';
+import { BREAKER_CODES } from './reason-codes.js';
+
+/** Counts outcomes of one batch for the circuit breaker (§11), including the cause behind half_applied. */
+export class BatchTally {
+  processed = 0;
+  success = 0;
+  pending = 0;
+  breakerHits = 0;
+  readonly byReason: Record<string, number> = {};
+  /** Consecutive breaker-class outcomes, for stopping a dead run early within the batch. */
+  streak = 0;
+
+  add(outcome: RowOutcome): void {
+    this.processed++;
+    if (outcome.status === 'success') {
+      this.success++;
+      this.streak = 0;
+      return;
+    }
+    this.pending++;
+    this.byReason[outcome.reasonCode] = (this.byReason[outcome.reasonCode] ?? 0) + 1;
+    const code = outcome.reasonCode === 'half_applied' ? outcome.cause : outcome.reasonCode;
+    if (code && BREAKER_CODES.has(code)) {
+      this.breakerHits++;
+      this.streak++;
+    } else this.streak = 0;
+  }
+
+  /** End-of-batch rule: breaker-class failures ≥ threshold × rows processed in the batch. */
+  trips(threshold: number): boolean {
+    return this.processed > 0 && this.breakerHits >= threshold * this.processed;
+  }
+
+  /**
+   * Stop starting rows mid-batch when the last `window` rows all failed with breaker-class codes
+   * (a revoked token): the batch ends early, the rest stay untouched for the resume.
+   */
+  hopeless(window: number): boolean {
+    return this.streak >= window;
+  }
+}

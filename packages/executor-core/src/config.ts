@@ -1,0 +1,24 @@
+/** Executor limits and policy (term sheet §3.2, §11, §14.1); every loop is bounded by these. */
+export interface ExecutorConfig {
+  batchSize: number;
+  maxRows: number;
+  maxBatches: number;
+  /** Rows in flight at once within a batch (upper bound when adaptive). */
+  concurrency: number;
+  circuitBreakerThreshold: number;
+  pipelineVersion: number;
+  /** Epoch ms after which no new row starts; the run stops cleanly with a checkpoint. */
+  deadline?: number | undefined;
+  /** Low-water checkpoints inside a batch at most this often. */
+  checkpointEveryMs: number;
+}
+
+export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
+  batchSize: 500,
+  maxRows: 21_000,
+  maxBatches: 1_000,
+  concurrency: 16,
+  circuitBreakerThreshold: 0.8,
+  pipelineVersion: 1,
+  checkpointEveryMs: 2_000,
+};

@@ -1,0 +1,18 @@
+/** The closed reason codes of term sheet §8.2 that can arise at run time (pending rows). */
+export const PENDING_REASON_CODES = [
+  'out_of_scope',
+  'non_retryable_external',
+  'permission_denied',
+  'auth_invalid',
+  'retry_exhausted',
+  'invalid_response_schema',
+  'half_applied',
+  'unhandled_exception',
+  'user_not_found',
+  'precondition_missing',
+] as const;
+
+export type PendingReasonCode = (typeof PENDING_REASON_CODES)[number];
+
+/** The codes the circuit breaker counts (§11): the whole org is refusing us, not one row's data. */
+export const BREAKER_CODES: ReadonlySet<PendingReasonCode> = new Set(['non_retryable_external', 'auth_invalid', 'permission_denied']);

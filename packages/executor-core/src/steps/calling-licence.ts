@@ -1,0 +1,64 @@
+import { WebexApiError, type Person } from '@wbp/webex-client';
+import { RowStop } from '../outcome.js';
+import type { StepTrail } from '../trail.js';
+import type { StepEnv } from './env.js';
+
+export function hasCalling(person: Person, env: StepEnv): boolean {
+  return (person.licenses ?? []).some((l) => env.cache.callingLicenseIds.has(l)) || person.extension !== undefined;
+}
+
+export function workNumber(person: Person): string | undefined {
+  return person.phoneNumbers?.find((n) => n.type === 'work')?.value;
+}
+
+/**
+ * Enables Calling by assigning the licence with the line Webex requires. Never replayed blindly:
+ * after an unknown outcome (or a 206) the person is read back, and the assignment is sent again
+ * only if it provably did not happen.
+ */
+export async function assignCallingLicence(
+  env: StepEnv,
+  person: Person,
+  line: { locationId: string; extension?: string | undefined; phoneNumber?: string | undefined },
+  trail: StepTrail,
+): Promise<void> {
+  const licence = env.cache.assignable;
+  if (!licence) throw new RowStop('precondition_missing', 'the org has no Webex Calling - Professional licence to assign');
+  if (!env.cache.takeUnit()) {
+    throw new RowStop('precondition_missing', `no ${licence.name} licence units left: add licences to the org, then re-run`);
+  }
+  const personId = person.id!;
+  const body = {
+    personId,
+    licenses: [
+      {
+        id: licence.id,
+        operation: 'add' as const,
+        properties: {
+          locationId: line.locationId,
+          ...(line.extension ? { extension: line.extension } : {}),
+          ...(line.phoneNumber ? { phoneNumber: line.phoneNumber } : {}),
+        },
+      },
+    ],
+  };
+  const applied = async () => hasCalling(await env.port.people.get(personId), env);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { partial } = await env.port.licenses.assign(body);
+        if (partial && !(await applied())) {
+          throw new RowStop('non_retryable_external', 'Webex answered 206: the Calling licence was not applied', { httpStatus: 206 });
+        }
+        break;
+      } catch (err) {
+        if (!(err instanceof WebexApiError && err.outcomeUnknown) || attempt >= 2) throw err;
+        if (await applied()) break;
+      }
+    }
+  } catch (err) {
+    env.cache.returnUnit();
+    throw err;
+  }
+  trail.mutated('calling licence assigned');
+}

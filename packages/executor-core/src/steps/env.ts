@@ -1,0 +1,21 @@
+import type { LocationDirectory } from '../location-directory.js';
+import type { OrgCache } from '../org-cache.js';
+import type { WebexPort } from '../port.js';
+
+/** The extension and/or number an e-mail's extension_assignment row asks for (Webex needs one to enable Calling). */
+export interface AssignmentHint {
+  rowId: number;
+  locationKey: string;
+  extension?: string | undefined;
+  phoneNumber?: string | undefined;
+}
+
+/** What every step can use: the port, the run's cached view of the org, and file-wide indexes. */
+export interface StepEnv {
+  port: WebexPort;
+  cache: OrgCache;
+  directory: LocationDirectory;
+  assignments: ReadonlyMap<string, AssignmentHint>;
+  /** Critical-log hook for invariant breaches. */
+  critical: (event: string, details: Record<string, unknown>) => void;
+}

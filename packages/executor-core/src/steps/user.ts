@@ -1,0 +1,72 @@
+import type { Location, Person } from '@wbp/webex-client';
+import { RowStop, type SuccessOutcome } from '../outcome.js';
+import { field, type ExecRow } from '../row.js';
+import type { StepTrail } from '../trail.js';
+import { applySettings } from './apply-settings.js';
+import { assignCallingLicence, hasCalling } from './calling-licence.js';
+import type { StepEnv } from './env.js';
+import { userSettingChanges } from './settings-payloads.js';
+
+export async function lookupPerson(env: StepEnv, email: string): Promise<Person> {
+  const person = await env.port.people.findByEmail(email);
+  if (!person?.id) {
+    throw new RowStop('user_not_found', `${email} is not in the Webex directory (not synced from LDAP yet?); wbp never creates users`);
+  }
+  return person;
+}
+
+/** The row's location, which must exist and be Calling-enabled before anyone gets Calling there. */
+export function callingLocationFor(env: StepEnv, locationKey: string): Location {
+  const location = env.directory.resolve(locationKey, env.cache);
+  if (!location) {
+    throw new RowStop('precondition_missing', `location "${locationKey}" does not exist in Webex: its location row must succeed first (phase 1)`);
+  }
+  if (!env.cache.isCalling(location.id)) {
+    throw new RowStop('precondition_missing', `location "${location.name}" is not enabled for Webex Calling: its location row must succeed first (phase 1)`);
+  }
+  return location;
+}
+
+/** Phase 2: user_lookup → user_enable_calling (when needed) → user_apply_calling_settings. */
+export async function processUser(row: ExecRow, env: StepEnv, trail: StepTrail): Promise<SuccessOutcome> {
+  trail.step('user_lookup');
+  const email = field(row, 'email')!;
+  const person = await lookupPerson(env, email);
+  const locationKey = field(row, 'location_key')!;
+  const wantsCalling = field(row, 'calling_enabled') !== 'false';
+  const already = hasCalling(person, env);
+  let fresh = false;
+
+  if (wantsCalling && !already) {
+    trail.step('user_enable_calling');
+    const location = callingLocationFor(env, locationKey);
+    const hint = env.assignments.get(email);
+    if (!hint || (!hint.extension && !hint.phoneNumber)) {
+      throw new RowStop(
+        'precondition_missing',
+        `Webex needs an extension or phone number to enable Calling: add an extension_assignment row for ${email} at ${locationKey} with extension and/or phone_number`,
+      );
+    }
+    if (env.directory.nameFor(hint.locationKey).toLowerCase() !== env.directory.nameFor(locationKey).toLowerCase()) {
+      throw new RowStop('precondition_missing', `the extension_assignment row ${hint.rowId} for ${email} names location "${hint.locationKey}", the user row "${locationKey}"`);
+    }
+    await assignCallingLicence(env, person, { locationId: location.id, extension: hint.extension, phoneNumber: hint.phoneNumber }, trail);
+    fresh = true;
+  } else if (wantsCalling && already) {
+    const location = env.directory.resolve(locationKey, env.cache);
+    if (location && person.locationId && person.locationId !== location.id) {
+      throw new RowStop('out_of_scope', `${email} already has Calling in another location; moving users between locations is out of scope`);
+    }
+  }
+
+  const changes = userSettingChanges(row);
+  if (changes.length > 0) {
+    trail.step('user_apply_calling_settings');
+    if (!already && !fresh) {
+      throw new RowStop('precondition_missing', `${email} has no Webex Calling, so calling settings cannot be applied: set calling_enabled=true`);
+    }
+    await applySettings(env, person.id!, changes, fresh, trail);
+  }
+  const did = [fresh ? 'Calling enabled' : already ? 'Calling already enabled' : 'Calling not requested', changes.length > 0 ? `${changes.length} setting(s) applied` : ''];
+  return { status: 'success', step: trail.current, message: did.filter(Boolean).join('; '), remoteId: person.id };
+}

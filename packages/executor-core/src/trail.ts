@@ -1,0 +1,44 @@
+import { mapError } from './error-mapping.js';
+import type { PendingOutcome, RowOutcome, SuccessOutcome } from './outcome.js';
+
+/** Which step a row is in and which mutating steps already took effect (for half_applied). */
+export class StepTrail {
+  current = 'init';
+  readonly applied: string[] = [];
+
+  step(name: string): void {
+    this.current = name;
+  }
+
+  mutated(what: string): void {
+    this.applied.push(what);
+  }
+}
+
+/**
+ * Runs a row's steps; any failure becomes exactly one pending outcome. A failure after a change
+ * took effect is `half_applied`, naming what was applied, the failing step and why.
+ */
+export async function runSteps(body: (trail: StepTrail) => Promise<SuccessOutcome>): Promise<RowOutcome> {
+  const trail = new StepTrail();
+  try {
+    return await body(trail);
+  } catch (err) {
+    const mapped = mapError(err);
+    const base: Omit<PendingOutcome, 'reasonCode' | 'message'> = {
+      status: 'pending',
+      step: trail.current,
+      httpStatus: mapped.httpStatus,
+      trackingId: mapped.trackingId,
+    };
+    if (trail.applied.length > 0) {
+      return {
+        ...base,
+        reasonCode: 'half_applied',
+        cause: mapped.reasonCode,
+        message: `${trail.applied.join(', ')} applied; ${trail.current} failed (${mapped.reasonCode}): ${mapped.message}. Re-run the CSV to complete it.`,
+      };
+    }
+    return { ...base, reasonCode: mapped.reasonCode, message: mapped.message };
+  }
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createWebexClient } from '@wbp/webex-client';
+import { createSimulator, type SimulatorOptions } from '@wbp/webex-sim';
+import { DEFAULT_EXECUTOR_CONFIG, execute, silentLogger, type EntityType, type ExecRow, type ExecutorConfig } from '../src/index.js';
+
+export const TOKEN = 'exec-test-token';
+export const HASH = 'a'.repeat(64);
+
+let nextRowId = 0;
+export function resetRowIds(): void {
+  nextRowId = 0;
+}
+
+function row(entityType: EntityType, entityKey: string, fields: Record<string, string>): ExecRow {
+  return { rowId: ++nextRowId, entityType, entityKey, fields };
+}
+
+export const site = (name: string, extra: Record<string, string> = {}) =>
+  row('location', name, {
+    location_name: name,
+    location_key: name,
+    time_zone: 'Europe/Madrid',
+    preferred_language: 'es_es',
+    announcement_language: 'es_es',
+    address_line1: 'Calle Mayor 1',
+    address_city: 'Madrid',
+    address_state: 'Madrid',
+    address_postal_code: '28013',
+    address_country: 'ES',
+    ...extra,
+  });
+
+export const user = (email: string, location: string, extra: Record<string, string> = {}) =>
+  row('user', email, { email, location_key: location, calling_enabled: 'true', ...extra });
+
+export const assignment = (email: string, location: string, extra: { extension?: string; phone_number?: string; caller_id_selected?: string }) =>
+  row('extension_assignment', `${location}:${extra.extension ?? extra.phone_number}`, { email, location_key: location, ...extra });
+
+/** In-process simulator served by msw, a fresh one per test via `sim.reset()`. */
+export function useInProcessSim(options: Partial<SimulatorOptions> = {}) {
+  const sim = createSimulator({
+    token: TOKEN,
+    people: [
+      { email: 'ana.garcia@example.com', displayName: 'Ana García' },
+      { email: 'john.smith@example.com', displayName: 'John Smith' },
+      { email: 'maria.lopez@example.com', displayName: 'María López' },
+      { email: 'old.timer@example.com', displayName: 'Old Timer', locationName: 'Madrid HQ', extension: '1999' },
+    ],
+    numbers: [
+      { locationName: 'Madrid HQ', phoneNumber: '+34910000001' },
+      { locationName: 'Madrid HQ', phoneNumber: '+34910000002' },
+    ],
+    callingLicenses: 100,
+    ...options,
+  });
+  const server = setupServer(...sim.handlers);
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    server.resetHandlers();
+    sim.reset();
+    resetRowIds();
+  });
+  afterAll(() => server.close());
+  return { sim, server };
+}
+
+export function tmpOut(): string {
+  return mkdtempSync(join(tmpdir(), 'wbp-exec-'));
+}
+
+export async function run(rows: ExecRow[], options: { outDir?: string; config?: Partial<ExecutorConfig>; token?: string } = {}) {
+  const outDir = options.outDir ?? tmpOut();
+  const port = createWebexClient({ token: options.token ?? TOKEN, retries: 2, minRetryDelayMs: 1, maxRetryDelayMs: 5, requestTimeoutMs: 2_000 });
+  const result = await execute({
+    outDir,
+    inputHash: HASH,
+    rows: async function* (type) {
+      for (const r of rows) if (r.entityType === type) yield r;
+    },
+    port,
+    config: { ...DEFAULT_EXECUTOR_CONFIG, concurrency: 4, ...options.config },
+    log: silentLogger,
+  });
+  return { result, outDir };
+}
