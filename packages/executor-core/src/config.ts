@@ -9,6 +9,8 @@ export interface ExecutorConfig {
   pipelineVersion: number;
   /** Epoch ms after which no new row starts; the run stops cleanly with a checkpoint. */
   deadline?: number | undefined;
+  /** ENABLE_SAFE_COMPENSATION (default false): undo a location create when enabling Calling fails. */
+  enableSafeCompensation: boolean;
   /** Low-water checkpoints inside a batch at most this often. */
   checkpointEveryMs: number;
 }
@@ -20,5 +22,6 @@ export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
   concurrency: 16,
   circuitBreakerThreshold: 0.8,
   pipelineVersion: 1,
+  enableSafeCompensation: false,
   checkpointEveryMs: 2_000,
 };

@@ -106,6 +106,7 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       cache,
       directory,
       assignments,
+      compensate: config.enableSafeCompensation,
       critical: (event, details) => log.fatal({ event, ...details }, event),
     };
     const save = async (phase: Phase, lastRowId: number): Promise<void> => {
@@ -125,7 +126,11 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
     const startPhase = decision.kind === 'resume' ? decision.phase : 1;
 
     for (const { phase, entityType, name } of PHASES) {
-      if (phase < startPhase) continue;
+      if (phase < startPhase) {
+        // Finished by an earlier invocation: counted, not touched.
+        for await (const _ of input.rows(entityType)) result.skipped++;
+        continue;
+      }
       log.info({ event: 'phase_start', phase, name }, `phase ${phase} (${name}) start`);
       const phaseTally = new BatchTally();
       let lastDone = decision.kind === 'resume' && phase === decision.phase ? decision.nextRowId - 1 : 0;

@@ -41,6 +41,10 @@ export class OrgCache {
     this.#byName.set(location.name.trim().toLowerCase(), location);
   }
 
+  forgetLocation(name: string): void {
+    this.#byName.delete(name.trim().toLowerCase());
+  }
+
   isCalling(locationId: string): boolean {
     return this.#calling.has(locationId);
   }

@@ -7,7 +7,7 @@ import type { WebexClient } from '@wbp/webex-client';
 export interface WebexPort {
   people: Pick<WebexClient['people'], 'findByEmail' | 'get' | 'update'>;
   licenses: Pick<WebexClient['licenses'], 'list' | 'assign'>;
-  locations: Pick<WebexClient['locations'], 'list' | 'create' | 'update'>;
+  locations: Pick<WebexClient['locations'], 'list' | 'create' | 'update' | 'delete'>;
   callingLocations: Pick<WebexClient['callingLocations'], 'list' | 'get' | 'enable'>;
   numbers: Pick<WebexClient['numbers'], 'list'>;
   settings: Pick<WebexClient['settings'], 'get' | 'update'>;

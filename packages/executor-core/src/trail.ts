@@ -5,6 +5,8 @@ import type { PendingOutcome, RowOutcome, SuccessOutcome } from './outcome.js';
 export class StepTrail {
   current = 'init';
   readonly applied: string[] = [];
+  /** Extra facts for the pending message (e.g. what a compensation did). */
+  readonly notes: string[] = [];
 
   step(name: string): void {
     this.current = name;
@@ -36,7 +38,7 @@ export async function runSteps(body: (trail: StepTrail) => Promise<SuccessOutcom
         ...base,
         reasonCode: 'half_applied',
         cause: mapped.reasonCode,
-        message: `${trail.applied.join(', ')} applied; ${trail.current} failed (${mapped.reasonCode}): ${mapped.message}. Re-run the CSV to complete it.`,
+        message: [`${trail.applied.join(', ')} applied; ${trail.current} failed (${mapped.reasonCode}): ${mapped.message}.`, ...trail.notes, 'Re-run the CSV to complete it.'].join(' '),
       };
     }
     return { ...base, reasonCode: mapped.reasonCode, message: mapped.message };

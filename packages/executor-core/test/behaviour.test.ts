@@ -155,3 +155,16 @@ describe('unknown outcomes are looked up, never replayed', () => {
     expect(sim.stats().state).toMatchObject({ locations: 2, callingLocations: 2, duplicateLocationNames: 0, callingUsers: 2, duplicateLicenseAssignments: 0 });
   });
 });
+
+describe('safe compensation (ENABLE_SAFE_COMPENSATION)', () => {
+  it.each([
+    [false, 1, /location_create applied; location_enable_calling failed/],
+    [true, 0, /Compensation: the location created by this row .* was deleted/],
+  ] as const)('enabled=%s: a failed Calling enable leaves %i locations', async (enabled, locations, message) => {
+    server.use(http.post('*/v1/telephony/config/locations', () => HttpResponse.json({ message: 'bad' }, { status: 400 })));
+    const { result, outDir } = await run([site('Madrid HQ')], { config: { enableSafeCompensation: enabled } });
+    expect(result.byReason).toEqual({ half_applied: 1 });
+    expect(sim.stats().state.locations).toBe(locations);
+    expect((await readPending(outDir))[0]!.reason_message).toMatch(message);
+  });
+});

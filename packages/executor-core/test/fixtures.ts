@@ -61,6 +61,7 @@ export function useInProcessSim(options: Partial<SimulatorOptions> = {}) {
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterEach(() => {
     server.resetHandlers();
+    sim.configure({ token: TOKEN, applyThenDropRate: 0, duplicateLocationNames: 'reject' });
     sim.reset();
     resetRowIds();
   });

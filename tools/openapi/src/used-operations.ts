@@ -11,7 +11,7 @@ export const USED_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
     'GET /licenses',
     'PATCH /licenses/users',
   ],
-  device: ['GET /locations', 'POST /locations', 'GET /locations/{locationId}', 'PUT /locations/{locationId}'],
+  device: ['GET /locations', 'POST /locations', 'GET /locations/{locationId}', 'PUT /locations/{locationId}', 'DELETE /locations/{locationId}'],
   /** Every operation of the calling subset. */
   calling: ['*'],
 };

@@ -12,6 +12,8 @@ export interface SimContext {
   random: () => number;
   seed: OrgSeed;
   nextTrackingId: () => string;
+  /** Test hook: called as each /v1 request arrives, before anything is applied. */
+  onRequest?: ((operation: string, total: number) => void) | undefined;
 }
 
 export interface SimReply {

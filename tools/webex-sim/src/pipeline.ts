@@ -62,6 +62,7 @@ export function operation(getSim: () => SimContext, key: string, resolver: Resol
     const sim = getSim();
     const { config, stats } = sim;
     stats.total++;
+    sim.onRequest?.(key, stats.total);
     const trackingId = sim.nextTrackingId();
     const delayMs = latency(sim);
     if (delayMs > 0) await sleep(delayMs);

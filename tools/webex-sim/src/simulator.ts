@@ -19,6 +19,8 @@ export interface SimulatorOptions extends Partial<SimConfig> {
   people?: OrgSeed['people'];
   numbers?: OrgSeed['numbers'];
   callingLicenses?: number;
+  /** Called as each /v1 request arrives (crash tests kill a client at a chosen request). */
+  onRequest?: (operation: string, total: number) => void;
 }
 
 export interface Simulator {
@@ -35,7 +37,7 @@ export interface Simulator {
 
 /** A simulated Webex org: state, rules, faults and the referee's counters. */
 export function createSimulator(options: SimulatorOptions): Simulator {
-  const { people = [], numbers = [], callingLicenses = 100_000, ...configInput } = options;
+  const { people = [], numbers = [], callingLicenses = 100_000, onRequest, ...configInput } = options;
   const config: SimConfig = { ...DEFAULT_CONFIG, ...configInput };
   const seed: OrgSeed = { people, numbers, callingLicenses };
   const stats = new RequestStats();
@@ -50,6 +52,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     random: createPrng(config.seed),
     seed,
     nextTrackingId: () => `SIM_${(++trackingCounter).toString().padStart(8, '0')}`,
+    onRequest,
   };
   const get = () => ctx;
 

@@ -97,6 +97,16 @@ describe('locations', () => {
     expect(s.state).toMatchObject({ locations: 1, duplicateLocationNames: 0 });
   });
 
+  it('deletes a plain location (204, then 404), but not a Calling-enabled one (409)', async () => {
+    const webex = clientFor(box.sim.baseUrl);
+    const plain = (await webex.locations.create({ ...madrid, name: 'Temp' })).id;
+    expect((await raw(box.sim.baseUrl, 'DELETE', `/locations/${plain}`)).status).toBe(204);
+    expect((await raw(box.sim.baseUrl, 'DELETE', `/locations/${plain}`)).status).toBe(404);
+    await webex.locations.delete(plain); // the client treats "already gone" as deleted
+    const site = await callingSite();
+    expect((await raw(box.sim.baseUrl, 'DELETE', `/locations/${site}`)).status).toBe(409);
+  });
+
   it('enables Calling once: 201, 404 for an unknown location, 409 the second time; only Calling sites are listed', async () => {
     const webex = clientFor(box.sim.baseUrl);
     const { id } = await webex.locations.create(madrid);

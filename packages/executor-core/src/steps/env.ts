@@ -16,6 +16,8 @@ export interface StepEnv {
   cache: OrgCache;
   directory: LocationDirectory;
   assignments: ReadonlyMap<string, AssignmentHint>;
+  /** ENABLE_SAFE_COMPENSATION (§15.3): undo a create when a later step of the same row fails. */
+  compensate: boolean;
   /** Critical-log hook for invariant breaches. */
   critical: (event: string, details: Record<string, unknown>) => void;
 }

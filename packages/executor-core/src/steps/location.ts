@@ -114,7 +114,12 @@ export async function processLocation(row: ExecRow, env: StepEnv, trail: StepTra
   env.cache.rememberLocation(location);
   if (!env.cache.isCalling(location.id)) {
     trail.step('location_enable_calling');
-    await enableCalling(env, location, want, trail);
+    try {
+      await enableCalling(env, location, want, trail);
+    } catch (err) {
+      if (env.compensate && did[0] === 'created') await compensateCreate(env, location, trail);
+      throw err;
+    }
     did.push('Calling enabled');
   }
   return {
@@ -123,4 +128,15 @@ export async function processLocation(row: ExecRow, env: StepEnv, trail: StepTra
     message: did.length > 0 ? `location ${did.join(', ')}` : 'location already up to date and Calling-enabled',
     remoteId: location.id,
   };
+}
+
+/** §15.3: delete the location this row created; a failed delete is recorded, never fatal. */
+async function compensateCreate(env: StepEnv, location: Location, trail: StepTrail): Promise<void> {
+  try {
+    await env.port.locations.delete(location.id);
+    env.cache.forgetLocation(location.name);
+    trail.notes.push(`Compensation: the location created by this row (${location.id}) was deleted.`);
+  } catch (err) {
+    trail.notes.push(`Compensation failed: could not delete location ${location.id} (${err instanceof Error ? err.message : String(err)}).`);
+  }
 }

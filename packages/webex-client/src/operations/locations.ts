@@ -1,4 +1,5 @@
 import { expectNoContent, expectOk } from '../call.js';
+import { WebexApiError } from '../errors.js';
 import { collect, linkPages } from '../paginate.js';
 import type { Location, LocationCreate, LocationUpdate, OperationContext } from '../types.js';
 
@@ -30,6 +31,14 @@ export function locationOperations({ device, maxPages }: OperationContext) {
     /** Not idempotent: after an unknown outcome, list by name before trying again. */
     async create(body: LocationCreate): Promise<{ id: string }> {
       return (await expectOk('POST /locations', device.POST('/locations', { body }), ['id'])).data;
+    },
+
+    /** Idempotent: a location that is already gone (404) counts as deleted. */
+    async delete(locationId: string): Promise<void> {
+      const call = device.DELETE('/locations/{locationId}', { params: { path: { locationId } } });
+      await expectNoContent('DELETE /locations/{locationId}', call).catch((err: unknown) => {
+        if (!(err instanceof WebexApiError && err.status === 404)) throw err;
+      });
     },
 
     async update(locationId: string, body: LocationUpdate): Promise<void> {

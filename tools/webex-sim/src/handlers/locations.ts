@@ -34,6 +34,10 @@ export function locationHandlers(sim: () => SimContext): HttpHandler[] {
       org.updateLocation(params.locationId!, body as Partial<SimLocation>);
       return { status: 204 };
     }),
+    operation(sim, 'DELETE /locations/{locationId}', ({ sim: { org }, params }) => {
+      org.deleteLocation(params.locationId!);
+      return { status: 204 };
+    }),
     operation(sim, 'GET /telephony/config/locations', ({ sim: { org }, query }) => {
       const name = query.get('name')?.toLowerCase();
       const all = [...org.callingLocations.keys()]

@@ -347,6 +347,14 @@ export class OrgState {
     this.#materialise(location);
   }
 
+  /** [sim choice] a Calling-enabled location cannot be deleted (409), as Webex requires disabling Calling first. */
+  deleteLocation(id: string): void {
+    this.location(id);
+    if (this.callingLocations.has(id)) throw new SimHttpError(409, 'A location enabled for Webex Calling cannot be deleted.', 4010);
+    this.locations.delete(id);
+    for (const [number, n] of this.numbers) if (n.locationId === id) this.numbers.delete(number);
+  }
+
   /** Numbers (and pre-existing Calling users) delivered for a site name show up once the site exists. */
   #materialise(location: SimLocation): void {
     const key = location.name.trim().toLowerCase();
