@@ -40,6 +40,11 @@ export interface WebexClientOptions {
   onEvent?: EventSink;
   /** Share one gate between clients that share a rate limit (same token). */
   gate?: RateGate;
+  /**
+   * Called on a 401: obtain a new token (e.g. a service-app refresh) and resolve true to replay the
+   * call once with it. `token` must then be a function returning the latest token.
+   */
+  refreshToken?: () => Promise<boolean>;
 }
 
 /**
@@ -62,6 +67,7 @@ export function createWebexClient(options: WebexClientOptions) {
     }),
     options.token,
     options.trackingIdPrefix ?? 'WBP',
+    options.refreshToken,
   );
   const clientOptions = { baseUrl: options.baseUrl ?? DEFAULT_BASE_URL, fetch: transport };
   const raw: RawClients = {

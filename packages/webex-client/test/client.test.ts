@@ -408,3 +408,41 @@ describe('secrets', () => {
     expect(seen).toEqual(['Bearer tok-1', 'Bearer tok-2']);
   });
 });
+
+describe('token refresh', () => {
+  it('on a 401 refreshes once and replays the call with the new token', async () => {
+    let valid = 'old';
+    const seen: string[] = [];
+    server.use(
+      http.post(`${BASE}/locations`, async ({ request }) => {
+        const auth = request.headers.get('authorization') ?? '';
+        seen.push(auth);
+        if (auth !== `Bearer ${valid}`) return HttpResponse.json({ message: 'expired' }, { status: 401 });
+        expect(await request.json()).toMatchObject({ name: 'X' });
+        return HttpResponse.json({ id: 'L1' }, { status: 201 });
+      }),
+    );
+    let token = 'old';
+    let refreshes = 0;
+    const { client } = testClient({
+      token: () => token,
+      refreshToken: async () => {
+        refreshes++;
+        token = 'new';
+        return true;
+      },
+    });
+    valid = 'new';
+    const body = { name: 'X', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' } };
+    expect(await client.locations.create(body)).toEqual({ id: 'L1' });
+    expect(seen).toEqual(['Bearer old', 'Bearer new']);
+    expect(refreshes).toBe(1);
+  });
+
+  it('gives up with auth_invalid when the refresh cannot help', async () => {
+    server.use(http.get(`${BASE}/people/me`, () => HttpResponse.json({ message: 'expired' }, { status: 401 })));
+    const { client } = testClient({ token: () => 't', refreshToken: async () => false });
+    const err = await failure(client.people.me());
+    expect(err.classification).toBe('auth_invalid');
+  });
+});

@@ -10,6 +10,7 @@ const usage = `wbp-sim [--port N] [--seed N] [--token T] [--token-no-scope T2]
         [--latency-ms N] [--jitter-ms N] [--rate-limit-per-min N]
         [--error-rate R] [--hang-rate R] [--reset-rate R] [--malformed-rate R]
         [--missing-field-rate R] [--apply-then-drop-rate R] [--allow-duplicate-location-names]
+        [--oauth-client clientId:clientSecret:refreshToken]
 Prints one JSON line {"baseUrl","token"} once listening on 127.0.0.1.`;
 
 const numeric = {
@@ -25,6 +26,13 @@ const numeric = {
   seed: 'seed',
 } as const;
 
+/** `--oauth-client id:secret:refreshToken` */
+function parseOAuthClient(value: string) {
+  const [clientId, clientSecret, refreshToken] = value.split(':');
+  if (!clientId || !clientSecret || !refreshToken) throw new Error('--oauth-client must be clientId:clientSecret:refreshToken');
+  return { clientId, clientSecret, refreshToken };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -35,6 +43,7 @@ async function main(): Promise<void> {
       numbers: { type: 'string' },
       'calling-licenses': { type: 'string', default: '100000' },
       'allow-duplicate-location-names': { type: 'boolean', default: false },
+      'oauth-client': { type: 'string' },
       help: { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(numeric).map((k) => [k, { type: 'string' as const }])),
     },
@@ -57,6 +66,7 @@ async function main(): Promise<void> {
     tokenNoScope: values['token-no-scope'],
     port: Number(values.port),
     callingLicenses: Number(values['calling-licenses']),
+    ...(values['oauth-client'] ? { oauthClient: parseOAuthClient(values['oauth-client']) } : {}),
     people: values.people ? await readPeopleSeed(values.people) : [],
     numbers: values.numbers ? await readNumbersSeed(values.numbers) : [],
   });

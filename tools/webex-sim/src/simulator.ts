@@ -5,6 +5,7 @@ import { controlHandlers } from './handlers/control.js';
 import { licenseHandlers } from './handlers/licenses.js';
 import { locationHandlers } from './handlers/locations.js';
 import { numberHandlers } from './handlers/numbers.js';
+import { oauthHandlers, type OAuthClient } from './handlers/oauth.js';
 import { peopleHandlers } from './handlers/people.js';
 import { settingHandlers } from './handlers/settings.js';
 import { OrgState, type OrgSeed } from './org/org-state.js';
@@ -19,6 +20,8 @@ export interface SimulatorOptions extends Partial<SimConfig> {
   people?: OrgSeed['people'];
   numbers?: OrgSeed['numbers'];
   callingLicenses?: number;
+  /** A service app whose refresh token yields the current admin token (POST /v1/access_token). */
+  oauthClient?: OAuthClient;
   /** Called as each /v1 request arrives (crash tests kill a client at a chosen request). */
   onRequest?: (operation: string, total: number) => void;
 }
@@ -37,7 +40,7 @@ export interface Simulator {
 
 /** A simulated Webex org: state, rules, faults and the referee's counters. */
 export function createSimulator(options: SimulatorOptions): Simulator {
-  const { people = [], numbers = [], callingLicenses = 100_000, onRequest, ...configInput } = options;
+  const { people = [], numbers = [], callingLicenses = 100_000, onRequest, oauthClient, ...configInput } = options;
   const config: SimConfig = { ...DEFAULT_CONFIG, ...configInput };
   const seed: OrgSeed = { people, numbers, callingLicenses };
   const stats = new RequestStats();
@@ -101,6 +104,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         return visible;
       },
     }),
+    ...oauthHandlers(get, () => oauthClient),
     ...peopleHandlers(get),
     ...licenseHandlers(get),
     ...locationHandlers(get),

@@ -167,3 +167,14 @@ describe('control API', () => {
     expect((await stats(box.control)).state.locations).toBe(0);
   });
 });
+
+describe('service-app token refresh', () => {
+  it('POST /v1/access_token trades a valid refresh token for the current admin token, and refuses others', async () => {
+    // The harness seeds no OAuth client: every grant is refused.
+    const refused = await fetch(`${box.sim.baseUrl}/access_token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'c', client_secret: 's', refresh_token: 'r' }),
+    });
+    expect(refused.status).toBe(400);
+  });
+});

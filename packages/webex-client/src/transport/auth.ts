@@ -6,14 +6,21 @@ export type TokenSource = string | (() => string | Promise<string>);
 
 /**
  * Bearer auth plus a `TrackingID` request header per call, which Webex echoes in its logs; it is
- * kept across retries of one call so support can follow the whole call.
+ * kept across retries of one call so support can follow the whole call. With `refresh`, a 401 gets
+ * one refresh and one replay (a 401 was refused, not applied, so this is safe for every method).
  */
-export function withAuth(next: FetchFn, token: TokenSource, trackingIdPrefix: string): FetchFn {
+export function withAuth(next: FetchFn, token: TokenSource, trackingIdPrefix: string, refresh?: () => Promise<boolean>): FetchFn {
+  const current = async () => (typeof token === 'function' ? await token() : token);
   return async (request) => {
-    const value = typeof token === 'function' ? await token() : token;
     const headers = new Headers(request.headers);
-    headers.set('Authorization', `Bearer ${value}`);
     if (!headers.has('TrackingID')) headers.set('TrackingID', `${trackingIdPrefix}_${randomUUID()}`);
-    return next(new Request(request, { headers }));
+    const body = refresh && request.body ? await request.arrayBuffer() : undefined;
+    const send = async () => {
+      headers.set('Authorization', `Bearer ${await current()}`);
+      return next(new Request(request, { headers, ...(body !== undefined ? { body } : {}) }));
+    };
+    const response = await send();
+    if (response.status !== 401 || !refresh || !(await refresh())) return response;
+    return send();
   };
 }
