@@ -1,1 +1,20 @@
-export {};
+export {
+  REJECTED_COLUMNS,
+  RESULTS_COLUMNS,
+  PENDING_COLUMNS,
+  type RejectedColumn,
+  type ResultsColumn,
+  type PendingColumn,
+  type CsvCell,
+  type CsvRecord,
+  type RejectedRecord,
+  type ResultsRecord,
+  type PendingRecord,
+} from './columns.js';
+export { openCsvAppender, type CsvAppender, type CsvAppenderOptions } from './appender.js';
+export { readCsvRecords } from './read-records.js';
+export { OutputCorruptError, type CorruptionKind } from './errors.js';
+export { neutraliseCell } from './neutralise.js';
+export { minifyRow } from './minify.js';
+export { formatCsvLine } from './csv-line.js';
+export { physicalRecords, physicalRecordBatches, CsvSyntaxError, type PhysicalRecord, type PhysicalRecordsOptions } from './physical-records.js';

@@ -24,16 +24,20 @@ describe('generateAll', () => {
       'webex-cloud-calling.json': tiny('c'),
       'unrelated.json': tiny('u'),
     });
-    const first = await generateAll(dir);
-    const second = await generateAll(dir);
+    const used = { admin: ['GET /x'], device: [], calling: ['*'] };
+    const first = await generateAll(dir, used);
+    const second = await generateAll(dir, used);
     expect(first.map((m) => m.fileName)).toEqual(['admin.ts', 'calling.ts', 'device.ts']);
     expect(first.map((m) => m.source)).toEqual(second.map((m) => m.source));
     expect(first[0]!.source).toMatch(/sha256 [0-9a-f]{64}/);
     expect(first[0]!.source).toContain('"/x"');
+    expect(Object.keys(first[0]!.requests)).toEqual(['GET /x']);
   });
 
   it('fails clearly when the folder or a required spec is missing', async () => {
     await expect(generateAll('/nonexistent/specs')).rejects.toBeInstanceOf(SpecsNotFoundError);
-    await expect(generateAll(specDir({ 'webex-admin.json': tiny('a') }))).rejects.toThrow(/device, calling/);
+    await expect(generateAll(specDir({ 'webex-admin.json': tiny('a') }), {})).rejects.toThrow(/device, calling/);
+    const all = specDir({ 'webex-admin.json': tiny('a'), 'webex-device.json': tiny('d'), 'webex-cloud-calling.json': tiny('c') });
+    await expect(generateAll(all)).rejects.toThrow(/operations not found in the admin spec: GET \/people\/me/);
   });
 });

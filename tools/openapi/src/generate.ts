@@ -34,7 +34,10 @@ function header(specFile: string, specBytes: Buffer, changes: string[]): string 
 }
 
 /** Generates one TypeScript module per known spec in `specsDir`, in memory. */
-export async function generateAll(specsDir: string): Promise<GeneratedModule[]> {
+export async function generateAll(
+  specsDir: string,
+  usedOperations?: Readonly<Record<string, readonly string[]>>,
+): Promise<GeneratedModule[]> {
   let entries: string[];
   try {
     entries = (await readdir(specsDir)).sort();
@@ -53,7 +56,7 @@ export async function generateAll(specsDir: string): Promise<GeneratedModule[]> 
     const changes = applyOverlays(specFile, doc);
     const ast = await openapiTS(doc as never, { silent: true });
     const source = header(specFile, bytes, changes) + astToString(ast);
-    const requests = requestSchemas(module, doc);
+    const requests = requestSchemas(module, doc, usedOperations);
     out.push({ module, specFile, fileName: `${module}.ts`, source, changes, requests });
   }
   const missing = REQUIRED_MODULES.filter((m) => !out.some((g) => g.module === m));

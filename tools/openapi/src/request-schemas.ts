@@ -61,8 +61,12 @@ function parameters(doc: OpenApiDocument, list: unknown[], where: 'query' | 'pat
 }
 
 /** Request specs (`METHOD /path-template` → parameters and body schema) of the used operations of one module. */
-export function requestSchemas(module: string, doc: OpenApiDocument): Record<string, OperationRequestSpec> {
-  const wanted = USED_OPERATIONS[module] ?? [];
+export function requestSchemas(
+  module: string,
+  doc: OpenApiDocument,
+  used: Readonly<Record<string, readonly string[]>> = USED_OPERATIONS,
+): Record<string, OperationRequestSpec> {
+  const wanted = used[module] ?? [];
   const out: Record<string, OperationRequestSpec> = {};
   for (const [path, item] of Object.entries(doc.paths)) {
     const shared = Array.isArray(item.parameters) ? item.parameters : [];

@@ -1,0 +1,12 @@
+export { normaliseBoolean } from './boolean.js';
+export { normaliseCallerId } from './caller-id.js';
+export { normaliseCountry } from './country.js';
+export { normaliseEmail } from './email.js';
+export { normaliseExtension } from './extension.js';
+export { normaliseForwardDestination } from './forward-destination.js';
+export { normaliseLanguage } from './language.js';
+export { normalisePhoneNumber } from './phone.js';
+export { normalisePostalCode } from './postal-code.js';
+export { cleanCell, hasControlCharacters, normaliseText } from './text.js';
+export { normaliseTimeZone } from './time-zone.js';
+export type { Normalised } from './result.js';

@@ -1,0 +1,298 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CsvSyntaxError, REJECTED_COLUMNS, minifyRow, openCsvAppender, physicalRecordBatches, type CsvAppender } from '@wbp/writers';
+import { CANONICAL_COLUMNS, ENTITY_TYPES, IDENTITY_COLUMNS, type EntityType } from './columns.js';
+import { resolveDefaults } from './defaults.js';
+import { DuplicateKeys } from './duplicate-keys.js';
+import { CsvFileError } from './errors.js';
+import { missingColumns, resolveHeader, type Header } from './header.js';
+import { PRE_API_REASON_CODES, formatIssue, type PreApiReasonCode, type RowIssue, type RuleId } from './reasons.js';
+import { ReadyFileWriter } from './ready-file.js';
+import { validateRecord } from './validate-row.js';
+
+export const READY_FILE = 'ready_to_load.csv';
+export const REJECTED_FILE = 'rejected_rows.csv';
+
+export interface ValidateOptions {
+  /**
+   * Explicit defaults for empty location cells (preferred_language, announcement_language,
+   * address_state, address_country, time_zone). Nothing else is ever filled in.
+   */
+  defaults?: Readonly<Record<string, string | undefined>>;
+  /** Fail the file (`too_many_rows`) past this many data rows. Default: no limit. */
+  maxRows?: number;
+  /** How many rejected rows `rejectedRows` lists (for annotations). Default 1000. */
+  listLimit?: number;
+  /** Clock for the `timestamp` column (tests). */
+  now?: () => Date;
+}
+
+export interface RejectedRowInfo {
+  rowId: number;
+  /** Physical line in the input where the row starts (header = line 1). */
+  line: number;
+  /** The column of the first issue, when it has one. */
+  column?: string | undefined;
+  reasonCode: PreApiReasonCode;
+  /** The rule of the first issue (see input_schema.md). */
+  rule: RuleId;
+  /** The full reason_message: every issue of the row. */
+  message: string;
+}
+
+export interface ValidationSummary {
+  inputPath: string;
+  readyPath: string;
+  rejectedPath: string;
+  /** Data rows (blank lines and all-empty records are not rows). */
+  rows: number;
+  ready: number;
+  rejected: number;
+  /** Rejections per reason code; every pre-API code is present. */
+  byReason: Record<string, number>;
+  /** Rejections per rule of the first issue. */
+  byRule: Record<string, number>;
+  /** The first `listLimit` rejected rows, in input order. */
+  rejectedRows: RejectedRowInfo[];
+  /** Header names the contract does not know (their values were ignored). */
+  ignoredColumns: string[];
+  /** sha256 of the input bytes (the checkpoint's input_hash). */
+  inputSha256: string;
+}
+
+/**
+ * Validates a site CSV and writes `ready_to_load.csv` (normalised rows + row_id, input order) and
+ * `rejected_rows.csv` into `outDir`. Both are written to temporary files and renamed into place
+ * only when the whole file has been read, so a failed or interrupted validation never leaves a
+ * half file, and re-validating replaces the previous outputs. A problem with the file as a whole
+ * throws `CsvFileError` (and writes nothing).
+ */
+export async function validateCsvFile(inputPath: string, outDir: string, options: ValidateOptions = {}): Promise<ValidationSummary> {
+  const defaults = resolveDefaults(options.defaults);
+  const listLimit = options.listLimit ?? 1000;
+  const now = options.now ?? (() => new Date());
+  await assertReadable(inputPath);
+  await mkdir(outDir, { recursive: true });
+
+  const readyPath = join(outDir, READY_FILE);
+  const rejectedPath = join(outDir, REJECTED_FILE);
+  const suffix = `.${process.pid}.${Date.now()}.tmp`;
+  const readyTmp = `${readyPath}${suffix}`;
+  const rejectedTmp = `${rejectedPath}${suffix}`;
+
+  const hash = createHash('sha256');
+  const byReason: Record<string, number> = Object.fromEntries(PRE_API_REASON_CODES.map((code) => [code, 0]));
+  const byRule: Record<string, number> = {};
+  const rejectedRows: RejectedRowInfo[] = [];
+  const entityTypes = new Set<EntityType>();
+  const duplicates = new DuplicateKeys();
+  let header: Header | undefined;
+  let headerLine = 1;
+  let rows = 0;
+  let ready = 0;
+  let inFlight = 0;
+
+  const readyFile = new ReadyFileWriter(readyTmp);
+  let rejectedFile: CsvAppender<(typeof REJECTED_COLUMNS)[number]> | undefined;
+  const source = createReadStream(inputPath);
+  let firstChunk = true;
+  const utf8 = new Utf8Check(inputPath);
+  try {
+    rejectedFile = await openCsvAppender(rejectedTmp, REJECTED_COLUMNS);
+    const batches = physicalRecordBatches(source, {
+      relaxQuotes: true,
+      skipEmptyLines: true,
+      onChunk: (chunk) => {
+        if (firstChunk) assertNotUtf16(inputPath, chunk);
+        firstChunk = false;
+        hash.update(chunk);
+        utf8.check(chunk);
+      },
+    });
+    let lastLine = 1;
+    for await (const batch of batches) for (const { cells, line } of batch) {
+      lastLine = line;
+      utf8.assertCells(cells, line);
+      // `,,,,` lines left behind by spreadsheets (and stray CRs) are neither a header nor a row
+      if (cells.every((cell) => cell.trim() === '')) continue;
+      if (!header) {
+        header = resolveHeader(inputPath, cells, line);
+        headerLine = line;
+        continue;
+      }
+      rows++;
+      if (options.maxRows !== undefined && rows > options.maxRows) {
+        throw new CsvFileError(inputPath, 'too_many_rows', `more than ${options.maxRows} data rows`, line);
+      }
+
+      const raw: Record<string, string> = {};
+      for (const [column, index] of header.columns) raw[column] = cells[index] ?? '';
+      const shape = rowShapeIssue(cells, header.width);
+      let verdict = validateRecord(raw, defaults);
+      const type = verdict.entityType;
+      if (isEntityType(type)) entityTypes.add(type); // invalid rows count too: they need the columns as much
+      if (shape) {
+        verdict = verdict.ok
+          ? { ok: false, reasonCode: 'invalid_input_schema', issues: [shape], entityType: verdict.entityType, entityKey: verdict.row.entity_key }
+          : { ...verdict, issues: [shape, ...verdict.issues] };
+      }
+
+      if (verdict.ok) {
+        const duplicate = duplicates.claim(verdict.entityType, verdict.row, rows, line);
+        if (!duplicate) {
+          const backpressure = readyFile.write(rows, verdict.row);
+          if (backpressure) await backpressure;
+          ready++;
+          continue;
+        }
+        verdict = { ok: false, reasonCode: 'duplicate_key', issues: [duplicate], entityType: verdict.entityType, entityKey: verdict.row.entity_key };
+      }
+
+      const first = verdict.issues[0] as RowIssue;
+      const message = verdict.issues.map(formatIssue).join('; ');
+      byReason[verdict.reasonCode] = (byReason[verdict.reasonCode] ?? 0) + 1;
+      byRule[first.rule] = (byRule[first.rule] ?? 0) + 1;
+      if (rejectedRows.length < listLimit) {
+        rejectedRows.push({ rowId: rows, line, column: first.column, reasonCode: verdict.reasonCode, rule: first.rule, message });
+      }
+      // not awaited one by one (each is a real write); a bounded window keeps memory flat, and a
+      // failed write resurfaces from close()
+      const appended = rejectedFile.append({
+        timestamp: now().toISOString(),
+        row_id: rows,
+        entity_type: verdict.entityType,
+        entity_key: verdict.entityKey,
+        reason_code: verdict.reasonCode,
+        reason_message: message,
+        raw_row_minified: minifyRow(raw, RAW_COLUMNS),
+      });
+      appended.catch(() => undefined);
+      if (++inFlight % APPEND_WINDOW === 0) await appended;
+    }
+
+    utf8.end(lastLine);
+    if (!header) throw new CsvFileError(inputPath, 'empty_file', 'the file is empty (no header, no rows)');
+    if (rows === 0) throw new CsvFileError(inputPath, 'empty_file', 'the file has a header but no data rows');
+    const missing = missingColumns(header, entityTypes, new Set(Object.keys(defaults)));
+    if (missing) throw new CsvFileError(inputPath, 'missing_columns', missing, headerLine);
+
+    await readyFile.close();
+    await rejectedFile.close();
+    await rename(readyTmp, readyPath);
+    await rename(rejectedTmp, rejectedPath);
+    await syncDirectory(outDir);
+  } catch (err) {
+    source.destroy();
+    readyFile.destroy();
+    await rejectedFile?.close().catch(() => undefined);
+    await Promise.all([rm(readyTmp, { force: true }), rm(rejectedTmp, { force: true })]);
+    if (err instanceof CsvSyntaxError) throw new CsvFileError(inputPath, 'malformed_csv', err.detail, err.line);
+    throw err;
+  }
+
+  const rejected = rows - ready;
+  return {
+    inputPath,
+    readyPath,
+    rejectedPath,
+    rows,
+    ready,
+    rejected,
+    byReason,
+    byRule,
+    rejectedRows,
+    ignoredColumns: header.ignored,
+    inputSha256: hash.digest('hex'),
+  };
+}
+
+/** Rejected-row appends queued before waiting for one to land. */
+const APPEND_WINDOW = 256;
+
+/** raw_row_minified of a rejected row: what was written in the contract's columns, in contract order. */
+const RAW_COLUMNS: readonly string[] = [...CANONICAL_COLUMNS, ...IDENTITY_COLUMNS];
+
+function isEntityType(value: string): value is EntityType {
+  return (ENTITY_TYPES as readonly string[]).includes(value);
+}
+
+function rowShapeIssue(cells: readonly string[], width: number): RowIssue | undefined {
+  if (cells.length < width) {
+    return { rule: 'row_shape', message: `the row has ${cells.length} cells but the header has ${width}; a value is missing or a line was split` };
+  }
+  if (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== '')) {
+    return { rule: 'row_shape', message: `the row has ${cells.length} cells but the header has ${width}; is there an unquoted comma in a value?` };
+  }
+  return undefined;
+}
+
+async function assertReadable(path: string): Promise<void> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new CsvFileError(path, 'unreadable', 'not a regular file');
+  } catch (err) {
+    if (err instanceof CsvFileError) throw err;
+    throw new CsvFileError(path, 'unreadable', `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+function assertNotUtf16(path: string, chunk: Buffer): void {
+  if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
+    throw new CsvFileError(path, 'encoding', 'the file is UTF-16; save it as "CSV UTF-8 (Comma delimited)"', 1);
+  }
+}
+
+const NOT_UTF8 = 'the file is not valid UTF-8 (saved as Windows-1252/Latin-1?); save it as "CSV UTF-8 (Comma delimited)"';
+
+/**
+ * Invalid UTF-8 (a file saved by Excel as plain "CSV" on Windows) would otherwise reach Webex as
+ * U+FFFD in names and addresses. A strict decoder over the raw bytes says whether the file is
+ * valid; the first cell holding U+FFFD after that says where (a genuine U+FFFD in a valid file is
+ * left alone).
+ */
+class Utf8Check {
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+  #invalid = false;
+  readonly #path: string;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  check(chunk: Buffer): void {
+    if (this.#invalid) return;
+    try {
+      this.#decoder.decode(chunk, { stream: true });
+    } catch {
+      this.#invalid = true;
+    }
+  }
+
+  assertCells(cells: readonly string[], line: number): void {
+    if (this.#invalid && cells.some((cell) => cell.includes('\uFFFD'))) {
+      throw new CsvFileError(this.#path, 'encoding', NOT_UTF8, line);
+    }
+  }
+
+  end(lastLine: number): void {
+    try {
+      this.#decoder.decode();
+    } catch {
+      this.#invalid = true;
+    }
+    if (this.#invalid) throw new CsvFileError(this.#path, 'encoding', NOT_UTF8, lastLine);
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // not every filesystem can fsync a directory; the renamed files themselves are synced
+  } finally {
+    await handle.close();
+  }
+}
