@@ -8,6 +8,7 @@ import { peopleOperations } from './operations/people.js';
 import { personSettingOperations } from './operations/person-settings.js';
 import { withAuth, type TokenSource } from './transport/auth.js';
 import { nodeFetch } from './transport/node-fetch.js';
+import { RatePacer } from './transport/pacer.js';
 import { RateGate } from './transport/rate-gate.js';
 import { withRetry } from './transport/retry.js';
 import { withTimeout } from './transport/timeout.js';
@@ -40,6 +41,8 @@ export interface WebexClientOptions {
   onEvent?: EventSink;
   /** Share one gate between clients that share a rate limit (same token). */
   gate?: RateGate;
+  /** Learn the org's rate limit from 429s and pace below it (default true). */
+  pacing?: boolean;
   /**
    * Called on a 401: obtain a new token (e.g. a service-app refresh) and resolve true to replay the
    * call once with it. `token` must then be a function returning the latest token.
@@ -53,6 +56,7 @@ export interface WebexClientOptions {
  */
 export function createWebexClient(options: WebexClientOptions) {
   const gate = options.gate ?? new RateGate();
+  const pacer = options.pacing === false ? undefined : new RatePacer();
   const pool = options.fetch ? undefined : nodeFetch(options.connectTimeoutMs ?? 5_000);
   const base: FetchFn = options.fetch ?? (pool as { fetch: FetchFn }).fetch;
   const transport = withAuth(
@@ -63,6 +67,7 @@ export function createWebexClient(options: WebexClientOptions) {
       maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
       defaultRateLimitPauseMs: 1_000,
       gate,
+      pacer,
       onEvent: options.onEvent,
     }),
     options.token,
@@ -79,6 +84,8 @@ export function createWebexClient(options: WebexClientOptions) {
   return {
     raw,
     gate,
+    /** The learnt pace (undefined until the first 429). */
+    pacer,
     people: peopleOperations(ctx),
     licenses: licenseOperations(ctx),
     locations: locationOperations(ctx),

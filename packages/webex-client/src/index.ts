@@ -4,6 +4,7 @@ export { PERSON_SETTINGS, type PersonSetting, type PersonSettingUpdate, type Per
 export { linkPages, offsetPages, collect, type Page } from './paginate.js';
 export { nextLink } from './link-header.js';
 export { RateGate } from './transport/rate-gate.js';
+export { RatePacer, type PacerOptions } from './transport/pacer.js';
 export { parseRetryAfter } from './transport/retry-after.js';
 export { isIdempotent } from './transport/retry.js';
 export type { TokenSource } from './transport/auth.js';

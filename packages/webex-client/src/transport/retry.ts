@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import { isRetryableStatus, parseErrorBody, WebexApiError, type FailureKind } from '../errors.js';
+import type { RatePacer } from './pacer.js';
 import type { RateGate } from './rate-gate.js';
 import { parseRetryAfter } from './retry-after.js';
 import { RequestTimeoutError } from './timeout.js';
@@ -15,6 +16,8 @@ export interface RetryOptions {
   /** Pause applied on a 429 that carries no Retry-After. */
   defaultRateLimitPauseMs: number;
   gate: RateGate;
+  /** Optional shared pacing learnt from 429s. */
+  pacer?: RatePacer | undefined;
   onEvent?: EventSink | undefined;
 }
 
@@ -56,7 +59,7 @@ function sanitizedDetail(err: unknown): string {
  * can look up before trying again. A 429 or 423 is a refusal, so replaying it is safe.
  */
 export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
-  const { gate, onEvent } = options;
+  const { gate, pacer, onEvent } = options;
   return async (request) => {
     const method = request.method.toUpperCase();
     const path = new URL(request.url).pathname;
@@ -67,6 +70,7 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
     const once = async (): Promise<Response> => {
       attempt += 1;
       await gate.wait(request.signal);
+      await pacer?.acquire(request.signal);
       const started = performance.now();
       let response: Response;
       try {
@@ -89,6 +93,8 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
       const trackingId = response.headers.get('trackingid') ?? undefined;
       onEvent?.({ type: 'response', method, path, status: response.status, attempt, durationMs: performance.now() - started });
 
+      if (response.status === 429) pacer?.rateLimited();
+      else pacer?.accepted();
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), options.maxRetryAfterMs);
       const refused = response.status === 429 || (response.status === 423 && retryAfterMs !== undefined);
       if (response.status === 429 || (retryAfterMs !== undefined && (response.status === 503 || response.status === 423))) {
