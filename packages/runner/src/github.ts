@@ -1,0 +1,40 @@
+import { relative, resolve, sep } from 'node:path';
+
+/**
+ * GitHub workflow-command output. Annotations show at most 10 errors per step, so callers print
+ * the first few and put the full list in the step summary.
+ */
+
+/** `::error file=…,line=…,title=…::message`, escaped as the runner expects. */
+export function errorAnnotation(message: string, props: { file?: string; line?: number; title?: string }): string {
+  const parts: string[] = [];
+  if (props.file !== undefined) parts.push(`file=${escapeProperty(props.file)}`);
+  if (props.line !== undefined) parts.push(`line=${props.line}`);
+  if (props.title !== undefined) parts.push(`title=${escapeProperty(props.title)}`);
+  return `::error${parts.length > 0 ? ` ${parts.join(',')}` : ''}::${escapeData(message)}\n`;
+}
+
+export function noticeAnnotation(message: string): string {
+  return `::notice::${escapeData(message)}\n`;
+}
+
+function escapeData(text: string): string {
+  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
+}
+
+/** Annotation paths are relative to the repository root (GITHUB_WORKSPACE), with forward slashes. */
+export function annotationPath(file: string, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  const root = env.GITHUB_WORKSPACE ?? cwd;
+  const absolute = resolve(cwd, file);
+  const rel = relative(root, absolute);
+  return (rel.startsWith('..') ? absolute : rel).split(sep).join('/');
+}
+
+/** A Markdown table cell: pipes escaped, newlines flattened. */
+export function mdCell(text: string | number): string {
+  return String(text).replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+}
