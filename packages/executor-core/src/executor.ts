@@ -1,13 +1,11 @@
 import { checkResume, readCheckpoint, writeCheckpoint, type Checkpoint } from '@wbp/state';
-import { batches } from './batches.js';
-import { BatchTally } from './breaker.js';
 import type { ExecutorConfig } from './config.js';
-import { runKeyedPool } from './keyed-pool.js';
 import { LocationDirectory } from './location-directory.js';
 import type { RunLogger } from './logger.js';
 import { OrgCache } from './org-cache.js';
 import { PHASE_OF, type EntityType, type Phase, type RowOutcome } from './outcome.js';
 import { openOutputs, type RunOutputs } from './outputs.js';
+import { runPhase } from './phase-runner.js';
 import type { WebexPort } from './port.js';
 import { field, type ExecRow } from './row.js';
 import type { AssignmentHint, StepEnv } from './steps/env.js';
@@ -41,6 +39,8 @@ export interface ExecutionInput {
   /** Current concurrency limit; defaults to `config.concurrency` (the adaptive controller plugs in here). */
   concurrency?: () => number;
   onRowDone?: (row: ExecRow, outcome: RowOutcome) => void;
+  /** Requests sent so far (counted by the caller from client events), for the per-phase log. */
+  requestCount?: () => number;
 }
 
 const PHASES: readonly { phase: Phase; entityType: EntityType; name: string }[] = [
@@ -106,6 +106,7 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       cache,
       directory,
       assignments,
+      knownLines: new Map(),
       compensate: config.enableSafeCompensation,
       critical: (event, details) => log.fatal({ event, ...details }, event),
     };
@@ -132,72 +133,52 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
         continue;
       }
       log.info({ event: 'phase_start', phase, name }, `phase ${phase} (${name}) start`);
-      const phaseTally = new BatchTally();
-      let lastDone = decision.kind === 'resume' && phase === decision.phase ? decision.nextRowId - 1 : 0;
-      for await (const batch of batches(input.rows(entityType), phase, config.batchSize)) {
-        if (++counters.batches > config.maxBatches) return await stop(result, 'bound_reached', `MAX_BATCHES=${config.maxBatches} reached`, () => save(phase, lastDone), log);
-        counters.rows += batch.rows.length;
-        if (counters.rows > config.maxRows) return await stop(result, 'bound_reached', `MAX_ROWS=${config.maxRows} reached`, () => save(phase, lastDone), log);
-        const todo = batch.rows.filter((r) => !outputs.terminal.has(r.rowId));
-        result.skipped += batch.rows.length - todo.length;
-        if (todo.length === 0) {
-          lastDone = batch.rows.at(-1)!.rowId;
-          continue;
-        }
-        log.info({ event: 'batch_start', phase, batch_id: batch.id, rows: todo.length }, `${batch.id} start`);
-        const tally = new BatchTally();
-        const done = new Set<number>();
-        let lastCheckpointAt = Date.now();
-        let timeUp = false;
-        /** Highest row id such that every row of the batch up to it is terminal (outputs written). */
-        const lowWater = (): number => {
-          let mark = lastDone;
-          for (const r of batch.rows) {
-            if (!outputs.terminal.has(r.rowId) && !done.has(r.rowId)) break;
-            mark = r.rowId;
+      const before = { success: result.success, pending: result.pending, skipped: result.skipped };
+      const requestsAtStart = input.requestCount?.() ?? 0;
+      const { end, detail } = await runPhase({
+        phase,
+        rows: (async function* () {
+          for await (const row of input.rows(entityType)) {
+            if (outputs.terminal.has(row.rowId)) result.skipped++;
+            yield row;
           }
-          return mark;
-        };
-        await runKeyedPool(todo, {
-          limit: input.concurrency ?? (() => config.concurrency),
-          keyOf: lockKey,
-          shouldStop: () => {
-            if (config.deadline !== undefined && Date.now() >= config.deadline) timeUp = true;
-            return timeUp || tally.hopeless(Math.min(25, batch.rows.length));
-          },
-          run: async (row) => {
-            const outcome = await runSteps((trail) => PROCESSORS[entityType](row, env, trail));
-            if (outputs.terminal.has(row.rowId)) {
-              log.fatal({ event: 'invariant_breach', row_id: row.rowId }, 'a row finished twice; the second outcome is not written');
-              return;
-            }
-            await outputs.write(row, phase, batch.id, outcome);
-            done.add(row.rowId);
-            tally.add(outcome);
-            countOutcome(result, outcome);
-            if (outcome.status === 'pending') {
-              log.warn({ event: 'row_pending', row_id: row.rowId, batch_id: batch.id, entity_key: row.entityKey, step: outcome.step, reason_code: outcome.reasonCode, http_status: outcome.httpStatus, tracking_id: outcome.trackingId }, outcome.message);
-            }
-            input.onRowDone?.(row, outcome);
-            if (Date.now() - lastCheckpointAt >= config.checkpointEveryMs) {
-              lastCheckpointAt = Date.now();
-              await save(phase, lowWater());
-            }
-          },
-        });
-        lastDone = lowWater();
-        await save(phase, lastDone);
-        phaseTally.processed += tally.processed;
-        log.info({ event: 'batch_end', phase, batch_id: batch.id, processed: tally.processed, success: tally.success, pending: tally.pending, by_reason: tally.byReason, last_row_id: lastDone }, `${batch.id} end`);
-        if (tally.trips(config.circuitBreakerThreshold)) {
-          log.fatal({ event: 'circuit_breaker', phase, batch_id: batch.id, processed: tally.processed, by_reason: tally.byReason, threshold: config.circuitBreakerThreshold }, 'circuit breaker tripped: the org is refusing this run');
-          result.status = 'aborted_breaker';
-          result.detail = `circuit breaker in ${batch.id}: ${JSON.stringify(tally.byReason)}`;
-          return result;
-        }
-        if (timeUp) return await stop(result, 'time_budget', 'time budget reached', () => save(phase, lastDone), log);
+        })(),
+        startMark: decision.kind === 'resume' && phase === decision.phase ? decision.nextRowId - 1 : 0,
+        config,
+        outputs,
+        log,
+        limit: input.concurrency ?? (() => config.concurrency),
+        lockKey,
+        process: (row) => runSteps((trail) => PROCESSORS[entityType](row, env, trail)),
+        counters,
+        save: (lastRowId) => save(phase, lastRowId),
+        onRowDone: (row, outcome, batchId) => {
+          countOutcome(result, outcome);
+          if (outcome.status === 'pending') {
+            log.warn({ event: 'row_pending', row_id: row.rowId, batch_id: batchId, entity_key: row.entityKey, step: outcome.step, reason_code: outcome.reasonCode, http_status: outcome.httpStatus, tracking_id: outcome.trackingId }, outcome.message);
+          }
+          input.onRowDone?.(row, outcome);
+        },
+      });
+      log.info(
+        {
+          event: 'phase_end',
+          phase,
+          name,
+          end,
+          success: result.success - before.success,
+          pending: result.pending - before.pending,
+          skipped: result.skipped - before.skipped,
+          requests: (input.requestCount?.() ?? 0) - requestsAtStart,
+        },
+        `phase ${phase} (${name}) end`,
+      );
+      if (end !== 'completed') {
+        result.status = end;
+        result.detail = detail;
+        log.warn({ event: 'controlled_stop', status: end, detail }, detail ?? end);
+        return result;
       }
-      log.info({ event: 'phase_end', phase, name, processed: phaseTally.processed }, `phase ${phase} (${name}) end`);
       if (phase < 3) await save((phase + 1) as Phase, 0);
     }
     return result;
@@ -212,14 +193,6 @@ function countOutcome(result: ExecutionResult, outcome: RowOutcome): void {
     result.pending++;
     result.byReason[outcome.reasonCode] = (result.byReason[outcome.reasonCode] ?? 0) + 1;
   }
-}
-
-async function stop(result: ExecutionResult, status: ExecutionStatus, detail: string, save: () => Promise<void>, log: RunLogger): Promise<ExecutionResult> {
-  await save();
-  log.warn({ event: 'controlled_stop', status, detail }, detail);
-  result.status = status;
-  result.detail = detail;
-  return result;
 }
 
 export type { RunOutputs };

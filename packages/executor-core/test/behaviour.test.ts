@@ -120,6 +120,27 @@ describe('term sheet 17.2 behaviours (msw + in-process simulator)', () => {
     expect(messages).toMatch(/\+34919999999 is not in the number inventory of "Madrid HQ"/);
   });
 
+  it('a licence refused because the extension is taken ends precondition_missing (not an org-wide refusal for the breaker)', async () => {
+    const rows = [site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1999' })];
+    const { result, outDir } = await run(rows);
+    expect(result.byReason).toEqual({ precondition_missing: 2 });
+    const [first] = await readPending(outDir);
+    expect(first).toMatchObject({ step: 'user_enable_calling', http_status: '400' });
+    expect(first!.reason_message).toMatch(/extension is already assigned to someone else .*errorCode 4202/);
+  });
+
+  it('phase 3 spends no request on a line phase 2 just assigned (one lookup per person, not two)', async () => {
+    const rows = [site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), user('john.smith@example.com', 'Madrid HQ'),
+      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' }), assignment('john.smith@example.com', 'Madrid HQ', { extension: '1002', phone_number: '+34910000001', caller_id_selected: 'DIRECT_LINE' })];
+    const { result } = await run(rows);
+    expect(result).toMatchObject({ success: 5, pending: 0 });
+    const ops = sim.stats().requests.byOperation;
+    expect(ops['GET /people']).toBe(2);
+    expect(ops['PATCH /licenses/users']).toBe(2);
+    expect(ops['GET /telephony/config/numbers']).toBeUndefined();
+    expect(ops['PUT /people/{personId}/features/callerId']).toBe(1);
+  });
+
   it('a later setting failing after Calling was enabled → half_applied naming what was applied and what failed', async () => {
     server.use(http.put('*/v1/people/:id/features/callWaiting', () => HttpResponse.json({ message: 'nope' }, { status: 400 })));
     const rows = [site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ', { calling_settings_call_waiting: 'true' }), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' })];

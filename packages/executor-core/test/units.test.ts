@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { batches } from '../src/batches.js';
 import { BatchTally } from '../src/breaker.js';
-import { runKeyedPool } from '../src/keyed-pool.js';
-import { assertIdentityUnchanged, lineChangeBody, locationPayload, userSettingChanges } from '../src/index.js';
-import { site, user } from './fixtures.js';
+import { runPhase } from '../src/phase-runner.js';
+import type { RunOutputs } from '../src/outputs.js';
+import { assertIdentityUnchanged, DEFAULT_EXECUTOR_CONFIG, lineChangeBody, locationPayload, userSettingChanges, type ExecRow, type RowOutcome } from '../src/index.js';
+import { resetRowIds, site, user } from './fixtures.js';
 
 describe('batches', () => {
   it('cuts deterministic batch ids over a stream', async () => {
@@ -17,32 +18,103 @@ describe('batches', () => {
   });
 });
 
-describe('runKeyedPool', () => {
-  it('never runs two tasks with one key at once and respects the limit', async () => {
+describe('runPhase', () => {
+  const quiet = { info() {}, warn() {}, error() {}, fatal() {} };
+  function harness(rows: ExecRow[], process: (row: ExecRow) => Promise<RowOutcome>, limit = 3, batchSize = 4) {
+    const written: number[] = [];
+    const saves: number[] = [];
+    const batchEnds: string[] = [];
+    const terminal = new Set<number>();
+    const outputs = {
+      terminal,
+      write: async (row: ExecRow) => {
+        written.push(row.rowId);
+        terminal.add(row.rowId);
+      },
+    } as unknown as RunOutputs;
+    const run = runPhase({
+      phase: 2,
+      rows: (async function* () { yield* rows; })(),
+      startMark: 0,
+      config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize, checkpointEveryMs: 60_000 },
+      outputs,
+      log: quiet,
+      limit: () => limit,
+      lockKey: (r) => r.fields.email!,
+      process,
+      counters: { rows: 0, batches: 0 },
+      save: async (m) => void saves.push(m),
+      onRowDone: () => undefined,
+      onBatchEnd: (id) => void batchEnds.push(id),
+    });
+    return { run, written, saves, batchEnds };
+  }
+  const ok = (): RowOutcome => ({ status: 'success', step: 's', message: '' });
+
+  it('never runs two rows of one person at once, respects the limit, ends batches in order with a checkpoint each', async () => {
+    resetRowIds();
+    const rows = ['a', 'a', 'b', 'c', 'a', 'd', 'e', 'b', 'f', 'g'].map((e) => user(`${e}@x.com`, 'L'));
     let inFlight = 0;
     let peak = 0;
     const active = new Set<string>();
-    const items = ['a', 'a', 'b', 'c', 'a', 'd', 'e', 'b'];
-    await runKeyedPool(items, {
-      limit: () => 3,
-      keyOf: (k) => k,
-      shouldStop: () => false,
-      run: async (k) => {
-        expect(active.has(k)).toBe(false);
-        active.add(k);
-        peak = Math.max(peak, ++inFlight);
-        await Promise.resolve();
-        await new Promise((r) => setImmediate(r));
-        active.delete(k);
-        inFlight--;
-      },
+    const h = harness(rows, async (row) => {
+      expect(active.has(row.fields.email!)).toBe(false);
+      active.add(row.fields.email!);
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setImmediate(r));
+      active.delete(row.fields.email!);
+      inFlight--;
+      return ok();
     });
+    expect(await h.run).toEqual({ end: 'completed' });
     expect(peak).toBeLessThanOrEqual(3);
+    expect(h.written.sort((x, y) => x - y)).toEqual(rows.map((r) => r.rowId));
+    expect(h.batchEnds).toEqual(['phase2-batch-0001', 'phase2-batch-0002', 'phase2-batch-0003']);
+    expect(h.saves).toEqual([4, 8, 10]);
   });
-  it('stops starting tasks when told to', async () => {
-    let ran = 0;
-    const { started } = await runKeyedPool([1, 2, 3, 4, 5], { limit: () => 1, keyOf: String, shouldStop: () => ran >= 2, run: async () => void ran++ });
-    expect(started).toBe(2);
+
+  it('has no barrier between batches: a slow row of batch 1 does not hold back batch 2, and the checkpoint waits for it', async () => {
+    resetRowIds();
+    const rows = Array.from({ length: 8 }, (_, i) => user(`p${i}@x.com`, 'L'));
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const started: number[] = [];
+    const h = harness(rows, async (row) => {
+      started.push(row.rowId);
+      if (row.rowId === 1) await slow;
+      if (row.rowId === 8) release();
+      return ok();
+    }, 2, 4);
+    expect(await h.run).toEqual({ end: 'completed' });
+    expect(started.indexOf(8)).toBeLessThan(started.length); // row 8 (batch 2) ran while row 1 was stuck
+    expect(h.written.indexOf(8)).toBeLessThan(h.written.indexOf(1));
+    // Batch 1 ends only once row 1 is written; by then batch 2 is done too, so the low-water mark covers both.
+    expect(h.saves).toEqual([8, 8]);
+  });
+
+  it('stops starting rows at the deadline and checkpoints the low-water mark', async () => {
+    resetRowIds();
+    const rows = Array.from({ length: 5 }, (_, i) => user(`q${i}@x.com`, 'L'));
+    const h = harness(rows, async () => ok());
+    (h as unknown as { run: unknown }).run = undefined;
+    const terminal = new Set<number>();
+    const saves: number[] = [];
+    const res = await runPhase({
+      phase: 2,
+      rows: (async function* () { yield* rows; })(),
+      startMark: 0,
+      config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 10, deadline: 0 },
+      outputs: { terminal, write: async () => undefined } as unknown as RunOutputs,
+      log: quiet,
+      limit: () => 2,
+      lockKey: (r) => r.entityKey,
+      process: async () => ok(),
+      counters: { rows: 0, batches: 0 },
+      save: async (m) => void saves.push(m),
+      onRowDone: () => undefined,
+    });
+    expect(res.end).toBe('time_budget');
+    expect(saves).toEqual([0]);
   });
 });
 

@@ -37,8 +37,13 @@ export async function processAssignment(row: ExecRow, env: StepEnv, trail: StepT
   const email = field(row, 'email')!;
   const extension = field(row, 'extension');
   const number = field(row, 'phone_number');
-  const person = await lookupPerson(env, email);
   const location = callingLocationFor(env, field(row, 'location_key')!);
+  const known = env.knownLines.get(email);
+  if (known && known.locationId === location.id && (!extension || known.extension === extension) && (!number || known.phoneNumber === number)) {
+    // This run gave the person exactly this line moments ago (phase 2): nothing to look up or assign.
+    return applyFinalSettings(env, row, email, known.personId, number ?? known.phoneNumber, 'extension/number assigned with Calling (phase 2)', trail);
+  }
+  const person = await lookupPerson(env, email);
   const calling = hasCalling(person, env);
   if (calling && person.locationId && person.locationId !== location.id) {
     throw new RowStop('out_of_scope', `${email} has Calling in another location; moving users between locations is out of scope`);
@@ -64,14 +69,19 @@ export async function processAssignment(row: ExecRow, env: StepEnv, trail: StepT
     }
   }
 
+  return applyFinalSettings(env, row, email, person.id!, number ?? currentNumber, did, trail);
+}
+
+/** apply_final_settings: the caller ID the row asks for, once the line is in place. */
+async function applyFinalSettings(env: StepEnv, row: ExecRow, email: string, personId: string, directNumber: string | undefined, did: string, trail: StepTrail): Promise<SuccessOutcome> {
   const callerId = field(row, 'caller_id_selected');
   if (callerId) {
     trail.step('apply_final_settings');
-    if (callerId === 'DIRECT_LINE' && !number && !currentNumber) {
+    if (callerId === 'DIRECT_LINE' && !directNumber) {
       throw new RowStop('precondition_missing', `caller ID DIRECT_LINE needs a phone number for ${email}: add phone_number to this row`);
     }
-    await applySettings(env, person.id!, [callerIdChange(callerId, 'caller_id_selected')], false, trail);
+    await applySettings(env, personId, [callerIdChange(callerId, 'caller_id_selected')], false, trail);
     did += '; caller ID set';
   }
-  return { status: 'success', step: trail.current, message: did, remoteId: person.id };
+  return { status: 'success', step: trail.current, message: did, remoteId: personId };
 }

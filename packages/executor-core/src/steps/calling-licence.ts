@@ -3,6 +3,28 @@ import { RowStop } from '../outcome.js';
 import type { StepTrail } from '../trail.js';
 import type { StepEnv } from './env.js';
 
+/**
+ * Licence-assignment refusals that are about the row's data or the org's set-up, not about wbp's
+ * access: they end the row `precondition_missing` with what to fix (and stay out of the breaker).
+ */
+const DATA_REFUSALS: Record<number, string> = {
+  4202: 'the extension is already assigned to someone else in this location',
+  9601: 'the phone number is not in the location\'s number inventory',
+  9602: 'the phone number is already assigned to someone else',
+  25008: 'the location is not enabled for Webex Calling',
+  400120: 'no Webex Calling licence units are left in the org',
+};
+
+function asPrecondition(err: unknown): unknown {
+  if (!(err instanceof WebexApiError) || err.status !== 400) return err;
+  const code = err.errorCodes.find((c) => c in DATA_REFUSALS);
+  if (code === undefined) return err;
+  return new RowStop('precondition_missing', `Webex refused the Calling licence: ${DATA_REFUSALS[code]} (errorCode ${code}: ${err.webexMessage ?? ''})`, {
+    httpStatus: err.status,
+    trackingId: err.trackingId,
+  });
+}
+
 export function hasCalling(person: Person, env: StepEnv): boolean {
   return (person.licenses ?? []).some((l) => env.cache.callingLicenseIds.has(l)) || person.extension !== undefined;
 }
@@ -58,7 +80,7 @@ export async function assignCallingLicence(
     }
   } catch (err) {
     env.cache.returnUnit();
-    throw err;
+    throw asPrecondition(err);
   }
   trail.mutated('calling licence assigned');
 }

@@ -51,6 +51,7 @@ export async function processUser(row: ExecRow, env: StepEnv, trail: StepTrail):
       throw new RowStop('precondition_missing', `the extension_assignment row ${hint.rowId} for ${email} names location "${hint.locationKey}", the user row "${locationKey}"`);
     }
     await assignCallingLicence(env, person, { locationId: location.id, extension: hint.extension, phoneNumber: hint.phoneNumber }, trail);
+    env.knownLines.set(email, { personId: person.id!, locationId: location.id, extension: hint.extension, phoneNumber: hint.phoneNumber });
     fresh = true;
   } else if (wantsCalling && already) {
     const location = env.directory.resolve(locationKey, env.cache);
