@@ -7,7 +7,6 @@
 export class AdaptiveConcurrency {
   #limit: number;
   #windowDone = 0;
-  #windowHurt = false;
   #lastDecrease = 0;
   #ewma: number | undefined;
   #best = Infinity;
@@ -27,9 +26,8 @@ export class AdaptiveConcurrency {
 
   rowDone(): void {
     if (++this.#windowDone < this.#limit) return;
-    if (!this.#windowHurt) this.#limit = Math.min(this.max, this.#limit + 1);
+    this.#limit = Math.min(this.max, this.#limit + 1);
     this.#windowDone = 0;
-    this.#windowHurt = false;
   }
 
   rateLimited(now: number = Date.now()): void {
@@ -44,10 +42,10 @@ export class AdaptiveConcurrency {
   }
 
   #cut(now: number): void {
-    this.#windowHurt = true;
     if (now - this.#lastDecrease < 1_000) return;
     this.#lastDecrease = now;
     this.#limit = Math.max(1, Math.floor(this.#limit * this.decrease));
+    // A new window starts: growth resumes only after a full window without trouble.
     this.#windowDone = 0;
   }
 }

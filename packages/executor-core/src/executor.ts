@@ -39,6 +39,8 @@ export interface ExecutionInput {
   /** Current concurrency limit; defaults to `config.concurrency` (the adaptive controller plugs in here). */
   concurrency?: () => number;
   onRowDone?: (row: ExecRow, outcome: RowOutcome) => void;
+  /** Receives a function listing the rows in flight and their current step (for diagnostics). */
+  exposeInFlight?: (list: () => { rowId: number; step: string; seconds: number }[]) => void;
   /** Requests sent so far (counted by the caller from client events), for the per-phase log. */
   requestCount?: () => number;
 }
@@ -124,6 +126,9 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       result.checkpoint = checkpoint;
     };
     const counters = { rows: 0, batches: 0 };
+    /** Rows in flight and the step each is in: what `inFlightRows()` reports (SIGUSR2 in the runner). */
+    const inFlight = new Map<number, { trail: StepTrail; started: number }>();
+    input.exposeInFlight?.(() => [...inFlight].map(([rowId, { trail, started }]) => ({ rowId, step: trail.current, seconds: Math.round((Date.now() - started) / 1000) })));
     const startPhase = decision.kind === 'resume' ? decision.phase : 1;
 
     for (const { phase, entityType, name } of PHASES) {
@@ -149,7 +154,14 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
         log,
         limit: input.concurrency ?? (() => config.concurrency),
         lockKey,
-        process: (row) => runSteps((trail) => PROCESSORS[entityType](row, env, trail)),
+        process: async (row) => {
+          const started = Date.now();
+          try {
+            return await runSteps((trail) => PROCESSORS[entityType](row, env, trail), (trail) => inFlight.set(row.rowId, { trail, started }));
+          } finally {
+            inFlight.delete(row.rowId);
+          }
+        },
         counters,
         save: (lastRowId) => save(phase, lastRowId),
         onRowDone: (row, outcome, batchId) => {

@@ -34,8 +34,12 @@ interface OpenBatch {
   tally: BatchTally;
 }
 
-/** At most this many batches are open at once: the rows of the next one start while the last rows of the current one finish. */
-const OPEN_BATCHES = 2;
+/**
+ * At most this many batches are open at once: later batches' rows start while the last rows of
+ * an earlier one finish. Enough that one row stuck for a whole request timeout (a create that
+ * cannot be hedged) does not idle the run, yet only a few thousand rows are ever held in memory.
+ */
+const OPEN_BATCHES = 8;
 
 /**
  * One phase, batch by batch without a barrier between batches: a slow row (a request hanging
@@ -117,7 +121,12 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
         run.onRowDone(row, outcome, ob.batch.id);
       }
       ob.done.add(row.rowId);
-      if (ob.tally.hopeless(Math.min(25, config.batchSize))) stop ??= { end: 'aborted_breaker', detail: `every one of the last ${Math.min(25, config.batchSize)} rows was refused by the org (${JSON.stringify(ob.tally.byReason)})` };
+      // Rows already in flight will fail too: stop early enough that a dead token burns at most one batch.
+      const window = Math.max(1, Math.min(25, config.batchSize - Math.max(1, run.limit())));
+      if (!stop && ob.tally.hopeless(window)) {
+        stop = { end: 'aborted_breaker', detail: `every one of the last ${window} rows was refused by the org (${JSON.stringify(ob.tally.byReason)})` };
+        log.fatal({ event: 'circuit_breaker', phase: run.phase, batch_id: ob.batch.id, processed: ob.tally.processed, by_reason: ob.tally.byReason, early: true }, 'circuit breaker tripped mid-batch: the org refuses every row (token revoked or expired?)');
+      }
       if (Date.now() - lastCheckpointAt >= config.checkpointEveryMs) {
         lastCheckpointAt = Date.now();
         await run.save(lowWater());

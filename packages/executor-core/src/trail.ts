@@ -21,8 +21,9 @@ export class StepTrail {
  * Runs a row's steps; any failure becomes exactly one pending outcome. A failure after a change
  * took effect is `half_applied`, naming what was applied, the failing step and why.
  */
-export async function runSteps(body: (trail: StepTrail) => Promise<SuccessOutcome>): Promise<RowOutcome> {
+export async function runSteps(body: (trail: StepTrail) => Promise<SuccessOutcome>, onTrail?: (trail: StepTrail) => void): Promise<RowOutcome> {
   const trail = new StepTrail();
+  onTrail?.(trail);
   try {
     return await body(trail);
   } catch (err) {

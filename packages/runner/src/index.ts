@@ -2,3 +2,8 @@ export { main, COMMANDS } from './cli.js';
 export { validateCommand } from './commands/validate.js';
 export { EXIT, UsageError, processIo, type CliIo } from './io.js';
 export type { Command } from './command.js';
+export { runCommand } from './commands/run.js';
+export { RUN_EXIT, EXIT_MEANING } from './run/exit-status.js';
+export { throughputSeries, throughputMermaid } from './run/throughput-chart.js';
+export { readRunEnv, type RunEnv } from './run/env-config.js';
+export { parseDuration } from './run/duration.js';

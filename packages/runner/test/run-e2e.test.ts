@@ -172,6 +172,34 @@ describe('wbp run end to end (child process ↔ wbp-sim over HTTP)', () => {
     expect((await records(join(dir, 'budget', 'results.csv'), RESULTS_COLUMNS)).length).toBe(12);
   }, 60_000);
 
+  it('SIGTERM (a cancelled job) finishes the rows in flight, checkpoints and exits 40; the resume completes the CSV', async () => {
+    const dir = await workspace({ 'site.csv': siteCsv() });
+    const outcome = new Promise<Run>((done) => {
+      const child = spawn(process.execPath, [bin, 'run', 'site.csv', '--out', 'out'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env() } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      onRequest = (total) => {
+        if (total === 30) {
+          onRequest = undefined;
+          child.kill('SIGTERM');
+        }
+      };
+      child.on('exit', (code) => done({ code, stdout, stderr }));
+    });
+    const stopped = await outcome;
+    expect(stopped.code).toBe(40);
+    const partial = await records(join(dir, 'out', 'results.csv'), RESULTS_COLUMNS);
+    expect(partial.length).toBeLessThan(1 + 2 * N + 1);
+    expect(readFileSync(join(dir, 'out', 'run.log'), 'utf8')).toContain('"event":"signal"');
+    const resumed = await wbpRun(dir, ['site.csv', '--out', 'out'], env());
+    expect(resumed.code).toBe(10);
+    const all = await records(join(dir, 'out', 'results.csv'), RESULTS_COLUMNS);
+    expect(new Set(all.map((r) => r.row_id)).size).toBe(all.length);
+    expect(all.length).toBe(1 + 2 * N + 1);
+  }, 60_000);
+
   it('writes GitHub outputs and the step summary when run in Actions', async () => {
     const dir = await workspace({ 'site.csv': siteCsv(2), 'summary.md': '', 'output.txt': '' });
     const run = await wbpRun(dir, ['site.csv', '--out', 'out'], { ...env(), GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt') });

@@ -10,7 +10,8 @@ import { withAuth, type TokenSource } from './transport/auth.js';
 import { nodeFetch } from './transport/node-fetch.js';
 import { RatePacer } from './transport/pacer.js';
 import { RateGate } from './transport/rate-gate.js';
-import { withRetry } from './transport/retry.js';
+import { withHedging } from './transport/hedge.js';
+import { callsInFlight, withRetry } from './transport/retry.js';
 import { withTimeout } from './transport/timeout.js';
 import type { EventSink, FetchFn } from './transport/types.js';
 
@@ -31,6 +32,8 @@ export interface WebexClientOptions {
   maxRetryDelayMs?: number;
   /** Cap on a server-sent Retry-After (default 120 s). */
   maxRetryAfterMs?: number;
+  /** Ceiling for one call, every attempt and wait included (default: derived from the options above). */
+  callDeadlineMs?: number;
   /** Upper bound on pages any list call follows (default 1000). */
   maxPages?: number;
   /** Prefix of the TrackingID header sent with each call (default `WBP`). */
@@ -41,6 +44,10 @@ export interface WebexClientOptions {
   onEvent?: EventSink;
   /** Share one gate between clients that share a rate limit (same token). */
   gate?: RateGate;
+  /** Send a second copy of an idempotent request that is ten times slower than usual (default true). */
+  hedging?: boolean;
+  /** Never hedge sooner than this (default 1 s). */
+  hedgeMinDelayMs?: number;
   /** Learn the org's rate limit from 429s and pace below it (default true). */
   pacing?: boolean;
   /**
@@ -59,12 +66,17 @@ export function createWebexClient(options: WebexClientOptions) {
   const pacer = options.pacing === false ? undefined : new RatePacer();
   const pool = options.fetch ? undefined : nodeFetch(options.connectTimeoutMs ?? 5_000);
   const base: FetchFn = options.fetch ?? (pool as { fetch: FetchFn }).fetch;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
+  const retries = options.retries ?? 5;
+  const maxDelayMs = options.maxRetryDelayMs ?? 30_000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
   const transport = withAuth(
-    withRetry(withTimeout(base, options.requestTimeoutMs ?? 20_000), {
-      retries: options.retries ?? 5,
+    withRetry(hedged(withTimeout(base, requestTimeoutMs)), {
+      retries,
       minDelayMs: options.minRetryDelayMs ?? 500,
-      maxDelayMs: options.maxRetryDelayMs ?? 30_000,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+      maxDelayMs,
+      maxRetryAfterMs,
+      callDeadlineMs: options.callDeadlineMs ?? (retries + 1) * (requestTimeoutMs + Math.max(maxDelayMs, maxRetryAfterMs)) + 5_000,
       defaultRateLimitPauseMs: 1_000,
       gate,
       pacer,
@@ -74,6 +86,9 @@ export function createWebexClient(options: WebexClientOptions) {
     options.trackingIdPrefix ?? 'WBP',
     options.refreshToken,
   );
+  function hedged(next: FetchFn): FetchFn {
+    return options.hedging === false ? next : withHedging(next, { minDelayMs: options.hedgeMinDelayMs ?? 1_000, factor: 10, onEvent: options.onEvent });
+  }
   const clientOptions = { baseUrl: options.baseUrl ?? DEFAULT_BASE_URL, fetch: transport };
   const raw: RawClients = {
     admin: createClient<AdminPaths>(clientOptions),
@@ -92,6 +107,8 @@ export function createWebexClient(options: WebexClientOptions) {
     callingLocations: callingLocationOperations(ctx),
     numbers: numberOperations(ctx),
     settings: personSettingOperations(ctx),
+    /** Calls in progress and the stage each is in (diagnostics). */
+    callsInFlight: () => [...callsInFlight.values()].map((c) => ({ ...c, seconds: Math.round((Date.now() - c.since) / 1000) })),
     /** Closes pooled connections (not needed for a process that is about to exit). */
     close: async (): Promise<void> => {
       await pool?.close();

@@ -6,7 +6,7 @@ export { nextLink } from './link-header.js';
 export { RateGate } from './transport/rate-gate.js';
 export { RatePacer, type PacerOptions } from './transport/pacer.js';
 export { parseRetryAfter } from './transport/retry-after.js';
-export { isIdempotent } from './transport/retry.js';
+export { isIdempotent } from './transport/idempotency.js';
 export type { TokenSource } from './transport/auth.js';
 export type { ClientEvent, EventSink, FetchFn } from './transport/types.js';
 export type * from './types.js';

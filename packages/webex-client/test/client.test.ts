@@ -446,3 +446,58 @@ describe('token refresh', () => {
     expect(err.classification).toBe('auth_invalid');
   });
 });
+
+describe('hedging', () => {
+  it('answers a hung idempotent request from a second copy sent after the hedge delay, and cancels the hung one', async () => {
+    let calls = 0;
+    let markAborted!: () => void;
+    const hungAborted = new Promise<void>((resolve) => (markAborted = resolve));
+    server.use(
+      http.get(`${BASE}/people/:id`, async ({ request }) => {
+        calls++;
+        if (calls === 2) {
+          request.signal.addEventListener('abort', () => markAborted());
+          await delay('infinite');
+        }
+        return HttpResponse.json(person);
+      }),
+    );
+    const { client, events } = testClient({ hedgeMinDelayMs: 100, requestTimeoutMs: 10_000 });
+    await client.people.get('P1'); // learns the typical latency
+    const t0 = Date.now();
+    expect((await client.people.get('P2')).id).toBe('P1');
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(calls).toBe(3);
+    expect(events.some((e) => e.type === 'hedge')).toBe(true);
+    await hungAborted; // resolves only if the losing copy was cancelled
+  });
+
+  it('never hedges a create', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${BASE}/people/me`, () => HttpResponse.json(person)),
+      http.post(`${BASE}/locations`, async () => {
+        calls++;
+        await delay(300);
+        return HttpResponse.json({ id: 'L1' }, { status: 201 });
+      }),
+    );
+    const { client, events } = testClient({ hedgeMinDelayMs: 50 });
+    await client.people.me();
+    await client.locations.create({ name: 'X', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' } });
+    expect(calls).toBe(1);
+    expect(events.some((e) => e.type === 'hedge')).toBe(false);
+  });
+});
+
+describe('call deadline', () => {
+  it('settles a call whose transport stalls and ignores its abort signal, as an unknown-outcome timeout', async () => {
+    const { client } = testClient({ fetch: () => new Promise<Response>(() => undefined), callDeadlineMs: 200 });
+    const err = await failure(
+      client.locations.create({ name: 'X', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' } }),
+    );
+    expect(err.failure).toBe('timeout');
+    expect(err.outcomeUnknown).toBe(true);
+    expect(err.message).toMatch(/call deadline of 200 ms/);
+  });
+});

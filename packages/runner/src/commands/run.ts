@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CsvFileError, READY_FILE, readReadyRows, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
-import { DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type RunLogger } from '@wbp/executor-core';
+import { AdaptiveConcurrency, DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type RunLogger } from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, readCheckpoint, sha256File } from '@wbp/state';
 import { createWebexClient, type ClientEvent } from '@wbp/webex-client';
 import { OutputCorruptError } from '@wbp/writers';
@@ -27,6 +27,12 @@ run resumes from it. Configuration comes from the environment (docs/configuratio
 Exit statuses: ${Object.entries(EXIT_MEANING)
   .map(([k, v]) => `${k} ${v}`)
   .join('; ')}.`;
+
+function countBy(items: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[i] = (out[i] ?? 0) + 1;
+  return out;
+}
 
 function toExecRow(r: ReadyRow): ExecRow {
   const { row_id, ...fields } = r;
@@ -89,11 +95,27 @@ export const runCommand: Command = {
       }
 
       const token = serviceApp
-        ? refreshingToken(env.WEBEX_TOKEN, serviceApp, env.WEBEX_BASE_URL, (ok, detail) => (ok ? log.info({ event: 'token_refresh', ok }, detail) : log.error({ event: 'token_refresh', ok }, detail)))
+        ? refreshingToken(
+            env.WEBEX_TOKEN,
+            serviceApp,
+            env.WEBEX_BASE_URL,
+            (ok, detail) => (ok ? log.info({ event: 'token_refresh', ok }, detail) : log.error({ event: 'token_refresh', ok }, detail)),
+            (secret) => {
+              if (io.env.GITHUB_ACTIONS === 'true') io.stdout(`::add-mask::${secret}\n`);
+            },
+          )
         : undefined;
+      const concurrency = new AdaptiveConcurrency(env.CONCURRENCY, env.CONCURRENCY_MAX);
+      let requests = 0;
       const onEvent = (e: ClientEvent) => {
-        if (e.type === 'retry') log.warn({ event: 'retry', method: e.method, path: e.path, attempt: e.attempt, retries_left: e.retriesLeft, http_status: e.status, failure: e.failure, tracking_id: e.trackingId }, 'retrying');
-        else if (e.type === 'rate_limited') log.warn({ event: 'rate_limited', path: e.path, retry_after_ms: e.retryAfterMs }, 'rate limited: all callers pause');
+        if (e.type === 'request' || e.type === 'hedge') requests++;
+        else if (e.type === 'response') {
+          if (e.status < 300) concurrency.latency(e.durationMs);
+        } else if (e.type === 'retry') log.warn({ event: 'retry', method: e.method, path: e.path, attempt: e.attempt, retries_left: e.retriesLeft, http_status: e.status, failure: e.failure, tracking_id: e.trackingId }, 'retrying');
+        else if (e.type === 'rate_limited') {
+          concurrency.rateLimited();
+          log.warn({ event: 'rate_limited', path: e.path, retry_after_ms: e.retryAfterMs, concurrency: concurrency.limit(), pace_per_s: client.pacer?.rate }, 'rate limited: all callers pause');
+        }
       };
       const client = createWebexClient({
         token: token ? token.token : env.WEBEX_TOKEN,
@@ -110,6 +132,25 @@ export const runCommand: Command = {
 
       const tty = values.progress === 'tty' || (values.progress === 'auto' && process.stderr.isTTY === true);
       const progress = values.progress === 'off' ? undefined : new Progress(readyRows, tty ? io.stderr : io.stdout, tty);
+      const execConfig = {
+        ...DEFAULT_EXECUTOR_CONFIG,
+        batchSize: env.BATCH_SIZE,
+        maxRows: env.MAX_ROWS,
+        maxBatches: env.MAX_BATCHES,
+        concurrency: env.CONCURRENCY,
+        circuitBreakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
+        pipelineVersion: env.PIPELINE_VERSION,
+        enableSafeCompensation: env.ENABLE_SAFE_COMPENSATION,
+        deadline: budgetMs === undefined ? undefined : startedAt + budgetMs,
+      };
+      // A cancelled job (SIGINT, then SIGTERM) stops like a spent time budget: no new row starts,
+      // the rows in flight finish and are written, and the checkpoint is saved.
+      const stopSoon = (signal: NodeJS.Signals) => {
+        log.warn({ event: 'signal', signal }, `${signal}: finishing the rows in flight, then stopping with a checkpoint`);
+        execConfig.deadline = Date.now();
+      };
+      process.once('SIGINT', stopSoon);
+      process.once('SIGTERM', stopSoon);
       const result = await execute({
         outDir,
         inputHash: csvSha256,
@@ -118,21 +159,22 @@ export const runCommand: Command = {
             for await (const r of readReadyRows(readyPath)) if (r.entity_type === type) yield toExecRow(r);
           })(),
         port: client,
-        config: {
-          ...DEFAULT_EXECUTOR_CONFIG,
-          batchSize: env.BATCH_SIZE,
-          maxRows: env.MAX_ROWS,
-          maxBatches: env.MAX_BATCHES,
-          concurrency: env.CONCURRENCY,
-          circuitBreakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
-          pipelineVersion: env.PIPELINE_VERSION,
-          enableSafeCompensation: env.ENABLE_SAFE_COMPENSATION,
-          deadline: budgetMs === undefined ? undefined : startedAt + budgetMs,
-        },
+        config: execConfig,
         log,
-        onRowDone: (_row, outcome) => progress?.row(outcome.status),
+        concurrency: () => concurrency.limit(),
+        exposeInFlight: (list) => {
+          // `kill -USR2 <pid>`: log what every row in flight is doing (for a run that looks stuck).
+          process.on('SIGUSR2', () => log.warn({ event: 'in_flight', rows: list(), calls: client.callsInFlight(), resources: countBy(process.getActiveResourcesInfo()), heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576), concurrency: concurrency.limit(), pace_per_s: client.pacer?.rate, paused_until: client.gate.pausedUntil }, 'rows in flight'));
+        },
+        requestCount: () => requests,
+        onRowDone: (_row, outcome) => {
+          concurrency.rowDone();
+          progress?.row(outcome.status);
+        },
       });
       progress?.stop();
+      process.removeListener('SIGINT', stopSoon);
+      process.removeListener('SIGTERM', stopSoon);
       await client.close();
 
       const provisional = exitFor(result.status, false);
@@ -141,7 +183,22 @@ export const runCommand: Command = {
       summary.exitStatus = exitFor(result.status, allSuccess);
       summary.outcome = EXIT_MEANING[summary.exitStatus] ?? summary.outcome;
       await publishSummary(outDir, summary, io.env);
-      log.info({ event: 'run_end', status: result.status, exit_status: summary.exitStatus, rows: summary.rows, pending_by_reason: summary.pendingByReason, seconds: Math.round((Date.now() - startedAt) / 1000) }, 'run end');
+      log.info(
+        {
+          event: 'run_end',
+          status: result.status,
+          exit_status: summary.exitStatus,
+          rows: summary.rows,
+          pending_by_reason: summary.pendingByReason,
+          seconds: Math.round((Date.now() - startedAt) / 1000),
+          requests,
+          concurrency: concurrency.limit(),
+          pace_per_s: client.pacer?.rate ?? null,
+          peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+          heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
+        },
+        'run end',
+      );
       io.stdout(
         `${summary.outcome}: ${summary.rows.success} success, ${summary.rows.pending} pending, ${summary.rows.rejected} rejected` +
           `${summary.rows.notYetProcessed ? `, ${summary.rows.notYetProcessed} not yet processed` : ''} — outputs in ${outArg}\n`,

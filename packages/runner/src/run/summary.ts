@@ -3,6 +3,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
 import { EXIT_MEANING, RESUMABLE } from './exit-status.js';
+import { throughputMermaid, throughputSeries } from './throughput-chart.js';
 
 export interface RunSummary {
   csv: string;
@@ -16,6 +17,7 @@ export interface RunSummary {
   topFailingSteps: { step: string; count: number }[];
   resumable: boolean;
   detail?: string | undefined;
+  throughput: { bucketSeconds: number; rowsPerSecond: number[] };
 }
 
 async function* records<C extends string>(file: string, columns: readonly C[]) {
@@ -57,6 +59,7 @@ export async function summarise(outDir: string, base: { csv: string; csvSha256: 
       .map(([step, count]) => ({ step, count })),
     resumable: RESUMABLE.has(base.exitStatus),
     detail: base.detail,
+    throughput: await throughputSeries(join(outDir, 'results.csv')),
   };
 }
 
@@ -89,6 +92,8 @@ export function summaryMarkdown(s: RunSummary): string {
   } else if (s.rows.pending > 0) {
     lines.push('Fix what `pending_rows.csv` says, then re-run the same CSV: finished rows are looked up, not created twice.', '');
   }
+  const chart = s.throughput.rowsPerSecond.length >= 3 ? throughputMermaid(s.throughput) : '';
+  if (chart) lines.push(chart, '');
   lines.push(`CSV sha256 \`${s.csvSha256}\``, '');
   return lines.join('\n');
 }

@@ -11,13 +11,13 @@ export type TokenSource = string | (() => string | Promise<string>);
  */
 export function withAuth(next: FetchFn, token: TokenSource, trackingIdPrefix: string, refresh?: () => Promise<boolean>): FetchFn {
   const current = async () => (typeof token === 'function' ? await token() : token);
-  return async (request) => {
+  return async (request, signal) => {
     const headers = new Headers(request.headers);
     if (!headers.has('TrackingID')) headers.set('TrackingID', `${trackingIdPrefix}_${randomUUID()}`);
-    const body = refresh && request.body ? await request.arrayBuffer() : undefined;
+    const body = request.body ? await request.arrayBuffer() : undefined;
     const send = async () => {
       headers.set('Authorization', `Bearer ${await current()}`);
-      return next(new Request(request, { headers, ...(body !== undefined ? { body } : {}) }));
+      return next(new Request(request.url, { method: request.method, headers, ...(body !== undefined ? { body } : {}) }), signal ?? request.signal);
     };
     const response = await send();
     if (response.status !== 401 || !refresh || !(await refresh())) return response;

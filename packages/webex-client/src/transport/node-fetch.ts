@@ -9,7 +9,8 @@ import type { FetchFn } from './types.js';
 export function nodeFetch(connectTimeoutMs: number): { fetch: FetchFn; close: () => Promise<void> } {
   const dispatcher = new Agent({ connect: { timeout: connectTimeoutMs } });
   return {
-    fetch: (request) => globalThis.fetch(request, { dispatcher } as RequestInit),
-    close: () => dispatcher.close(),
+    fetch: (request, signal) => globalThis.fetch(request, { dispatcher, ...(signal ? { signal } : {}) } as RequestInit),
+    // destroy, not close: close() would wait for requests a server never answers.
+    close: () => dispatcher.destroy(),
   };
 }

@@ -5,8 +5,8 @@ describe('RatePacer', () => {
   it('is unpaced until a 429, then settles just below the accepted rate', () => {
     const p = new RatePacer();
     expect(p.rate).toBeUndefined();
-    for (let t = 0; t < 2000; t += 5) p.accepted(10_000 + t); // 200/s accepted
-    p.rateLimited(12_000);
+    for (let t = 0; t < 5000; t += 5) p.accepted(10_000 + t); // 200/s accepted
+    p.rateLimited(15_000);
     expect(p.rate).toBeCloseTo(190, 0);
   });
   it('does not pace on a 429 that came before enough traffic to measure', () => {
@@ -17,17 +17,17 @@ describe('RatePacer', () => {
   });
   it('counts one burst of simultaneous 429s once, and keeps cutting on later ones', () => {
     const p = new RatePacer();
-    for (let t = 0; t < 2000; t += 10) p.accepted(t); // 100/s
-    p.rateLimited(2000);
+    for (let t = 0; t < 5000; t += 10) p.accepted(t); // 100/s
+    p.rateLimited(5000);
     const first = p.rate!;
-    p.rateLimited(2100);
+    p.rateLimited(5100);
     expect(p.rate).toBe(first);
-    p.rateLimited(4000);
+    p.rateLimited(7000);
     expect(p.rate!).toBeLessThan(first);
   });
   it('spaces requests at the learnt pace', async () => {
     const p = new RatePacer({ probeEveryMs: 60_000 });
-    for (let t = 0; t < 2000; t += 20) p.accepted(Date.now() - 2000 + t); // ~50/s
+    for (let t = 0; t < 5000; t += 20) p.accepted(Date.now() - 5000 + t); // ~50/s
     p.rateLimited();
     const t0 = Date.now();
     for (let i = 0; i < 6; i++) await p.acquire();

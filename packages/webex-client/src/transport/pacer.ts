@@ -6,7 +6,7 @@ const MIN_SAMPLE = 20;
 export interface PacerOptions {
   /** Share of the observed accepted rate to settle on after a 429 (default 0.95). */
   backoff?: number;
-  /** Growth of the pace per `probeEveryMs` without a 429, to find a limit that was raised (default 1.02). */
+  /** Growth of the pace per `probeEveryMs` without a 429, to find a limit that was raised (default 1.01 per 10 s). */
   probe?: number;
   probeEveryMs?: number;
 }
@@ -21,7 +21,7 @@ export class RatePacer {
   #rate: number | undefined;
   #next = 0;
   #accepted: number[] = [];
-  #lastCut = 0;
+  #lastCut = -Infinity;
   #lastProbe = 0;
   readonly #backoff: number;
   readonly #probe: number;
@@ -29,8 +29,8 @@ export class RatePacer {
 
   constructor(options: PacerOptions = {}) {
     this.#backoff = options.backoff ?? 0.95;
-    this.#probe = options.probe ?? 1.02;
-    this.#probeEveryMs = options.probeEveryMs ?? 5_000;
+    this.#probe = options.probe ?? 1.01;
+    this.#probeEveryMs = options.probeEveryMs ?? 10_000;
   }
 
   /** Requests per second currently allowed, or undefined while unpaced. */
@@ -58,11 +58,14 @@ export class RatePacer {
   /** A 429: settle below what was being accepted. Simultaneous 429s of one burst count once. */
   rateLimited(now: number = Date.now()): void {
     if (now - this.#lastCut < 1_000) return;
-    const windowMs = 2_000;
-    const recent = this.#accepted.filter((t) => now - t <= windowMs).length;
+    // Measure over the last five seconds, but never across the previous cut and its pause (the
+    // server's burst allowance refilled then and would inflate the estimate).
+    const from = Math.max(now - 5_000, this.#lastCut + 1_000);
+    const recent = this.#accepted.filter((t) => t >= from && t <= now).length;
+    const windowMs = now - from;
     // Too few accepted requests say nothing about the limit (a 429 at start-up, or a shared
     // token used elsewhere): leave the shared Retry-After pause to handle it.
-    const target = recent >= MIN_SAMPLE ? (recent / (windowMs / 1000)) * this.#backoff : undefined;
+    const target = recent >= MIN_SAMPLE && windowMs >= 1_000 ? (recent / (windowMs / 1000)) * this.#backoff : undefined;
     if (this.#rate === undefined) {
       if (target === undefined) return;
       this.#rate = target;

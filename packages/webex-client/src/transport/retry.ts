@@ -3,6 +3,7 @@ import { isRetryableStatus, parseErrorBody, WebexApiError, type FailureKind } fr
 import type { RatePacer } from './pacer.js';
 import type { RateGate } from './rate-gate.js';
 import { parseRetryAfter } from './retry-after.js';
+import { isIdempotent } from './idempotency.js';
 import { RequestTimeoutError } from './timeout.js';
 import type { EventSink, FetchFn } from './types.js';
 
@@ -16,6 +17,11 @@ export interface RetryOptions {
   /** Pause applied on a 429 that carries no Retry-After. */
   defaultRateLimitPauseMs: number;
   gate: RateGate;
+  /**
+   * Hard ceiling for one call, all attempts and waits included: whatever stalls inside, the call
+   * settles by then (as a timeout; outcome unknown for a non-idempotent call).
+   */
+  callDeadlineMs: number;
   /** Optional shared pacing learnt from 429s. */
   pacer?: RatePacer | undefined;
   onEvent?: EventSink | undefined;
@@ -23,18 +29,13 @@ export interface RetryOptions {
 
 const attemptsByResponse = new WeakMap<Response, number>();
 
+/** Calls in progress and where each one is waiting: a diagnostic for a run that looks stuck. */
+export const callsInFlight = new Map<number, { method: string; path: string; stage: string; attempt: number; since: number }>();
+let nextCallId = 0;
+
 /** How many attempts produced this response (1 when it came first time). */
 export function attemptsOf(response: Response): number {
   return attemptsByResponse.get(response) ?? 1;
-}
-
-/**
- * Replaying these can never apply a change twice. POST `/actions/.../invoke` endpoints are
- * read-only checks (validateExtensions). PATCH /licenses/users and POST creates are not.
- */
-export function isIdempotent(method: string, path: string): boolean {
-  if (['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method)) return true;
-  return method === 'POST' && /\/actions\/[^/]+\/invoke$/.test(path);
 }
 
 /** Connection failures where the request provably never reached the server. */
@@ -60,23 +61,30 @@ function sanitizedDetail(err: unknown): string {
  */
 export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
   const { gate, pacer, onEvent } = options;
-  return async (request) => {
+  return async (request, callerSignal) => {
+    const signal = callerSignal ?? request.signal;
     const method = request.method.toUpperCase();
     const path = new URL(request.url).pathname;
     const idempotent = isIdempotent(method, path);
     const body = request.body ? await request.arrayBuffer() : undefined;
     let attempt = 0;
+    const callId = ++nextCallId;
+    const stage = (name: string) => callsInFlight.set(callId, { method, path, stage: name, attempt, since: Date.now() });
 
     const once = async (): Promise<Response> => {
       attempt += 1;
-      await gate.wait(request.signal);
-      await pacer?.acquire(request.signal);
+      stage('rate-limit pause');
+      await gate.wait(signal);
+      stage('pacing');
+      await pacer?.acquire(signal);
+      stage('request');
+      onEvent?.({ type: 'request', method, path, attempt });
       const started = performance.now();
       let response: Response;
       try {
-        response = await next(new Request(request.url, { method, headers: request.headers, body, signal: request.signal }));
+        response = await next(new Request(request.url, { method, headers: request.headers, ...(body !== undefined ? { body } : {}) }), signal);
       } catch (err) {
-        if (request.signal.aborted) throw new AbortError(err instanceof Error ? err : String(err));
+        if (signal.aborted) throw new AbortError(err instanceof Error ? err : String(err));
         const failure: FailureKind = err instanceof RequestTimeoutError ? 'timeout' : 'network';
         const neverSent = failure === 'network' && NEVER_SENT_CODES.has(networkCode(err) ?? '');
         const unknown = !idempotent && !neverSent;
@@ -90,6 +98,7 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
         });
         throw unknown ? new AbortError(apiError) : apiError;
       }
+      stage('response');
       const trackingId = response.headers.get('trackingid') ?? undefined;
       onEvent?.({ type: 'response', method, path, status: response.status, attempt, durationMs: performance.now() - started });
 
@@ -123,32 +132,59 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
       throw unknown ? new AbortError(apiError) : apiError;
     };
 
+    let ceiling: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      ceiling = setTimeout(
+        () =>
+          reject(
+            new WebexApiError({
+              method,
+              path,
+              failure: 'timeout',
+              attempts: attempt,
+              outcomeUnknown: !idempotent,
+              detail: `no outcome within the call deadline of ${options.callDeadlineMs} ms`,
+            }),
+          ),
+        options.callDeadlineMs,
+      );
+    });
     try {
-      return await pRetry(once, {
-        retries: options.retries,
-        factor: 2,
-        minTimeout: options.minDelayMs,
-        maxTimeout: options.maxDelayMs,
-        randomize: true,
-        signal: request.signal,
-        onFailedAttempt: ({ error, retriesLeft }) => {
-          if (retriesLeft <= 0 || !(error instanceof WebexApiError)) return;
-          onEvent?.({
-            type: 'retry',
-            method,
-            path,
-            attempt,
-            retriesLeft,
-            status: error.status,
-            failure: error.failure,
-            trackingId: error.trackingId,
-          });
-        },
-      });
-    } catch (err) {
-      // p-retry hands back the error wrapped by AbortError; callers only ever see WebexApiError.
-      const inner = err instanceof AbortError ? (err as AbortError & { originalError?: unknown }).originalError ?? err : err;
-      throw inner;
+      return await Promise.race([stalled, retried()]);
+    } finally {
+      clearTimeout(ceiling);
+      callsInFlight.delete(callId);
+    }
+
+    async function retried(): Promise<Response> {
+      try {
+        return await pRetry(once, {
+          retries: options.retries,
+          factor: 2,
+          minTimeout: options.minDelayMs,
+          maxTimeout: options.maxDelayMs,
+          randomize: true,
+          signal,
+          onFailedAttempt: ({ error, retriesLeft }) => {
+            stage('back-off');
+            if (retriesLeft <= 0 || !(error instanceof WebexApiError)) return;
+            onEvent?.({
+              type: 'retry',
+              method,
+              path,
+              attempt,
+              retriesLeft,
+              status: error.status,
+              failure: error.failure,
+              trackingId: error.trackingId,
+            });
+          },
+        });
+      } catch (err) {
+        // p-retry hands back the error wrapped by AbortError; callers only ever see WebexApiError.
+        const inner = err instanceof AbortError ? (err as AbortError & { originalError?: unknown }).originalError ?? err : err;
+        throw inner;
+      }
     }
   };
 }

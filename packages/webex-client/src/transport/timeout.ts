@@ -1,3 +1,4 @@
+import { linkedAbort } from './linked-abort.js';
 import type { FetchFn } from './types.js';
 
 /** Raised by the timeout layer; the retry layer turns it into a `timeout` failure. */
@@ -13,17 +14,25 @@ export class RequestTimeoutError extends Error {
  * signal so a caller abort still wins.
  */
 export function withTimeout(next: FetchFn, requestTimeoutMs: number): FetchFn {
-  return async (request) => {
-    const deadline = AbortSignal.timeout(requestTimeoutMs);
-    const signal = AbortSignal.any([request.signal, deadline]);
+  return async (request, callerSignal) => {
+    const signal = callerSignal ?? request.signal;
+    const deadline = linkedAbort(signal, requestTimeoutMs);
+    // Abort alone is not enough: an undici fetch was seen to ignore its signal and never settle
+    // (a licence assignment whose connection the server dropped). The race settles regardless.
+    const expired = new Promise<never>((_, reject) => {
+      deadline.signal.addEventListener('abort', () => reject(deadline.timedOut() ? new RequestTimeoutError(requestTimeoutMs) : deadline.signal.reason), { once: true });
+    });
+    expired.catch(() => undefined);
     try {
-      const response = await next(new Request(request, { signal }));
+      const response = await Promise.race([expired, next(request, deadline.signal)]);
       // The body is read later by the caller; buffer it now so the deadline covers it too.
-      const body = await response.arrayBuffer();
+      const body = await Promise.race([expired, response.arrayBuffer()]);
       return buffered(response, body);
     } catch (err) {
-      if (deadline.aborted && !request.signal.aborted) throw new RequestTimeoutError(requestTimeoutMs);
+      if (deadline.timedOut() && !signal.aborted) throw new RequestTimeoutError(requestTimeoutMs);
       throw err;
+    } finally {
+      deadline.release();
     }
   };
 }

@@ -1,8 +1,16 @@
-/** The one request function every transport layer wraps, as openapi-fetch calls it. */
-export type FetchFn = (request: Request) => Promise<Response>;
+/**
+ * The one request function every transport layer wraps. openapi-fetch calls it with a Request;
+ * layers pass cancellation as the second argument instead of re-creating Requests with a signal
+ * (each such Request registers listeners and weak references that V8 reclaims only lazily: at
+ * 21,000 rows that held hundreds of MB).
+ */
+export type FetchFn = (request: Request, signal?: AbortSignal) => Promise<Response>;
 
 /** What the client reports as it works; the runner logs these and the executor adapts to them. */
 export type ClientEvent =
+  | { type: 'request'; method: string; path: string; attempt: number }
+  /** A second, identical request sent because the first was unusually slow (counts as a request). */
+  | { type: 'hedge'; method: string; path: string; afterMs: number }
   | { type: 'response'; method: string; path: string; status: number; attempt: number; durationMs: number }
   | {
       type: 'retry';

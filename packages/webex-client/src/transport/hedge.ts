@@ -1,0 +1,82 @@
+import { isIdempotent } from './idempotency.js';
+import { linkedAbort } from './linked-abort.js';
+import type { EventSink, FetchFn } from './types.js';
+
+export interface HedgeOptions {
+  /** Never hedge sooner than this (default 1 s). */
+  minDelayMs: number;
+  /** Hedge after this many times the typical latency (default 10). */
+  factor: number;
+  onEvent?: EventSink | undefined;
+}
+
+/**
+ * Tail-latency hedging ("The Tail at Scale"): an idempotent request still unanswered long after
+ * the typical latency gets one identical second request; the first answer wins and the other is
+ * cancelled. A hung connection then costs about a second, not a whole request timeout, and a
+ * phase is not held back by its slowest row. Creates and licence assignments are never hedged.
+ */
+export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
+  let typicalMs: number | undefined;
+  const learn = (ms: number) => {
+    typicalMs = typicalMs === undefined ? ms : typicalMs * 0.95 + ms * 0.05;
+  };
+  return async (request, callerSignal) => {
+    const signal = callerSignal ?? request.signal;
+    const path = new URL(request.url).pathname;
+    const method = request.method.toUpperCase();
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    const leg = (cancel: { signal: AbortSignal; release: () => void }) => {
+      const started = performance.now();
+      return next(new Request(request.url, { method, headers: request.headers, ...(body !== undefined ? { body } : {}) }), cancel.signal).then(
+        (response) => {
+          cancel.release();
+          learn(performance.now() - started);
+          return response;
+        },
+        (error: unknown) => {
+          cancel.release();
+          throw error;
+        },
+      );
+    };
+    if (!isIdempotent(method, path) || typicalMs === undefined) {
+      const started = performance.now();
+      const response = await next(new Request(request.url, { method, headers: request.headers, ...(body !== undefined ? { body } : {}) }), signal);
+      learn(performance.now() - started);
+      return response;
+    }
+    const delay = Math.max(options.minDelayMs, typicalMs * options.factor);
+    const first = linkedAbort(signal);
+    const second = linkedAbort(signal);
+    const firstLeg = { cancel: () => first.abort() };
+    const secondLeg = { cancel: () => second.abort() };
+    return new Promise<Response>((resolve, reject) => {
+      let done = false;
+      let running = 1;
+      let firstError: unknown;
+      const won = (loser: { cancel: () => void }) => (response: Response) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        loser.cancel();
+        resolve(response);
+      };
+      const failed = (error: unknown) => {
+        if (done) return;
+        firstError ??= error;
+        if (--running > 0) return; // the other leg may still answer
+        done = true;
+        clearTimeout(timer);
+        reject(firstError);
+      };
+      const timer = setTimeout(() => {
+        if (done) return;
+        running++;
+        options.onEvent?.({ type: 'hedge', method, path, afterMs: Math.round(delay) });
+        leg(second).then(won(firstLeg), failed);
+      }, delay);
+      leg(first).then(won(secondLeg), failed);
+    });
+  };
+}

@@ -1,0 +1,62 @@
+import type { ReadyRow } from '@wbp/csv-contract';
+
+/**
+ * The documented per-row request budget (docs/performance.md): the fewest requests a correct run
+ * needs for this CSV and this org state, with no fault, retry, hedge or 429. The bench divides
+ * it by the rate limit to get the floor a run cannot beat.
+ */
+export interface OrgState {
+  /** e-mails in the directory. */
+  directory: ReadonlySet<string>;
+  /** `location name (lower-case)|extension` already held by someone else. */
+  takenExtensions: ReadonlySet<string>;
+}
+
+export const STARTUP_REQUESTS = 6; // people/me, locations?max=1, licenses; then the cache: locations, Calling locations, licenses
+
+const SETTINGS = ['calling_settings_call_waiting', 'calling_settings_do_not_disturb', 'calling_settings_voicemail', 'calling_settings_forward_always', 'calling_settings_caller_id'] as const;
+
+export interface Budget {
+  total: number;
+  byPhase: { 1: number; 2: number; 3: number };
+}
+
+export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budget {
+  const byPhase = { 1: 0, 2: 0, 3: 0 };
+  const nameByKey = new Map<string, string>();
+  for (const r of rows) if (r.entity_type === 'location') nameByKey.set(r.location_key.toLowerCase(), r.location_name.toLowerCase());
+  const siteOf = (key: string) => nameByKey.get(key.toLowerCase()) ?? key.toLowerCase();
+  const hints = new Map<string, ReadyRow>();
+  for (const r of rows) if (r.entity_type === 'extension_assignment' && !hints.has(r.email)) hints.set(r.email, r);
+  /** People phase 2 gave their line to: phase 3 needs no lookup for that line. */
+  const enabled = new Set<string>();
+
+  for (const r of rows) {
+    if (r.entity_type === 'location') {
+      byPhase[1] += 2; // create + enable Calling (the org starts without these sites)
+    } else if (r.entity_type === 'user') {
+      let n = 1; // user_lookup
+      const hint = hints.get(r.email);
+      const settings = SETTINGS.filter((c) => r[c] !== '').length;
+      if (!org.directory.has(r.email) || r.calling_enabled === 'false' || !hint || (!hint.extension && !hint.phone_number) || siteOf(hint.location_key) !== siteOf(r.location_key)) {
+        // lookup only: user_not_found, nothing to enable, or precondition_missing
+      } else if (hint.extension && org.takenExtensions.has(`${siteOf(hint.location_key)}|${hint.extension}`)) n += 1; // the refused licence
+      else {
+        n += 1 + settings; // licence assignment + one PUT per setting (fresh defaults: no GET)
+        enabled.add(r.email);
+      }
+      byPhase[2] += n;
+    } else {
+      const callerId = r.caller_id_selected !== '' ? 1 : 0;
+      const hint = hints.get(r.email);
+      if (!org.directory.has(r.email)) byPhase[3] += 1;
+      else if (enabled.has(r.email) && hint === r) byPhase[3] += callerId;
+      else {
+        const takenHere = r.extension !== '' && org.takenExtensions.has(`${siteOf(r.location_key)}|${r.extension}`);
+        const checks = (r.phone_number !== '' ? 1 : 0) + (r.extension !== '' ? 1 : 0);
+        byPhase[3] += takenHere ? 1 + checks : 1 + checks + 1 + callerId;
+      }
+    }
+  }
+  return { total: STARTUP_REQUESTS + byPhase[1] + byPhase[2] + byPhase[3], byPhase };
+}
