@@ -48,6 +48,11 @@ export interface WebexClientOptions {
   hedging?: boolean;
   /** Never hedge sooner than this (default 1 s). */
   hedgeMinDelayMs?: number;
+  /**
+   * A create or licence assignment still unanswered after 40× the typical latency, and at least
+   * this long (default 5 s, never more than the request timeout), is given up as outcome unknown.
+   */
+  minPatienceMs?: number;
   /** Learn the org's rate limit from 429s and pace below it (default true). */
   pacing?: boolean;
   /**
@@ -87,7 +92,15 @@ export function createWebexClient(options: WebexClientOptions) {
     options.refreshToken,
   );
   function hedged(next: FetchFn): FetchFn {
-    return options.hedging === false ? next : withHedging(next, { minDelayMs: options.hedgeMinDelayMs ?? 1_000, factor: 10, onEvent: options.onEvent });
+    return options.hedging === false
+      ? next
+      : withHedging(next, {
+          minDelayMs: options.hedgeMinDelayMs ?? 1_000,
+          factor: 10,
+          patienceFactor: 40,
+          minPatienceMs: Math.min(options.minPatienceMs ?? 5_000, requestTimeoutMs),
+          onEvent: options.onEvent,
+        });
   }
   const clientOptions = { baseUrl: options.baseUrl ?? DEFAULT_BASE_URL, fetch: transport };
   const raw: RawClients = {

@@ -501,3 +501,25 @@ describe('call deadline', () => {
     expect(err.message).toMatch(/call deadline of 200 ms/);
   });
 });
+
+describe('patience for calls that cannot be hedged', () => {
+  it('gives up a hung create long before the request timeout, as an unknown outcome, and never replays it', async () => {
+    let creates = 0;
+    server.use(
+      http.get(`${BASE}/people/me`, () => HttpResponse.json(person)),
+      http.post(`${BASE}/locations`, async () => {
+        creates++;
+        await delay('infinite');
+        return HttpResponse.json({ id: 'L1' }, { status: 201 });
+      }),
+    );
+    const { client } = testClient({ requestTimeoutMs: 10_000, minPatienceMs: 150 });
+    await client.people.me(); // learns the typical latency (a few ms)
+    const t0 = Date.now();
+    const err = await failure(client.locations.create({ name: 'X', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' } }));
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(err.failure).toBe('timeout');
+    expect(err.outcomeUnknown).toBe(true);
+    expect(creates).toBe(1);
+  });
+});

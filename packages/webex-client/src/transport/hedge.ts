@@ -1,8 +1,16 @@
 import { isIdempotent } from './idempotency.js';
 import { linkedAbort } from './linked-abort.js';
+import { RequestTimeoutError } from './timeout.js';
 import type { EventSink, FetchFn } from './types.js';
 
 export interface HedgeOptions {
+  /**
+   * A request that cannot be hedged (a create, a licence assignment) is given up as "outcome
+   * unknown" after this many times the typical latency, at least `minPatienceMs` and never later
+   * than the request timeout, so the caller looks it up instead of idling the run (default 40).
+   */
+  patienceFactor: number;
+  minPatienceMs: number;
   /** Never hedge sooner than this (default 1 s). */
   minDelayMs: number;
   /** Hedge after this many times the typical latency (default 10). */
@@ -14,7 +22,9 @@ export interface HedgeOptions {
  * Tail-latency hedging ("The Tail at Scale"): an idempotent request still unanswered long after
  * the typical latency gets one identical second request; the first answer wins and the other is
  * cancelled. A hung connection then costs about a second, not a whole request timeout, and a
- * phase is not held back by its slowest row. Creates and licence assignments are never hedged.
+ * phase is not held back by its slowest row. Creates and licence assignments are never hedged;
+ * they are given up early instead (see `patienceFactor`), which the retry layer reports as an
+ * unknown outcome so the caller looks the entity up before trying again.
  */
 export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
   let typicalMs: number | undefined;
@@ -42,9 +52,19 @@ export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
     };
     if (!isIdempotent(method, path) || typicalMs === undefined) {
       const started = performance.now();
-      const response = await next(new Request(request.url, { method, headers: request.headers, ...(body !== undefined ? { body } : {}) }), signal);
-      learn(performance.now() - started);
-      return response;
+      const patience = typicalMs === undefined ? undefined : Math.max(options.minPatienceMs, typicalMs * options.patienceFactor);
+      const limit = linkedAbort(signal, patience);
+      const expired = new Promise<never>((_, reject) => {
+        limit.signal.addEventListener('abort', () => reject(limit.timedOut() ? new RequestTimeoutError(Math.round(patience ?? 0)) : limit.signal.reason), { once: true });
+      });
+      expired.catch(() => undefined);
+      try {
+        const response = await Promise.race([expired, next(new Request(request.url, { method, headers: request.headers, ...(body !== undefined ? { body } : {}) }), limit.signal)]);
+        learn(performance.now() - started);
+        return response;
+      } finally {
+        limit.release();
+      }
     }
     const delay = Math.max(options.minDelayMs, typicalMs * options.factor);
     const first = linkedAbort(signal);
