@@ -73,9 +73,12 @@ export function tmpOut(): string {
   return mkdtempSync(join(tmpdir(), 'wbp-exec-'));
 }
 
-export async function run(rows: ExecRow[], options: { outDir?: string; config?: Partial<ExecutorConfig>; token?: string } = {}) {
+export async function run(
+  rows: ExecRow[],
+  options: { outDir?: string; config?: Partial<ExecutorConfig>; token?: string; retries?: number; onRowDone?: (row: ExecRow) => void } = {},
+) {
   const outDir = options.outDir ?? tmpOut();
-  const port = createWebexClient({ token: options.token ?? TOKEN, retries: 2, minRetryDelayMs: 1, maxRetryDelayMs: 5, requestTimeoutMs: 2_000 });
+  const port = createWebexClient({ token: options.token ?? TOKEN, retries: options.retries ?? 2, minRetryDelayMs: 1, maxRetryDelayMs: 5, requestTimeoutMs: 2_000 });
   const result = await execute({
     outDir,
     inputHash: HASH,
@@ -85,6 +88,7 @@ export async function run(rows: ExecRow[], options: { outDir?: string; config?: 
     port,
     config: { ...DEFAULT_EXECUTOR_CONFIG, concurrency: 4, ...options.config },
     log: silentLogger,
+    ...(options.onRowDone ? { onRowDone: options.onRowDone } : {}),
   });
   return { result, outDir };
 }

@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assignment, HASH, run, site, tmpOut, TOKEN, useInProcessSim, user } from './fixtures.js';
+import { assignment, run, site, tmpOut, useInProcessSim, user } from './fixtures.js';
 import { readResults } from './outputs-read.js';
-import { execute, DEFAULT_EXECUTOR_CONFIG, silentLogger, type ExecRow } from '../src/index.js';
-import { createWebexClient } from '@wbp/webex-client';
+import type { ExecRow } from '../src/index.js';
 
 const { sim } = useInProcessSim({ people: Array.from({ length: 60 }, (_, i) => ({ email: `p${i}@example.com`, displayName: `P ${i}` })) });
 
@@ -19,17 +18,9 @@ describe('circuit breaker', () => {
   it('a token revoked mid-run stops the run within one batch, with a checkpoint at the last complete batch', async () => {
     const rows = [site('Madrid HQ'), ...people(50)];
     let revoked = false;
-    const outDir = tmpOut();
-    const port = createWebexClient({ token: TOKEN, retries: 0 });
-    const result = await execute({
-      outDir,
-      inputHash: HASH,
-      rows: async function* (type) {
-        for (const r of rows) if (r.entityType === type) yield r;
-      },
-      port,
-      config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 10, concurrency: 2 },
-      log: silentLogger,
+    const { result, outDir } = await run(rows, {
+      retries: 0,
+      config: { batchSize: 10, concurrency: 2 },
       onRowDone: (row) => {
         if (row.entityType === 'user' && row.rowId === 12 && !revoked) {
           revoked = true;
@@ -60,19 +51,12 @@ describe('resume', () => {
   it('continues after a crash mid-run without a second results line or a second create', async () => {
     const rows = [site('Madrid HQ'), ...people(20)];
     const outDir = tmpOut();
-    // First run stops after 15 rows (a time budget stands in for the crash here; the SIGKILL test is crash-resume.test.ts).
+    // The first run dies after 15 rows (an exception stands in for the crash here; the SIGKILL test is crash-resume.test.ts).
     let done = 0;
-    const port = createWebexClient({ token: TOKEN, retries: 0 });
-    const source = async function* (type: string) {
-      for (const r of rows) if (r.entityType === type) yield r;
-    };
-    const first = await execute({
+    const first = await run(rows, {
       outDir,
-      inputHash: HASH,
-      rows: source,
-      port,
-      config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 5, concurrency: 1, deadline: Number.MAX_SAFE_INTEGER },
-      log: silentLogger,
+      retries: 0,
+      config: { batchSize: 5, concurrency: 1 },
       onRowDone: () => {
         if (++done === 15) throw new Error('simulated crash');
       },

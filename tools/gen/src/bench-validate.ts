@@ -38,7 +38,8 @@ if (values.input && values.out) {
     const { input } = await writeSite(dir, site);
     const genMs = performance.now() - genStarted;
 
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--input', input, '--out', join(dir, 'out')], { encoding: 'utf8' });
+    // The heap cap the workflows give wbp: without it V8 grows the heap lazily and RSS follows.
+    const child = spawnSync(process.execPath, ['--max-old-space-size=96', ...process.execArgv, fileURLToPath(import.meta.url), '--input', input, '--out', join(dir, 'out')], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`validation child failed: ${child.stderr}`);
     const result = JSON.parse(child.stdout) as { ms: number; maxRssKb: number; rows: number; ready: number; rejected: number };
     const baseline = spawnSync(process.execPath, [...process.execArgv, '-e', 'process.stdout.write(String(process.resourceUsage().maxRSS))'], { encoding: 'utf8' });
