@@ -3,7 +3,7 @@ import type { ExecutorConfig } from './config.js';
 import { LocationDirectory } from './location-directory.js';
 import type { RunLogger } from './logger.js';
 import { OrgCache } from './org-cache.js';
-import { PHASE_OF, type EntityType, type Phase, type RowOutcome } from './outcome.js';
+import type { EntityType, Phase, RowOutcome } from './outcome.js';
 import { openOutputs, type RunOutputs } from './outputs.js';
 import { runPhase } from './phase-runner.js';
 import type { WebexPort } from './port.js';
