@@ -116,6 +116,19 @@ describe('wbp run end to end (child process ↔ wbp-sim over HTTP)', () => {
     expect(readFileSync(join(dir, 'out', 'run.log'), 'utf8')).toContain('"startup_checks":"fail"');
   }, 30_000);
 
+  it('takes explicit --default values for empty location cells, and refuses a column that cannot have one', async () => {
+    const noState = siteCsv(1).replace(',Madrid,Madrid,28013,ES,', ',Madrid,,28013,ES,');
+    const dir = await workspace({ 'site.csv': noState });
+    const rejected = await wbpRun(dir, ['site.csv', '--out', 'out1'], env());
+    expect(rejected.code).toBe(10);
+    expect(readFileSync(join(dir, 'out1', 'rejected_rows.csv'), 'utf8')).toContain('address_state');
+    const filled = await wbpRun(dir, ['site.csv', '--out', 'out2', '--default', 'address_state=Madrid'], env());
+    expect(filled.code).toBe(10);
+    expect((await records(join(dir, 'out2', 'rejected_rows.csv'), REJECTED_COLUMNS)).map((r) => r.reason_code)).toEqual(['invalid_input_schema']); // only the bad e-mail row
+    const bad = await wbpRun(dir, ['site.csv', '--out', 'out3', '--default', 'email=x@y.z'], env());
+    expect(bad.code).toBe(2);
+  }, 60_000);
+
   it('bad configuration: one clear message per variable, exit 20', async () => {
     const dir = await workspace({ 'site.csv': siteCsv(1) });
     const run = await wbpRun(dir, ['site.csv', '--out', 'out'], { ENVIRONMENT: 'staging', WEBEX_TOKEN: TOKEN, BATCH_SIZE: 'lots', CIRCUIT_BREAKER_THRESHOLD: '2' });

@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CsvFileError, READY_FILE, readReadyRows, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
+import { ContractConfigError, CsvFileError, READY_FILE, readReadyRows, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
 import { AdaptiveConcurrency, DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type RunLogger } from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, readCheckpoint, sha256File } from '@wbp/state';
 import { createWebexClient, type ClientEvent } from '@wbp/webex-client';
 import { OutputCorruptError } from '@wbp/writers';
 import type { Command } from '../command.js';
+import { parseDefaults } from '../default-flags.js';
 import { UsageError, type CliIo } from '../io.js';
 import { parseDuration } from '../run/duration.js';
 import { readRunEnv, redactedConfig } from '../run/env-config.js';
@@ -19,10 +20,12 @@ import { publishSummary, summarise } from '../run/summary.js';
 import { refreshingToken } from '../run/token-refresh.js';
 
 const USAGE = `usage: wbp run <csv> [--out DIR] [--time-budget 5h30m] [--progress auto|tty|lines|off]
+               [--default column=value]...
 
 Provisions a site CSV in the Webex org of $WEBEX_TOKEN: validates it (rejected rows never reach
 the API), runs the startup checks, then phases 1–3. If DIR holds a checkpoint of the same CSV the
 run resumes from it. Configuration comes from the environment (docs/configuration.md).
+--default column=value: the same explicit defaults as wbp validate (input_schema.md).
 
 Exit statuses: ${Object.entries(EXIT_MEANING)
   .map(([k, v]) => `${k} ${v}`)
@@ -47,9 +50,15 @@ export const runCommand: Command = {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { out: { type: 'string' }, 'time-budget': { type: 'string' }, progress: { type: 'string', default: 'auto' } },
+      options: {
+        out: { type: 'string' },
+        'time-budget': { type: 'string' },
+        progress: { type: 'string', default: 'auto' },
+        default: { type: 'string', multiple: true, default: [] },
+      },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one CSV file');
+    const defaults = parseDefaults(values.default);
     const csv = resolve(io.cwd, positionals[0]!);
     const config = readRunEnv(io.env);
     if (!config.ok) {
@@ -88,7 +97,9 @@ export const runCommand: Command = {
         for await (const _ of readReadyRows(readyPath)) readyRows++;
         log.info({ event: 'validation', reused: true, ready: readyRows }, 'resuming: ready_to_load.csv of the first invocation reused');
       } else {
-        const v = await validateCsvFile(csv, outDir, {});
+        const v = await validateCsvFile(csv, outDir, { defaults }).catch((err: unknown) => {
+          throw err instanceof ContractConfigError ? new UsageError(err.message) : err;
+        });
         readyRows = v.ready;
         log.info({ event: 'validation', rows: v.rows, ready: v.ready, rejected: v.rejected, by_reason: v.byReason }, 'validation done');
         io.stdout(`validated ${v.rows} rows: ${v.ready} ready, ${v.rejected} rejected\n`);
@@ -205,6 +216,7 @@ export const runCommand: Command = {
       );
       return summary.exitStatus;
     } catch (err) {
+      if (err instanceof UsageError) throw err;
       if (err instanceof CheckpointCorruptError || err instanceof OutputCorruptError) {
         log.fatal({ event: 'corrupt_outputs', error: err.message }, 'corrupt outputs or checkpoint: aborting without repair');
         return fail(RUN_EXIT.abortedCorrupt, `${err.message} — nothing was repaired; inspect the file or start a new --out folder`);

@@ -9,6 +9,7 @@ import {
 } from '@wbp/csv-contract';
 import type { Command } from '../command.js';
 import { annotationPath, errorAnnotation, mdCell, noticeAnnotation } from '../github.js';
+import { parseDefaults } from '../default-flags.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 
 const USAGE = `usage: wbp validate <csv> --out <dir> [--format text|github] [--fail-on-rejected]
@@ -106,12 +107,7 @@ function parseValidateArgs(argv: readonly string[]): ValidateArgs {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `one <csv> at a time, got ${positionals.length}`);
   if (!values.out) throw new UsageError('missing --out <dir>');
   if (values.format !== 'text' && values.format !== 'github') throw new UsageError(`--format must be text or github, not ${values.format}`);
-  const defaults: Record<string, string> = {};
-  for (const pair of values.default) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--default expects column=value, got ${JSON.stringify(pair)}`);
-    defaults[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
-  }
+  const defaults = parseDefaults(values.default);
   return {
     csv: positionals[0] as string,
     out: values.out,
