@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Checkpoint } from './checkpoint.js';
+import { HASH, sample as cp } from '../test/tmp.js';
 import { checkResume } from './resume.js';
 
-const HASH = '0'.repeat(64);
 const OTHER = 'f'.repeat(64);
-
-const cp = (overrides: Partial<Checkpoint> = {}): Checkpoint => ({
-  pipeline_version: 1,
-  input_hash: HASH,
-  phase: 2,
-  last_row_id: 41,
-  started_at: '2026-02-05T09:00:00.000Z',
-  updated_at: '2026-02-05T09:12:30.250Z',
-  ...overrides,
-});
 
 describe('checkResume', () => {
   it('no checkpoint → fresh run', () => {

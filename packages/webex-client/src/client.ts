@@ -11,7 +11,7 @@ import { nodeFetch } from './transport/node-fetch.js';
 import { RatePacer } from './transport/pacer.js';
 import { RateGate } from './transport/rate-gate.js';
 import { withHedging } from './transport/hedge.js';
-import { callsInFlight, withRetry } from './transport/retry.js';
+import { withRetry, type CallInFlight } from './transport/retry.js';
 import { withTimeout } from './transport/timeout.js';
 import type { EventSink, FetchFn } from './transport/types.js';
 
@@ -71,6 +71,7 @@ export function createWebexClient(options: WebexClientOptions) {
   const pacer = options.pacing === false ? undefined : new RatePacer();
   const pool = options.fetch ? undefined : nodeFetch(options.connectTimeoutMs ?? 5_000);
   const base: FetchFn = options.fetch ?? (pool as { fetch: FetchFn }).fetch;
+  const calls = new Map<number, CallInFlight>();
   const requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
   const retries = options.retries ?? 5;
   const maxDelayMs = options.maxRetryDelayMs ?? 30_000;
@@ -85,6 +86,7 @@ export function createWebexClient(options: WebexClientOptions) {
       defaultRateLimitPauseMs: 1_000,
       gate,
       pacer,
+      calls,
       onEvent: options.onEvent,
     }),
     options.token,
@@ -121,7 +123,7 @@ export function createWebexClient(options: WebexClientOptions) {
     numbers: numberOperations(ctx),
     settings: personSettingOperations(ctx),
     /** Calls in progress and the stage each is in (diagnostics). */
-    callsInFlight: () => [...callsInFlight.values()].map((c) => ({ ...c, seconds: Math.round((Date.now() - c.since) / 1000) })),
+    callsInFlight: () => [...calls.values()].map((c) => ({ ...c, seconds: Math.round((Date.now() - c.since) / 1000) })),
     /** Closes pooled connections (not needed for a process that is about to exit). */
     close: async (): Promise<void> => {
       await pool?.close();

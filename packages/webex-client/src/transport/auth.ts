@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { freshRequest } from './fresh-request.js';
 import type { FetchFn } from './types.js';
 
 /** A fixed token, or a function returning the current one (so a long run can refresh it). */
@@ -17,7 +18,7 @@ export function withAuth(next: FetchFn, token: TokenSource, trackingIdPrefix: st
     const body = request.body ? await request.arrayBuffer() : undefined;
     const send = async () => {
       headers.set('Authorization', `Bearer ${await current()}`);
-      return next(new Request(request.url, { method: request.method, headers, ...(body !== undefined ? { body } : {}) }), signal ?? request.signal);
+      return next(freshRequest(request, body, headers), signal ?? request.signal);
     };
     const response = await send();
     if (response.status !== 401 || !refresh || !(await refresh())) return response;

@@ -1,3 +1,4 @@
+import { freshRequest } from './fresh-request.js';
 import { isIdempotent } from './idempotency.js';
 import { linkedAbort } from './linked-abort.js';
 import { RequestTimeoutError } from './timeout.js';
@@ -38,7 +39,7 @@ export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
     const body = request.body ? await request.arrayBuffer() : undefined;
     const leg = (cancel: { signal: AbortSignal; release: () => void }) => {
       const started = performance.now();
-      return next(new Request(request.url, { method, headers: request.headers, ...(body !== undefined ? { body } : {}) }), cancel.signal).then(
+      return next(freshRequest(request, body), cancel.signal).then(
         (response) => {
           cancel.release();
           learn(performance.now() - started);
@@ -53,13 +54,9 @@ export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
     if (!isIdempotent(method, path) || typicalMs === undefined) {
       const started = performance.now();
       const patience = typicalMs === undefined ? undefined : Math.max(options.minPatienceMs, typicalMs * options.patienceFactor);
-      const limit = linkedAbort(signal, patience);
-      const expired = new Promise<never>((_, reject) => {
-        limit.signal.addEventListener('abort', () => reject(limit.timedOut() ? new RequestTimeoutError(Math.round(patience ?? 0)) : limit.signal.reason), { once: true });
-      });
-      expired.catch(() => undefined);
+      const limit = linkedAbort(signal, patience, () => new RequestTimeoutError(Math.round(patience ?? 0)));
       try {
-        const response = await Promise.race([expired, next(new Request(request.url, { method, headers: request.headers, ...(body !== undefined ? { body } : {}) }), limit.signal)]);
+        const response = await Promise.race([limit.whenAborted, next(freshRequest(request, body), limit.signal)]);
         learn(performance.now() - started);
         return response;
       } finally {

@@ -3,6 +3,7 @@ import { isRetryableStatus, parseErrorBody, WebexApiError, type FailureKind } fr
 import type { RatePacer } from './pacer.js';
 import type { RateGate } from './rate-gate.js';
 import { parseRetryAfter } from './retry-after.js';
+import { freshRequest } from './fresh-request.js';
 import { isIdempotent } from './idempotency.js';
 import { RequestTimeoutError } from './timeout.js';
 import type { EventSink, FetchFn } from './types.js';
@@ -22,6 +23,8 @@ export interface RetryOptions {
    * settles by then (as a timeout; outcome unknown for a non-idempotent call).
    */
   callDeadlineMs: number;
+  /** The client's calls in progress (filled and emptied here, read for diagnostics). */
+  calls?: Map<number, CallInFlight> | undefined;
   /** Optional shared pacing learnt from 429s. */
   pacer?: RatePacer | undefined;
   onEvent?: EventSink | undefined;
@@ -29,9 +32,14 @@ export interface RetryOptions {
 
 const attemptsByResponse = new WeakMap<Response, number>();
 
-/** Calls in progress and where each one is waiting: a diagnostic for a run that looks stuck. */
-export const callsInFlight = new Map<number, { method: string; path: string; stage: string; attempt: number; since: number }>();
-let nextCallId = 0;
+/** Where one call in progress is waiting: a diagnostic for a run that looks stuck. */
+export interface CallInFlight {
+  method: string;
+  path: string;
+  stage: string;
+  attempt: number;
+  since: number;
+}
 
 /** How many attempts produced this response (1 when it came first time). */
 export function attemptsOf(response: Response): number {
@@ -60,7 +68,8 @@ function sanitizedDetail(err: unknown): string {
  * can look up before trying again. A 429 or 423 is a refusal, so replaying it is safe.
  */
 export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
-  const { gate, pacer, onEvent } = options;
+  const { gate, pacer, onEvent, calls } = options;
+  let nextCallId = 0;
   return async (request, callerSignal) => {
     const signal = callerSignal ?? request.signal;
     const method = request.method.toUpperCase();
@@ -69,7 +78,7 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
     const body = request.body ? await request.arrayBuffer() : undefined;
     let attempt = 0;
     const callId = ++nextCallId;
-    const stage = (name: string) => callsInFlight.set(callId, { method, path, stage: name, attempt, since: Date.now() });
+    const stage = (name: string) => calls?.set(callId, { method, path, stage: name, attempt, since: Date.now() });
 
     const once = async (): Promise<Response> => {
       attempt += 1;
@@ -82,7 +91,7 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
       const started = performance.now();
       let response: Response;
       try {
-        response = await next(new Request(request.url, { method, headers: request.headers, ...(body !== undefined ? { body } : {}) }), signal);
+        response = await next(freshRequest(request, body), signal);
       } catch (err) {
         if (signal.aborted) throw new AbortError(err instanceof Error ? err : String(err));
         const failure: FailureKind = err instanceof RequestTimeoutError ? 'timeout' : 'network';
@@ -153,7 +162,7 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
       return await Promise.race([stalled, retried()]);
     } finally {
       clearTimeout(ceiling);
-      callsInFlight.delete(callId);
+      calls?.delete(callId);
     }
 
     async function retried(): Promise<Response> {

@@ -16,17 +16,11 @@ export class RequestTimeoutError extends Error {
 export function withTimeout(next: FetchFn, requestTimeoutMs: number): FetchFn {
   return async (request, callerSignal) => {
     const signal = callerSignal ?? request.signal;
-    const deadline = linkedAbort(signal, requestTimeoutMs);
-    // Abort alone is not enough: an undici fetch was seen to ignore its signal and never settle
-    // (a licence assignment whose connection the server dropped). The race settles regardless.
-    const expired = new Promise<never>((_, reject) => {
-      deadline.signal.addEventListener('abort', () => reject(deadline.timedOut() ? new RequestTimeoutError(requestTimeoutMs) : deadline.signal.reason), { once: true });
-    });
-    expired.catch(() => undefined);
+    const deadline = linkedAbort(signal, requestTimeoutMs, () => new RequestTimeoutError(requestTimeoutMs));
     try {
-      const response = await Promise.race([expired, next(request, deadline.signal)]);
+      const response = await Promise.race([deadline.whenAborted, next(request, deadline.signal)]);
       // The body is read later by the caller; buffer it now so the deadline covers it too.
-      const body = await Promise.race([expired, response.arrayBuffer()]);
+      const body = await Promise.race([deadline.whenAborted, response.arrayBuffer()]);
       return buffered(response, body);
     } catch (err) {
       if (deadline.timedOut() && !signal.aborted) throw new RequestTimeoutError(requestTimeoutMs);
