@@ -1,5 +1,5 @@
 import { WebexApiError, parseErrorBody } from './errors.js';
-import { attemptsOf } from './transport/retry.js';
+import { attemptsOf } from './transport/attempts.js';
 
 /** The part of an openapi-fetch result every operation needs. */
 export interface FetchResult<T> {

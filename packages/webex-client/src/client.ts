@@ -7,36 +7,68 @@ import { numberOperations } from './operations/numbers.js';
 import { peopleOperations } from './operations/people.js';
 import { personSettingOperations } from './operations/person-settings.js';
 import { withAuth, type TokenSource } from './transport/auth.js';
+import { withDeadline } from './transport/deadline.js';
+import { CallRegistry } from './transport/diagnostics.js';
+import { withHedging } from './transport/hedge.js';
+import { withJsonBody } from './transport/json-body.js';
 import { nodeFetch } from './transport/node-fetch.js';
 import { RatePacer } from './transport/pacer.js';
 import { RateGate } from './transport/rate-gate.js';
-import { withHedging } from './transport/hedge.js';
-import { withRetry, type CallInFlight } from './transport/retry.js';
+import { withRequestEvents } from './transport/request-events.js';
+import { withRetry } from './transport/retry.js';
+import { withThrottle } from './transport/throttle.js';
 import { withTimeout } from './transport/timeout.js';
 import type { EventSink, FetchFn } from './transport/types.js';
 
 export const DEFAULT_BASE_URL = 'https://webexapis.com/v1';
 
+/** Every default of the client, in one place. */
+const DEFAULTS = {
+  baseUrl: DEFAULT_BASE_URL,
+  requestTimeoutMs: 20_000,
+  connectTimeoutMs: 5_000,
+  retries: 5,
+  minRetryDelayMs: 500,
+  maxRetryDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+  /** Pause on a 429 that carries no Retry-After. */
+  defaultRateLimitPauseMs: 1_000,
+  maxPages: 1_000,
+  trackingIdPrefix: 'WBP',
+  hedging: true,
+  hedgeMinDelayMs: 1_000,
+  /** Hedge after this many times the typical latency. */
+  hedgeFactor: 10,
+  /** Give up an unhedgeable call after this many times the typical latency. */
+  patienceFactor: 40,
+  minPatienceMs: 5_000,
+  pacing: true,
+};
+
+/** Defaults: `DEFAULTS` above. */
 export interface WebexClientOptions {
   /** The bearer token, or a function returning the current one. Never logged, never in errors. */
   token: TokenSource;
   baseUrl?: string;
-  /** Whole-request deadline per attempt (default 20 s). */
+  /** Whole-request deadline per attempt. */
   requestTimeoutMs?: number;
-  /** TCP/TLS connect deadline (default 5 s). */
+  /** TCP/TLS connect deadline. */
   connectTimeoutMs?: number;
-  /** Retries after the first attempt for retryable failures (default 5). */
+  /** Retries after the first attempt for retryable failures. */
   retries?: number;
-  /** Back-off bounds: exponential from min to max with jitter (defaults 500 ms / 30 s). */
+  /** Back-off bounds: exponential from min to max with jitter. */
   minRetryDelayMs?: number;
   maxRetryDelayMs?: number;
-  /** Cap on a server-sent Retry-After (default 120 s). */
+  /** Cap on a server-sent Retry-After. */
   maxRetryAfterMs?: number;
-  /** Ceiling for one call, every attempt and wait included (default: derived from the options above). */
+  /**
+   * Ceiling for one call, every attempt and wait included; when it passes, everything the call
+   * was doing stops. Default: enough for every attempt to time out and back off at most.
+   */
   callDeadlineMs?: number;
-  /** Upper bound on pages any list call follows (default 1000). */
+  /** Upper bound on pages any list call follows. */
   maxPages?: number;
-  /** Prefix of the TrackingID header sent with each call (default `WBP`). */
+  /** Prefix of the TrackingID header sent with each call. */
   trackingIdPrefix?: string;
   /** Replaces the innermost fetch (tests, proxies). */
   fetch?: FetchFn;
@@ -44,16 +76,16 @@ export interface WebexClientOptions {
   onEvent?: EventSink;
   /** Share one gate between clients that share a rate limit (same token). */
   gate?: RateGate;
-  /** Send a second copy of an idempotent request that is ten times slower than usual (default true). */
+  /** Send a second copy of an idempotent request that is ten times slower than usual. */
   hedging?: boolean;
-  /** Never hedge sooner than this (default 1 s). */
+  /** Never hedge sooner than this. */
   hedgeMinDelayMs?: number;
   /**
    * A create or licence assignment still unanswered after 40× the typical latency, and at least
-   * this long (default 5 s, never more than the request timeout), is given up as outcome unknown.
+   * this long (never more than the request timeout), is given up as outcome unknown.
    */
   minPatienceMs?: number;
-  /** Learn the org's rate limit from 429s and pace below it (default true). */
+  /** Learn the org's rate limit from 429s and pace below it. */
   pacing?: boolean;
   /**
    * Called on a 401: obtain a new token (e.g. a service-app refresh) and resolve true to replay the
@@ -62,55 +94,66 @@ export interface WebexClientOptions {
   refreshToken?: () => Promise<boolean>;
 }
 
+/** The options given, without those given as undefined (which must not hide a default). */
+function definedOnly<T extends object>(given: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
 /**
  * A typed Webex client: the raw openapi-fetch clients plus typed functions for the operations
- * wbp uses, all over one transport (auth → retry → timeout → fetch).
+ * wbp uses, all over one transport of single-job layers (auth → JSON body → deadline →
+ * diagnostics → retry → throttle → request events → hedge → timeout → fetch).
  */
 export function createWebexClient(options: WebexClientOptions) {
+  const o = { ...DEFAULTS, ...definedOnly(options) };
   const gate = options.gate ?? new RateGate();
-  const pacer = options.pacing === false ? undefined : new RatePacer();
-  const pool = options.fetch ? undefined : nodeFetch(options.connectTimeoutMs ?? 5_000);
+  const pacer = o.pacing ? new RatePacer() : undefined;
+  const pool = options.fetch ? undefined : nodeFetch(o.connectTimeoutMs);
   const base: FetchFn = options.fetch ?? (pool as { fetch: FetchFn }).fetch;
-  const calls = new Map<number, CallInFlight>();
-  const requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
-  const retries = options.retries ?? 5;
-  const maxDelayMs = options.maxRetryDelayMs ?? 30_000;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
-  const transport = withAuth(
-    withRetry(hedged(withTimeout(base, requestTimeoutMs)), {
-      retries,
-      minDelayMs: options.minRetryDelayMs ?? 500,
-      maxDelayMs,
-      maxRetryAfterMs,
-      callDeadlineMs: options.callDeadlineMs ?? (retries + 1) * (requestTimeoutMs + Math.max(maxDelayMs, maxRetryAfterMs)) + 5_000,
-      defaultRateLimitPauseMs: 1_000,
-      gate,
-      pacer,
-      calls,
-      onEvent: options.onEvent,
-    }),
-    options.token,
-    options.trackingIdPrefix ?? 'WBP',
-    options.refreshToken,
-  );
-  function hedged(next: FetchFn): FetchFn {
-    return options.hedging === false
-      ? next
-      : withHedging(next, {
-          minDelayMs: options.hedgeMinDelayMs ?? 1_000,
-          factor: 10,
-          patienceFactor: 40,
-          minPatienceMs: Math.min(options.minPatienceMs ?? 5_000, requestTimeoutMs),
-          onEvent: options.onEvent,
-        });
-  }
-  const clientOptions = { baseUrl: options.baseUrl ?? DEFAULT_BASE_URL, fetch: transport };
+  const calls = new CallRegistry();
+  const onEvent = options.onEvent;
+  // Unless set: room for every attempt to time out and wait out the longest pause, plus a margin.
+  const callDeadlineMs =
+    options.callDeadlineMs ?? (o.retries + 1) * (o.requestTimeoutMs + Math.max(o.maxRetryDelayMs, o.maxRetryAfterMs)) + 5_000;
+  // Outermost first; each layer wraps the ones below it (see README, transport layers).
+  const layers: ((next: FetchFn) => FetchFn)[] = [
+    (next) => withAuth(next, options.token, o.trackingIdPrefix, options.refreshToken),
+    withJsonBody,
+    (next) => withDeadline(next, callDeadlineMs),
+    (next) => calls.track(next),
+    (next) => withRetry(next, { retries: o.retries, minDelayMs: o.minRetryDelayMs, maxDelayMs: o.maxRetryDelayMs, onEvent, onStage: calls.stage }),
+    (next) =>
+      withThrottle(next, {
+        gate,
+        pacer,
+        maxRetryAfterMs: o.maxRetryAfterMs,
+        defaultRateLimitPauseMs: o.defaultRateLimitPauseMs,
+        onEvent,
+        onStage: calls.stage,
+      }),
+    (next) => (onEvent ? withRequestEvents(next, onEvent) : next),
+    (next) =>
+      o.hedging
+        ? withHedging(next, {
+            minDelayMs: o.hedgeMinDelayMs,
+            factor: o.hedgeFactor,
+            patienceFactor: o.patienceFactor,
+            minPatienceMs: Math.min(o.minPatienceMs, o.requestTimeoutMs),
+            onEvent,
+          })
+        : next,
+    (next) => withTimeout(next, o.requestTimeoutMs),
+  ];
+  const transport = layers.reduceRight((next, layer) => layer(next), base);
+  const clientOptions = { baseUrl: o.baseUrl, fetch: transport };
   const raw: RawClients = {
     admin: createClient<AdminPaths>(clientOptions),
     device: createClient<DevicePaths>(clientOptions),
     calling: createClient<CallingPaths>(clientOptions),
   };
-  const ctx: OperationContext = { ...raw, maxPages: options.maxPages ?? 1_000 };
+  const ctx: OperationContext = { ...raw, maxPages: o.maxPages };
   return {
     raw,
     gate,
@@ -123,7 +166,7 @@ export function createWebexClient(options: WebexClientOptions) {
     numbers: numberOperations(ctx),
     settings: personSettingOperations(ctx),
     /** Calls in progress and the stage each is in (diagnostics). */
-    callsInFlight: () => [...calls.values()].map((c) => ({ ...c, seconds: Math.round((Date.now() - c.since) / 1000) })),
+    callsInFlight: () => calls.list(),
     /** Closes pooled connections (not needed for a process that is about to exit). */
     close: async (): Promise<void> => {
       await pool?.close();

@@ -8,5 +8,6 @@ export { RatePacer, type PacerOptions } from './transport/pacer.js';
 export { parseRetryAfter } from './transport/retry-after.js';
 export { isIdempotent } from './transport/idempotency.js';
 export type { TokenSource } from './transport/auth.js';
+export type { CallInFlight, CallStage } from './transport/diagnostics.js';
 export type { ClientEvent, EventSink, FetchFn } from './transport/types.js';
 export type * from './types.js';

@@ -1,8 +1,9 @@
 import { inspect } from 'node:util';
 import { delay, http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebexApiError } from '../src/index.js';
-import { BASE, TOKEN, testClient, useMsw } from './msw.js';
+import { BASE, madrid, TOKEN, testClient, useMsw } from './msw.js';
+import { json } from './scripted-fetch.js';
 
 const server = useMsw();
 
@@ -36,13 +37,7 @@ describe('requests', () => {
   it('returns the id of a 201 create', async () => {
     server.use(http.post(`${BASE}/locations`, () => HttpResponse.json({ id: 'L1' }, { status: 201 })));
     const { client } = testClient();
-    const created = await client.locations.create({
-      name: 'Madrid',
-      timeZone: 'Europe/Madrid',
-      preferredLanguage: 'es_es',
-      announcementLanguage: 'es_es',
-      address: { address1: 'Calle 1', city: 'Madrid', state: 'M', postalCode: '28001', country: 'ES' },
-    });
+    const created = await client.locations.create(madrid);
     expect(created).toEqual({ id: 'L1' });
   });
 
@@ -163,14 +158,6 @@ describe('retries', () => {
 });
 
 describe('non-idempotent calls', () => {
-  const body = {
-    name: 'Madrid',
-    timeZone: 'Europe/Madrid',
-    preferredLanguage: 'es_es',
-    announcementLanguage: 'es_es',
-    address: { address1: 'Calle 1', city: 'Madrid', state: 'M', postalCode: '28001', country: 'ES' },
-  };
-
   it('never replays a POST that timed out: outcome unknown', async () => {
     let calls = 0;
     server.use(
@@ -181,7 +168,7 @@ describe('non-idempotent calls', () => {
       }),
     );
     const { client } = testClient({ requestTimeoutMs: 50 });
-    const err = await failure(client.locations.create(body));
+    const err = await failure(client.locations.create(madrid));
     expect(calls).toBe(1);
     expect(err.outcomeUnknown).toBe(true);
     expect(err.failure).toBe('timeout');
@@ -197,7 +184,7 @@ describe('non-idempotent calls', () => {
       }),
     );
     const { client } = testClient();
-    const err = await failure(client.locations.create(body));
+    const err = await failure(client.locations.create(madrid));
     expect(calls).toBe(1);
     expect(err.outcomeUnknown).toBe(true);
     expect(err.status).toBe(status);
@@ -229,7 +216,7 @@ describe('non-idempotent calls', () => {
       }),
     );
     const { client } = testClient();
-    expect(await client.locations.create(body)).toEqual({ id: 'L1' });
+    expect(await client.locations.create(madrid)).toEqual({ id: 'L1' });
     expect(calls).toBe(2);
   });
 
@@ -324,6 +311,18 @@ describe('response validation', () => {
     );
     expect(err.classification).toBe('invalid_response_schema');
     expect(err.message).toMatch(/lacks id/);
+  });
+
+  it('parses a 2xx JSON body once, validation and openapi-fetch together', async () => {
+    const body = JSON.stringify(person);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const { client } = testClient({ fetch: async () => json(person) });
+      expect((await client.people.me()).id).toBe('P1');
+      expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('raises invalid_response_schema for a 200 whose JSON does not parse', async () => {

@@ -1,9 +1,19 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createWebexClient, type ClientEvent, type WebexClientOptions } from '../src/index.js';
+import { globalFetch } from '../../../test-support/global-fetch.js';
 
 export const BASE = 'https://webexapis.com/v1';
 export const TOKEN = 'secret-token-abc123XYZ';
+
+/** A valid `POST /locations` body. */
+export const madrid = {
+  name: 'Madrid',
+  timeZone: 'Europe/Madrid',
+  preferredLanguage: 'es_es',
+  announcementLanguage: 'es_es',
+  address: { address1: 'Calle 1', city: 'Madrid', state: 'M', postalCode: '28001', country: 'ES' },
+};
 
 /** One msw server per test file, failing on any request no handler expects. */
 export function useMsw() {
@@ -22,6 +32,7 @@ export function testClient(overrides: Partial<WebexClientOptions> = {}) {
     minRetryDelayMs: 1,
     maxRetryDelayMs: 5,
     requestTimeoutMs: 2_000,
+    fetch: globalFetch,
     onEvent: (e) => events.push(e),
     ...overrides,
   });

@@ -1,6 +1,7 @@
 import { freshRequest } from './fresh-request.js';
-import { isIdempotent } from './idempotency.js';
+import { isHedgeable, isIdempotent } from './idempotency.js';
 import { linkedAbort } from './linked-abort.js';
+import { requestLine } from './request-line.js';
 import { RequestTimeoutError } from './timeout.js';
 import type { EventSink, FetchFn } from './types.js';
 
@@ -8,13 +9,13 @@ export interface HedgeOptions {
   /**
    * A request that cannot be hedged (a create, a licence assignment) is given up as "outcome
    * unknown" after this many times the typical latency, at least `minPatienceMs` and never later
-   * than the request timeout, so the caller looks it up instead of idling the run (default 40).
+   * than the request timeout, so the caller looks it up instead of idling the run.
    */
   patienceFactor: number;
   minPatienceMs: number;
-  /** Never hedge sooner than this (default 1 s). */
+  /** Never hedge sooner than this. */
   minDelayMs: number;
-  /** Hedge after this many times the typical latency (default 10). */
+  /** Hedge after this many times the typical latency. */
   factor: number;
   onEvent?: EventSink | undefined;
 }
@@ -25,7 +26,8 @@ export interface HedgeOptions {
  * cancelled. A hung connection then costs about a second, not a whole request timeout, and a
  * phase is not held back by its slowest row. Creates and licence assignments are never hedged;
  * they are given up early instead (see `patienceFactor`), which the retry layer reports as an
- * unknown outcome so the caller looks the entity up before trying again.
+ * unknown outcome so the caller looks the entity up before trying again. A full replacement of a
+ * person is not hedged either (see `isHedgeable`); it waits out the request timeout like any call.
  */
 export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
   let typicalMs: number | undefined;
@@ -34,8 +36,7 @@ export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
   };
   return async (request, callerSignal) => {
     const signal = callerSignal ?? request.signal;
-    const path = new URL(request.url).pathname;
-    const method = request.method.toUpperCase();
+    const { method, path } = requestLine(request);
     const body = request.body ? await request.arrayBuffer() : undefined;
     const leg = (cancel: { signal: AbortSignal; release: () => void }) => {
       const started = performance.now();
@@ -51,9 +52,10 @@ export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
         },
       );
     };
-    if (!isIdempotent(method, path) || typicalMs === undefined) {
+    if (!isHedgeable(method, path) || typicalMs === undefined) {
       const started = performance.now();
-      const patience = typicalMs === undefined ? undefined : Math.max(options.minPatienceMs, typicalMs * options.patienceFactor);
+      const patience =
+        typicalMs === undefined || isIdempotent(method, path) ? undefined : Math.max(options.minPatienceMs, typicalMs * options.patienceFactor);
       const limit = linkedAbort(signal, patience, () => new RequestTimeoutError(Math.round(patience ?? 0)));
       try {
         const response = await Promise.race([limit.whenAborted, next(freshRequest(request, body), limit.signal)]);

@@ -1,4 +1,5 @@
 import { linkedAbort } from './linked-abort.js';
+import { copyResponse } from './response-copy.js';
 import type { FetchFn } from './types.js';
 
 /** Raised by the timeout layer; the retry layer turns it into a `timeout` failure. */
@@ -31,14 +32,8 @@ export function withTimeout(next: FetchFn, requestTimeoutMs: number): FetchFn {
   };
 }
 
-/** A Response with the bytes already read, keeping the original's url, status and headers. */
+/** A Response with the bytes already read. */
 function buffered(original: Response, body: ArrayBuffer): Response {
   const empty = body.byteLength === 0 || original.status === 204 || original.status === 304;
-  const copy = new Response(empty ? null : body, {
-    status: original.status,
-    statusText: original.statusText,
-    headers: original.headers,
-  });
-  Object.defineProperty(copy, 'url', { value: original.url });
-  return copy;
+  return copyResponse(original, (init) => new Response(empty ? null : body, init));
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { json, rejection, request } from '../../test/scripted-fetch.js';
+import { noteAttempts } from './attempts.js';
+import { CallRegistry } from './diagnostics.js';
+
+describe('CallRegistry', () => {
+  it('lists a call with its stage and attempt while it is in progress', async () => {
+    let now = 1_000;
+    const calls = new CallRegistry(() => now);
+    let answer!: (r: Response) => void;
+    const pending = calls.track((_, signal) => {
+      noteAttempts(signal!, 2);
+      calls.stage(signal!, 'back-off');
+      return new Promise<Response>((resolve) => (answer = resolve));
+    })(request('GET', '/people/me'), new AbortController().signal);
+    now = 4_000;
+    expect(calls.list()).toEqual([{ method: 'GET', path: '/v1/people/me', stage: 'back-off', attempt: 2, since: 1_000, seconds: 3 }]);
+    answer(json({}));
+    await pending;
+    expect(calls.list()).toEqual([]);
+  });
+
+  it('drops a call that fails', async () => {
+    const calls = new CallRegistry();
+    await rejection(calls.track(() => Promise.reject(new Error('boom')))(request('POST', '/locations', {})));
+    expect(calls.list()).toEqual([]);
+  });
+
+  it('ignores stage reports for calls it does not know', () => {
+    const calls = new CallRegistry();
+    calls.stage(new AbortController().signal, 'pacing');
+    expect(calls.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { json, request, scriptedFetch } from '../../test/scripted-fetch.js';
+import { withHedging } from './hedge.js';
+import type { ClientEvent } from './types.js';
+
+const later = (ms: number, response: () => Response) => new Promise<Response>((resolve) => setTimeout(() => resolve(response()), ms));
+
+function hedged(answer: Parameters<typeof scriptedFetch>[0]) {
+  const inner = scriptedFetch(answer);
+  const events: ClientEvent[] = [];
+  const fetch = withHedging(inner.fetch, { minDelayMs: 20, factor: 10, patienceFactor: 40, minPatienceMs: 5_000, onEvent: (e) => events.push(e) });
+  return { fetch, inner, events };
+}
+
+describe('withHedging', () => {
+  it('sends a second copy of a slow GET', async () => {
+    const { fetch, inner, events } = hedged((req) => (req.url.endsWith('/slow') ? later(200, () => json({})) : json({})));
+    await fetch(request('GET', '/people/me')); // learns a typical latency of ~0 ms
+    await fetch(request('GET', '/people/slow'));
+    expect(inner.seen).toHaveLength(3);
+    expect(events.map((e) => e.type)).toEqual(['hedge']);
+  });
+
+  it('never hedges a full-replacement PUT /people/{id}, however slow', async () => {
+    const { fetch, inner, events } = hedged((req) => (req.method === 'PUT' ? later(200, () => json({ id: 'P1' })) : json({})));
+    await fetch(request('GET', '/people/me'));
+    const response = await fetch(request('PUT', '/people/P1', { displayName: 'Ana' }));
+    expect(response.status).toBe(200);
+    expect(inner.seen.filter((s) => s.request.method === 'PUT')).toHaveLength(1);
+    expect(events).toEqual([]);
+  });
+});

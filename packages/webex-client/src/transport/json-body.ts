@@ -1,0 +1,57 @@
+import { WebexApiError } from '../errors.js';
+import { attemptsOf, noteAttempts } from './attempts.js';
+import { isIdempotent } from './idempotency.js';
+import { requestLine } from './request-line.js';
+import { copyResponse } from './response-copy.js';
+import type { FetchFn } from './types.js';
+
+/** A Response whose json() hands back the value this layer already parsed instead of parsing again. */
+class ParsedJsonResponse extends Response {
+  readonly #value: unknown;
+
+  constructor(value: unknown, body: ArrayBuffer, init: ResponseInit) {
+    super(body.byteLength === 0 ? null : body, init);
+    this.#value = value;
+  }
+
+  override json(): Promise<unknown> {
+    return Promise.resolve(this.#value);
+  }
+}
+
+/**
+ * Parses a 2xx JSON body once, here, so a body that does not parse is an `invalid_body` error
+ * rather than a SyntaxError from openapi-fetch; for a create that also means the id is unknown,
+ * so the caller must look the entity up. The Response handed on carries a true Content-Length,
+ * which makes openapi-fetch read it through json() (without one it would parse text() itself).
+ */
+export function withJsonBody(next: FetchFn): FetchFn {
+  return async (request, signal) => {
+    const response = await next(request, signal);
+    if (!response.ok || response.status === 204 || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+    const body = await response.arrayBuffer();
+    const text = new TextDecoder().decode(body);
+    let value: unknown;
+    if (text.trim() !== '') {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        const { method, path } = requestLine(request);
+        throw new WebexApiError({
+          method,
+          path,
+          failure: 'invalid_body',
+          status: response.status,
+          trackingId: response.headers.get('trackingid') ?? undefined,
+          attempts: attemptsOf(response),
+          outcomeUnknown: !isIdempotent(method, path),
+          detail: 'response body is not valid JSON',
+        });
+      }
+    }
+    const headers = new Headers(response.headers);
+    headers.set('content-length', String(body.byteLength));
+    const parsed = copyResponse(response, (init) => new ParsedJsonResponse(value, body, init), headers);
+    return noteAttempts(parsed, attemptsOf(response));
+  };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { json, request } from '../../test/scripted-fetch.js';
+import { noteAttempts } from './attempts.js';
+import { withRequestEvents } from './request-events.js';
+import type { ClientEvent } from './types.js';
+
+describe('withRequestEvents', () => {
+  it('reports a request as it leaves and its answer, with the attempt it is', async () => {
+    const events: ClientEvent[] = [];
+    let sentBefore = 0;
+    const fetch = withRequestEvents(async () => {
+      sentBefore = events.length;
+      return json({}, { status: 201 });
+    }, (e) => events.push(e));
+    await fetch(noteAttempts(request('POST', '/locations', {}), 2));
+    expect(sentBefore).toBe(1);
+    expect(events).toEqual([
+      { type: 'request', method: 'POST', path: '/v1/locations', attempt: 2 },
+      { type: 'response', method: 'POST', path: '/v1/locations', status: 201, attempt: 2, durationMs: expect.any(Number) },
+    ]);
+  });
+});

@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { json, rejection, request, scriptedFetch } from '../../test/scripted-fetch.js';
+import type { ClientEvent } from './types.js';
+import { attemptsOf } from './attempts.js';
+import { withRetry, type RetryOptions } from './retry.js';
+import { RequestTimeoutError } from './timeout.js';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+const options: RetryOptions = { retries: 3, minDelayMs: 100, maxDelayMs: 1_000 };
+const status = (code: number, headers: Record<string, string> = {}) => new Response(null, { status: code, headers });
+const networkError = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+
+/** Runs a call to completion, letting every back-off elapse. */
+async function settle<T>(promise: Promise<T>): Promise<T> {
+  await vi.runAllTimersAsync();
+  return promise;
+}
+
+describe('withRetry', () => {
+  it('retries a 5xx with back-off and counts the attempts on the answer', async () => {
+    const inner = scriptedFetch((_, n) => (n < 3 ? status(503) : json({ id: 'P1' })));
+    const events: ClientEvent[] = [];
+    const response = await settle(withRetry(inner.fetch, { ...options, onEvent: (e) => events.push(e) })(request('GET', '/people/me')));
+    expect(inner.seen).toHaveLength(3);
+    expect(attemptsOf(response)).toBe(3);
+    expect(inner.seen.map((s) => attemptsOf(s.request))).toEqual([1, 2, 3]);
+    expect(events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.status)).toEqual([503, 503]);
+  });
+
+  it('makes retries + 1 attempts, then throws a retryable WebexApiError', async () => {
+    const inner = scriptedFetch(() => json({ message: 'down', trackingId: 'NA_1' }, { status: 503 }));
+    const err = await settle(rejection(withRetry(inner.fetch, options)(request('GET', '/people/me'))));
+    expect(inner.seen).toHaveLength(4);
+    expect(err).toMatchObject({ status: 503, attempts: 4, classification: 'retryable', trackingId: 'NA_1', webexMessage: 'down' });
+  });
+
+  it.each([400, 401, 403, 404, 409])('does not retry a %i', async (code) => {
+    const inner = scriptedFetch(() => status(code));
+    const response = await settle(withRetry(inner.fetch, options)(request('GET', '/people/me')));
+    expect(response.status).toBe(code);
+    expect(inner.seen).toHaveLength(1);
+  });
+
+  it.each([
+    ['a 500', () => status(500), { status: 500 }],
+    ['a timeout', () => Promise.reject(new RequestTimeoutError(50)), { failure: 'timeout' }],
+    ['a dropped connection', () => Promise.reject(networkError('ECONNRESET')), { failure: 'network' }],
+  ] as const)('never replays a create after %s: outcome unknown', async (_, answer, fields) => {
+    const inner = scriptedFetch(answer);
+    const err = await settle(rejection(withRetry(inner.fetch, options)(request('POST', '/locations', { name: 'X' }))));
+    expect(inner.seen).toHaveLength(1);
+    expect(err).toMatchObject({ ...fields, outcomeUnknown: true });
+  });
+
+  it.each([
+    ['429', status(429)],
+    ['423 with Retry-After', status(423, { 'Retry-After': '0' })],
+  ])('replays a create refused with %s, which was not applied', async (_, refusal) => {
+    const inner = scriptedFetch((_, n) => (n === 1 ? refusal : json({ id: 'L1' }, { status: 201 })));
+    const response = await settle(withRetry(inner.fetch, options)(request('POST', '/locations', { name: 'X' })));
+    expect(response.status).toBe(201);
+    expect(await inner.seen[1]!.request.json()).toEqual({ name: 'X' });
+  });
+
+  it('replays a create whose connection was refused (it never reached the server)', async () => {
+    const inner = scriptedFetch((_, n) => (n === 1 ? Promise.reject(networkError('ECONNREFUSED')) : json({ id: 'L1' })));
+    expect((await settle(withRetry(inner.fetch, options)(request('POST', '/locations', {})))).status).toBe(200);
+    expect(inner.seen).toHaveLength(2);
+  });
+
+  it('stops backing off the moment its signal aborts: no further request, no timer', async () => {
+    const call = new AbortController();
+    const inner = scriptedFetch(() => status(503));
+    const settled = rejection(withRetry(inner.fetch, { ...options, retries: 100 })(request('GET', '/people/me'), call.signal));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(inner.seen).toHaveLength(1); // now in back-off
+    call.abort(new Error('given up'));
+    expect(await settled).toMatchObject({ message: 'given up' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(inner.seen).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('does not retry a request its signal aborted', async () => {
+    const call = new AbortController();
+    const inner = scriptedFetch(
+      (_, __, signal) => new Promise<Response>((_, reject) => signal!.addEventListener('abort', () => reject(signal!.reason))),
+    );
+    const settled = rejection(withRetry(inner.fetch, options)(request('GET', '/people/me'), call.signal));
+    await vi.advanceTimersByTimeAsync(0);
+    call.abort(new Error('given up'));
+    await vi.runAllTimersAsync();
+    expect(await settled).toMatchObject({ message: 'given up' });
+    expect(inner.seen).toHaveLength(1);
+  });
+
+  it('reports the back-off stage', async () => {
+    const stages: string[] = [];
+    const inner = scriptedFetch((_, n) => (n === 1 ? status(502) : json({})));
+    await settle(withRetry(inner.fetch, { ...options, onStage: (_, stage) => stages.push(stage) })(request('GET', '/people/me')));
+    expect(stages).toEqual(['back-off']);
+  });
+});
