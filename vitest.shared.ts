@@ -14,6 +14,12 @@ export function packageVitestConfig(packageDir: string, overrides: ViteUserConfi
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       environment: 'node',
+      // The 5 s default is too tight on a 2-core machine running two suites and the crash tests at once;
+      // heavy tests still declare their own, longer timeout.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+      // `npm test` runs two packages at once on 2 cores: one worker each keeps a heavy suite from starving the other.
+      ...(resultsDir ? { maxWorkers: 1 } : {}),
       ...(resultsDir
         ? { reporters: ['default', 'json'], outputFile: { json: `${resultsDir}/${basename(packageDir)}.json` } }
         : {}),

@@ -27,7 +27,7 @@ const CSV_PATH = /^sites\/(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-
 /** The site CSV path, normalised and checked: inside `sites/` of the checkout, an existing file. */
 export function checkCsvPath(input, root) {
   const raw = String(input ?? '').trim();
-  if (raw === '') throw new PlanError('csv is required: the path of a merged site CSV, e.g. sites/example-site.csv');
+  if (raw === '') throw new PlanError('csv is required: the path of a merged site CSV, e.g. sites/madrid.csv');
   const csv = posix.normalize(raw.replace(/^\.\//, ''));
   if (!CSV_PATH.test(csv)) {
     throw new PlanError(`csv must be a path like sites/<name>.csv (letters, digits, '.', '_', '-'; no '..'), not ${JSON.stringify(raw)}`);

@@ -63,7 +63,8 @@ describe('validation properties', () => {
       }),
       { numRuns: 150 },
     );
-  });
+    // 150 real validation runs with files: seconds on an idle machine, several times that beside the crash tests.
+  }, 120_000);
 
   it('validateRecord never throws, and its output is a fixed point', () => {
     const anyRecord = fc.dictionary(
@@ -82,5 +83,5 @@ describe('validation properties', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import type { RowOutcome } from './outcome.js';
-import { BREAKER_CODES } from './reason-codes.js';
+import { BREAKER_CODES, EARLY_STOP_CODES } from './reason-codes.js';
 
 /** Counts outcomes of one batch for the circuit breaker (§11), including the cause behind half_applied. */
 export class BatchTally {
@@ -8,7 +8,7 @@ export class BatchTally {
   pending = 0;
   breakerHits = 0;
   readonly byReason: Record<string, number> = {};
-  /** Consecutive breaker-class outcomes, for stopping a dead run early within the batch. */
+  /** Consecutive auth_invalid / permission_denied outcomes, for stopping a dead run early within the batch. */
   streak = 0;
 
   add(outcome: RowOutcome): void {
@@ -21,10 +21,9 @@ export class BatchTally {
     this.pending++;
     this.byReason[outcome.reasonCode] = (this.byReason[outcome.reasonCode] ?? 0) + 1;
     const code = outcome.reasonCode === 'half_applied' ? outcome.cause : outcome.reasonCode;
-    if (code && BREAKER_CODES.has(code)) {
-      this.breakerHits++;
-      this.streak++;
-    } else this.streak = 0;
+    if (code && BREAKER_CODES.has(code)) this.breakerHits++;
+    if (code && EARLY_STOP_CODES.has(code)) this.streak++;
+    else this.streak = 0;
   }
 
   /** End-of-batch rule: breaker-class failures ≥ threshold × rows processed in the batch. */
@@ -33,8 +32,8 @@ export class BatchTally {
   }
 
   /**
-   * Stop starting rows mid-batch when the last `window` rows all failed with breaker-class codes
-   * (a revoked token): the batch ends early, the rest stay untouched for the resume.
+   * Stop starting rows mid-batch when the last `window` rows all failed because of the token
+   * (revoked, expired, missing scopes): the batch ends early, the rest stay untouched for the resume.
    */
   hopeless(window: number): boolean {
     return this.streak >= window;

@@ -1,3 +1,5 @@
+import { DEFAULT_SETTLE, type SettleOptions } from './settle.js';
+
 /** Executor limits and policy (term sheet §3.2, §11, §14.1); every loop is bounded by these. */
 export interface ExecutorConfig {
   batchSize: number;
@@ -13,6 +15,10 @@ export interface ExecutorConfig {
   enableSafeCompensation: boolean;
   /** Low-water checkpoints inside a batch at most this often. */
   checkpointEveryMs: number;
+  /** How an unknown outcome of a create, a Calling enable or a licence assignment is settled (docs/execution.md). */
+  settle: SettleOptions;
+  /** WEBEX_CALLING_LICENSE_ID: assign only this licence entry (default: any Webex Calling - Professional entry with free units). */
+  callingLicenceId?: string | undefined;
 }
 
 export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
@@ -24,4 +30,5 @@ export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
   pipelineVersion: 1,
   enableSafeCompensation: false,
   checkpointEveryMs: 2_000,
+  settle: DEFAULT_SETTLE,
 };

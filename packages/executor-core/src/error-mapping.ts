@@ -1,6 +1,7 @@
 import { WebexApiError } from '@wbp/webex-client';
 import { RowStop } from './outcome.js';
 import type { PendingReasonCode } from './reason-codes.js';
+import { explainWebexCodes } from './webex-error-codes.js';
 
 export interface MappedError {
   reasonCode: PendingReasonCode;
@@ -21,7 +22,8 @@ export function mapError(err: unknown): MappedError {
         : err.classification === 'non_retryable'
           ? 'non_retryable_external'
           : err.classification;
-    return { reasonCode, message: err.message, httpStatus: err.status, trackingId: err.trackingId };
+    const known = explainWebexCodes(err);
+    return { reasonCode, message: known ? `${err.message} (${known})` : err.message, httpStatus: err.status, trackingId: err.trackingId };
   }
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return { reasonCode: 'unhandled_exception', message: message.slice(0, 500) };

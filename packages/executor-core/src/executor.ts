@@ -8,7 +8,7 @@ import { openOutputs, type RunOutputs } from './outputs.js';
 import { runPhase } from './phase-runner.js';
 import type { WebexPort } from './port.js';
 import { field, type ExecRow } from './row.js';
-import type { AssignmentHint, StepEnv } from './steps/env.js';
+import type { AssignmentHint, RowEnv, StepEnv } from './steps/env.js';
 import { processAssignment } from './steps/assignment.js';
 import { processLocation } from './steps/location.js';
 import { processUser } from './steps/user.js';
@@ -51,7 +51,7 @@ const PHASES: readonly { phase: Phase; entityType: EntityType; name: string }[] 
   { phase: 3, entityType: 'extension_assignment', name: 'extensions_numbers_settings' },
 ];
 
-const PROCESSORS: Record<EntityType, (row: ExecRow, env: StepEnv, trail: StepTrail) => ReturnType<typeof processLocation>> = {
+const PROCESSORS: Record<EntityType, (row: ExecRow, env: RowEnv, trail: StepTrail) => ReturnType<typeof processLocation>> = {
   location: processLocation,
   user: processUser,
   extension_assignment: processAssignment,
@@ -101,7 +101,16 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
     if (decision.kind === 'resume') {
       log.info({ event: 'resume', phase: decision.phase, next_row_id: decision.nextRowId, terminal_rows: outputs.terminal.size }, 'resuming from checkpoint');
     }
-    const cache = await OrgCache.load(input.port);
+    const cache = await OrgCache.load(input.port, config.callingLicenceId);
+    log.info(
+      {
+        event: 'calling_licences',
+        pinned: config.callingLicenceId ?? null,
+        candidates: cache.licences.entries.map((e) => ({ id: e.id, name: e.name, subscription_id: e.subscriptionId ?? null, free_units: e.unitsLeft })),
+        free_units: cache.licences.unitsLeft,
+      },
+      cache.licences.emptyReason ?? `${cache.licences.entries.length} Calling licence entr${cache.licences.entries.length === 1 ? 'y' : 'ies'}, ${cache.licences.unitsLeft} free unit(s)`,
+    );
     const { directory, assignments } = await buildIndexes(input);
     const env: StepEnv = {
       port: input.port,
@@ -110,7 +119,9 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       assignments,
       knownLines: new Map(),
       compensate: config.enableSafeCompensation,
+      settle: config.settle,
       critical: (event, details) => log.fatal({ event, ...details }, event),
+      note: (event, details) => log.warn({ event, ...details }, event),
     };
     const save = async (phase: Phase, lastRowId: number): Promise<void> => {
       await outputs.sync();
@@ -154,10 +165,11 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
         log,
         limit: input.concurrency ?? (() => config.concurrency),
         lockKey,
-        process: async (row) => {
+        process: async (row, park) => {
           const started = Date.now();
+          const rowEnv: RowEnv = { ...env, park };
           try {
-            return await runSteps((trail) => PROCESSORS[entityType](row, env, trail), (trail) => inFlight.set(row.rowId, { trail, started }));
+            return await runSteps((trail) => PROCESSORS[entityType](row, rowEnv, trail), (trail) => inFlight.set(row.rowId, { trail, started }));
           } finally {
             inFlight.delete(row.rowId);
           }

@@ -1,35 +1,39 @@
 import type { Location } from '@wbp/webex-client';
+import { LicencePool } from './licence-pool.js';
+import { LineInventory } from './line-inventory.js';
 import type { WebexPort } from './port.js';
 
-const CALLING_LICENSE_PREFERENCE = ['Webex Calling - Professional'];
-
 /**
- * What the run knows about the org, looked up once (three list calls) and kept current as the
- * run changes it, so no row spends a request on an answer that is already known.
+ * What the run knows about the org, looked up once (three list calls, then each location's lines
+ * when first needed) and kept current as the run changes it, so no row spends a request on an
+ * answer that is already known.
  */
 export class OrgCache {
   readonly #byName = new Map<string, Location>();
   readonly #calling = new Set<string>();
   /** Every Calling licence id (Professional, Basic…): a person holding any of them has Calling. */
   readonly callingLicenseIds: ReadonlySet<string>;
-  /** The licence wbp assigns, with the units left for this run. */
-  readonly assignable: { id: string; name: string; unitsLeft: number } | undefined;
+  /** The Calling licence units this run may assign, per licence entry. */
+  readonly licences: LicencePool;
+  readonly lines: LineInventory;
 
-  private constructor(locations: Location[], callingIds: string[], licenses: { id?: string; name?: string; totalUnits?: number; consumedUnits?: number }[]) {
+  private constructor(port: WebexPort, locations: Location[], callingIds: string[], licences: Awaited<ReturnType<WebexPort['licenses']['list']>>, pinnedLicenceId: string | undefined) {
     for (const l of locations) this.#byName.set(l.name.trim().toLowerCase(), l);
     for (const id of callingIds) this.#calling.add(id);
-    const calling = licenses.filter((l) => l.id && l.name?.startsWith('Webex Calling') && !l.name.includes('Workspaces'));
+    const calling = licences.filter((l) => l.id && l.name?.startsWith('Webex Calling') && !l.name.includes('Workspaces'));
     this.callingLicenseIds = new Set(calling.map((l) => l.id!));
-    const pick = CALLING_LICENSE_PREFERENCE.map((n) => calling.find((l) => l.name === n)).find((l) => l !== undefined);
-    this.assignable = pick ? { id: pick.id!, name: pick.name!, unitsLeft: Math.max(0, (pick.totalUnits ?? 0) - (pick.consumedUnits ?? 0)) } : undefined;
+    this.licences = new LicencePool(licences, pinnedLicenceId);
+    this.lines = new LineInventory(port);
   }
 
-  static async load(port: WebexPort): Promise<OrgCache> {
-    const [locations, calling, licenses] = await Promise.all([port.locations.list(), port.callingLocations.list(), port.licenses.list()]);
+  static async load(port: WebexPort, pinnedLicenceId?: string): Promise<OrgCache> {
+    const [locations, calling, licences] = await Promise.all([port.locations.list(), port.callingLocations.list(), port.licenses.list()]);
     return new OrgCache(
+      port,
       locations,
       calling.map((c) => c.id).filter((id): id is string => typeof id === 'string'),
-      licenses,
+      licences,
+      pinnedLicenceId,
     );
   }
 
@@ -51,16 +55,5 @@ export class OrgCache {
 
   markCalling(locationId: string): void {
     this.#calling.add(locationId);
-  }
-
-  /** Reserves one licence unit for an assignment; false when none is left. */
-  takeUnit(): boolean {
-    if (!this.assignable || this.assignable.unitsLeft <= 0) return false;
-    this.assignable.unitsLeft -= 1;
-    return true;
-  }
-
-  returnUnit(): void {
-    if (this.assignable) this.assignable.unitsLeft += 1;
   }
 }

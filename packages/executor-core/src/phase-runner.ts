@@ -1,4 +1,5 @@
-import { batches, type Batch } from './batches.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { batches } from './batches.js';
 import { BatchTally } from './breaker.js';
 import type { ExecutorConfig } from './config.js';
 import type { RunLogger } from './logger.js';
@@ -18,7 +19,8 @@ export interface PhaseRun {
   log: RunLogger;
   limit: () => number;
   lockKey: (row: ExecRow) => string;
-  process: (row: ExecRow) => Promise<RowOutcome>;
+  /** Runs one row; `park` waits without holding a concurrency slot (a row settling an unknown outcome). */
+  process: (row: ExecRow, park: (ms: number) => Promise<void>) => Promise<RowOutcome>;
   /** Run-wide bounds, shared across phases. */
   counters: { rows: number; batches: number };
   save: (lastRowId: number) => Promise<void>;
@@ -27,7 +29,9 @@ export interface PhaseRun {
 }
 
 interface OpenBatch {
-  batch: Batch;
+  id: string;
+  /** Row ids in file order (for the low-water mark); the rows themselves are held only until started. */
+  ids: number[];
   queue: ExecRow[];
   inFlight: number;
   done: Set<number>;
@@ -35,9 +39,10 @@ interface OpenBatch {
 }
 
 /**
- * At most this many batches are open at once: later batches' rows start while the last rows of
- * an earlier one finish. Enough that one row stuck for a whole request timeout (a create that
- * cannot be hedged) does not idle the run, yet only a few thousand rows are ever held in memory.
+ * At most this many batches have rows not yet started: later batches' rows start while the last
+ * rows of an earlier one finish. Enough that rows stuck for a whole request timeout, or parked
+ * while an unknown outcome settles, do not idle the run, yet only a few thousand rows are ever
+ * held in memory (a batch whose rows have all started keeps only their ids).
  */
 const OPEN_BATCHES = 8;
 
@@ -53,6 +58,8 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
   const busy = new Set<string>();
   let exhausted = false;
   let inFlight = 0;
+  /** Rows in flight that are parked (waiting without a concurrency slot). */
+  let parked = 0;
   let stop: { end: PhaseEnd; detail?: string } | undefined;
   let failure: unknown;
   let mark = run.startMark;
@@ -62,16 +69,16 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
   const lowWater = (): number => {
     let m = mark;
     for (const ob of open) {
-      for (const r of ob.batch.rows) {
-        if (!outputs.terminal.has(r.rowId) && !ob.done.has(r.rowId)) return m;
-        m = r.rowId;
+      for (const id of ob.ids) {
+        if (!outputs.terminal.has(id) && !ob.done.has(id)) return m;
+        m = id;
       }
     }
     return m;
   };
 
   const refill = async (): Promise<void> => {
-    while (!exhausted && !stop && open.length < OPEN_BATCHES) {
+    while (!exhausted && !stop && open.filter((ob) => ob.queue.length > 0).length < OPEN_BATCHES) {
       const next = await source.next();
       if (next.done) {
         exhausted = true;
@@ -89,7 +96,7 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
       }
       const queue = batch.rows.filter((r) => !outputs.terminal.has(r.rowId));
       if (queue.length > 0) log.info({ event: 'batch_start', phase: run.phase, batch_id: batch.id, rows: queue.length, skipped: batch.rows.length - queue.length }, `${batch.id} start`);
-      open.push({ batch, queue, inFlight: 0, done: new Set(), tally: new BatchTally() });
+      open.push({ id: batch.id, ids: batch.rows.map((r) => r.rowId), queue, inFlight: 0, done: new Set(), tally: new BatchTally() });
     }
   };
 
@@ -102,11 +109,11 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
       await run.save(mark);
       lastCheckpointAt = Date.now();
       const t = ob.tally;
-      log.info({ event: 'batch_end', phase: run.phase, batch_id: ob.batch.id, processed: t.processed, success: t.success, pending: t.pending, by_reason: t.byReason, last_row_id: mark, concurrency: run.limit() }, `${ob.batch.id} end`);
-      run.onBatchEnd?.(ob.batch.id, t);
+      log.info({ event: 'batch_end', phase: run.phase, batch_id: ob.id, processed: t.processed, success: t.success, pending: t.pending, by_reason: t.byReason, last_row_id: mark, concurrency: run.limit() }, `${ob.id} end`);
+      run.onBatchEnd?.(ob.id, t);
       if (t.trips(config.circuitBreakerThreshold)) {
-        log.fatal({ event: 'circuit_breaker', phase: run.phase, batch_id: ob.batch.id, processed: t.processed, by_reason: t.byReason, threshold: config.circuitBreakerThreshold }, 'circuit breaker tripped: the org is refusing this run');
-        stop ??= { end: 'aborted_breaker', detail: `circuit breaker in ${ob.batch.id}: ${JSON.stringify(t.byReason)}` };
+        log.fatal({ event: 'circuit_breaker', phase: run.phase, batch_id: ob.id, processed: t.processed, by_reason: t.byReason, threshold: config.circuitBreakerThreshold }, 'circuit breaker tripped: the org is refusing this run');
+        stop ??= { end: 'aborted_breaker', detail: `circuit breaker in ${ob.id}: ${JSON.stringify(t.byReason)}` };
       }
     }
   };
@@ -116,16 +123,16 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
       if (outputs.terminal.has(row.rowId)) {
         log.fatal({ event: 'invariant_breach', row_id: row.rowId }, 'a row finished twice; the second outcome is not written');
       } else {
-        await outputs.write(row, run.phase, ob.batch.id, outcome);
+        await outputs.write(row, run.phase, ob.id, outcome);
         ob.tally.add(outcome);
-        run.onRowDone(row, outcome, ob.batch.id);
+        run.onRowDone(row, outcome, ob.id);
       }
       ob.done.add(row.rowId);
       // Rows already in flight will fail too: stop early enough that a dead token burns at most one batch.
       const window = Math.max(1, Math.min(25, config.batchSize - Math.max(1, run.limit())));
       if (!stop && ob.tally.hopeless(window)) {
-        stop = { end: 'aborted_breaker', detail: `every one of the last ${window} rows was refused by the org (${JSON.stringify(ob.tally.byReason)})` };
-        log.fatal({ event: 'circuit_breaker', phase: run.phase, batch_id: ob.batch.id, processed: ob.tally.processed, by_reason: ob.tally.byReason, early: true }, 'circuit breaker tripped mid-batch: the org refuses every row (token revoked or expired?)');
+        stop = { end: 'aborted_breaker', detail: `every one of the last ${window} rows failed on the token (auth_invalid or permission_denied) (${JSON.stringify(ob.tally.byReason)})` };
+        log.fatal({ event: 'circuit_breaker', phase: run.phase, batch_id: ob.id, processed: ob.tally.processed, by_reason: ob.tally.byReason, early: true }, 'circuit breaker tripped mid-batch: every recent row failed on the token (revoked, expired or without the scopes)');
       }
       if (Date.now() - lastCheckpointAt >= config.checkpointEveryMs) {
         lastCheckpointAt = Date.now();
@@ -141,8 +148,18 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
     }
   };
 
+  const park = async (ms: number): Promise<void> => {
+    parked++;
+    wake();
+    try {
+      await sleep(ms);
+    } finally {
+      parked--;
+    }
+  };
+
   const startRows = (): void => {
-    while (!stop && failure === undefined && inFlight < Math.max(1, run.limit())) {
+    while (!stop && failure === undefined && inFlight - parked < Math.max(1, run.limit())) {
       if (config.deadline !== undefined && Date.now() >= config.deadline) {
         stop = { end: 'time_budget', detail: 'time budget reached' };
         return;
@@ -161,7 +178,7 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
       busy.add(key);
       ob.inFlight++;
       inFlight++;
-      void run.process(row).then((outcome) => finish(ob, row, key, outcome));
+      void run.process(row, park).then((outcome) => finish(ob, row, key, outcome));
     }
   };
 

@@ -16,3 +16,11 @@ export type PendingReasonCode = (typeof PENDING_REASON_CODES)[number];
 
 /** The codes the circuit breaker counts (§11): the whole org is refusing us, not one row's data. */
 export const BREAKER_CODES: ReadonlySet<PendingReasonCode> = new Set(['non_retryable_external', 'auth_invalid', 'permission_denied']);
+
+/**
+ * The codes that stop a run mid-batch when every recent row ends with one of them: the token
+ * itself is the evidence (revoked, expired, or without the scopes), so every further row would
+ * fail the same way. A data refusal, however many, is the CSV's or the org's problem and waits
+ * for the end-of-batch rule.
+ */
+export const EARLY_STOP_CODES: ReadonlySet<PendingReasonCode> = new Set(['auth_invalid', 'permission_denied']);

@@ -34,6 +34,10 @@ export async function runSteps(body: (trail: StepTrail) => Promise<SuccessOutcom
       httpStatus: mapped.httpStatus,
       trackingId: mapped.trackingId,
     };
+    if (mapped.reasonCode === 'half_applied') {
+      // The step itself found the row half done and says exactly what (e.g. an identity side effect).
+      return { ...base, reasonCode: 'half_applied', cause: 'half_applied', message: [mapped.message, ...trail.notes].join(' ') };
+    }
     if (trail.applied.length > 0) {
       return {
         ...base,

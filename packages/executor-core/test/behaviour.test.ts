@@ -120,13 +120,27 @@ describe('term sheet 17.2 behaviours (msw + in-process simulator)', () => {
     expect(messages).toMatch(/\+34919999999 is not in the number inventory of "Madrid HQ"/);
   });
 
-  it('a licence refused because the extension is taken ends precondition_missing (not an org-wide refusal for the breaker)', async () => {
+  it('an extension taken is found from the org state before the licence PATCH: precondition_missing, no Webex code needed', async () => {
     const rows = [site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1999' })];
     const { result, outDir } = await run(rows);
     expect(result.byReason).toEqual({ precondition_missing: 2 });
     const [first] = await readPending(outDir);
-    expect(first).toMatchObject({ step: 'user_enable_calling', http_status: '400' });
-    expect(first!.reason_message).toMatch(/extension is already assigned to someone else .*errorCode 4202/);
+    expect(first).toMatchObject({ step: 'user_enable_calling', http_status: '' });
+    expect(first!.reason_message).toMatch(/extension 1999 in "Madrid HQ" is already assigned to Old Timer/);
+    expect(sim.stats().requests.byOperation['PATCH /licenses/users']).toBeUndefined();
+  });
+
+  it('a number not in the location inventory is found before the licence PATCH, and a refusal wbp cannot foresee ends non_retryable_external with Webex code and message', async () => {
+    const { result, outDir } = await run([site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { phone_number: '+34919999999' })]);
+    expect(result.byReason).toEqual({ precondition_missing: 2 });
+    expect((await readPending(outDir))[0]!.reason_message).toMatch(/\+34919999999 is not in the number inventory of "Madrid HQ"/);
+    expect(sim.stats().requests.byOperation['PATCH /licenses/users']).toBeUndefined();
+
+    server.use(http.patch('*/v1/licenses/users', () => HttpResponse.json({ message: 'Something new', errors: [{ errorCode: 4202, description: 'Extension in use' }], trackingId: 'T1' }, { status: 400 })));
+    const second = await run([site('Madrid HQ'), user('john.smith@example.com', 'Madrid HQ'), assignment('john.smith@example.com', 'Madrid HQ', { extension: '1005' })]);
+    const [refused] = await readPending(second.outDir);
+    expect(refused).toMatchObject({ step: 'user_enable_calling', reason_code: 'non_retryable_external', http_status: '400' });
+    expect(refused!.reason_message).toMatch(/Something new.*errorCodes 4202.*errorCode 4202 means the extension is already in use/);
   });
 
   it('phase 3 spends no request on a line phase 2 just assigned (one lookup per person, not two)', async () => {
@@ -137,7 +151,8 @@ describe('term sheet 17.2 behaviours (msw + in-process simulator)', () => {
     const ops = sim.stats().requests.byOperation;
     expect(ops['GET /people']).toBe(2);
     expect(ops['PATCH /licenses/users']).toBe(2);
-    expect(ops['GET /telephony/config/numbers']).toBeUndefined();
+    // One inventory listing for the location serves every row (not one lookup per row).
+    expect(ops['GET /telephony/config/numbers']).toBe(1);
     expect(ops['PUT /people/{personId}/features/callerId']).toBe(1);
   });
 

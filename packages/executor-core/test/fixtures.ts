@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createWebexClient } from '@wbp/webex-client';
+import { globalFetch } from '../../../test-support/global-fetch.js';
 import { createSimulator, type SimulatorOptions } from '@wbp/webex-sim';
 import { DEFAULT_EXECUTOR_CONFIG, execute, silentLogger, type EntityType, type ExecRow, type ExecutorConfig } from '../src/index.js';
 
 export const TOKEN = 'exec-test-token';
 export const HASH = 'a'.repeat(64);
+/** A short settle window so faults that leave outcomes unknown cost milliseconds in tests. */
+export const TEST_SETTLE = { windowMs: 200, firstDelayMs: 20 };
 
 let nextRowId = 0;
 export function resetRowIds(): void {
@@ -78,7 +81,7 @@ export async function run(
   options: { outDir?: string; config?: Partial<ExecutorConfig>; token?: string; retries?: number; onRowDone?: (row: ExecRow) => void } = {},
 ) {
   const outDir = options.outDir ?? tmpOut();
-  const port = createWebexClient({ token: options.token ?? TOKEN, retries: options.retries ?? 2, minRetryDelayMs: 1, maxRetryDelayMs: 5, requestTimeoutMs: 2_000 });
+  const port = createWebexClient({ token: options.token ?? TOKEN, retries: options.retries ?? 2, minRetryDelayMs: 1, maxRetryDelayMs: 5, requestTimeoutMs: 2_000, fetch: globalFetch });
   const result = await execute({
     outDir,
     inputHash: HASH,
@@ -86,7 +89,7 @@ export async function run(
       for (const r of rows) if (r.entityType === type) yield r;
     },
     port,
-    config: { ...DEFAULT_EXECUTOR_CONFIG, concurrency: 4, ...options.config },
+    config: { ...DEFAULT_EXECUTOR_CONFIG, concurrency: 4, settle: TEST_SETTLE, ...options.config },
     log: silentLogger,
     ...(options.onRowDone ? { onRowDone: options.onRowDone } : {}),
   });

@@ -7,6 +7,7 @@ import { BatchTally } from '../src/breaker.js';
 import { runPhase } from '../src/phase-runner.js';
 import type { RunOutputs } from '../src/outputs.js';
 import { assertIdentityUnchanged, DEFAULT_EXECUTOR_CONFIG, lineChangeBody, locationPayload, userSettingChanges, type ExecRow, type RowOutcome } from '../src/index.js';
+import { assertSafeToReplace, identityDifferences } from '../src/steps/person-update.js';
 import { resetRowIds, site, user } from './fixtures.js';
 
 describe('batches', () => {
@@ -118,7 +119,49 @@ describe('runPhase', () => {
   });
 });
 
+describe('parking', () => {
+  it('a parked row (settling an unknown outcome) gives its slot to the next row', async () => {
+    resetRowIds();
+    const rows = [user('a@x.com', 'L'), user('b@x.com', 'L')];
+    const started: string[] = [];
+    const terminal = new Set<number>();
+    const res = await runPhase({
+      phase: 2,
+      rows: (async function* () { yield* rows; })(),
+      startMark: 0,
+      config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 10 },
+      outputs: { terminal, write: async (row: ExecRow) => void terminal.add(row.rowId) } as unknown as RunOutputs,
+      log: { info() {}, warn() {}, error() {}, fatal() {} },
+      limit: () => 1,
+      lockKey: (r) => r.entityKey,
+      process: async (row, park) => {
+        started.push(row.entityKey);
+        if (row.entityKey === 'a@x.com') {
+          await park(20);
+          // With one slot, b could only have run while a was parked.
+          expect(started).toEqual(['a@x.com', 'b@x.com']);
+        }
+        return { status: 'success', step: 's', message: '' };
+      },
+      counters: { rows: 0, batches: 0 },
+      save: async () => undefined,
+      onRowDone: () => undefined,
+    });
+    expect(res.end).toBe('completed');
+    expect([...terminal].sort()).toEqual([1, 2]);
+  });
+});
+
 describe('BatchTally', () => {
+  it('stops early only on token failures (auth_invalid / permission_denied), not on data refusals', () => {
+    const data = new BatchTally();
+    for (let i = 0; i < 30; i++) data.add({ status: 'pending', step: 's', reasonCode: 'non_retryable_external', message: '' });
+    expect(data.hopeless(25)).toBe(false);
+    expect(data.trips(0.8)).toBe(true); // the end-of-batch 80 % rule still counts them
+    const token = new BatchTally();
+    for (let i = 0; i < 25; i++) token.add({ status: 'pending', step: 's', reasonCode: i % 2 ? 'auth_invalid' : 'permission_denied', message: '' });
+    expect(token.hopeless(25)).toBe(true);
+  });
   it('trips at the threshold counting the cause behind half_applied', () => {
     const t = new BatchTally();
     t.add({ status: 'pending', step: 's', reasonCode: 'auth_invalid', message: '' });
@@ -149,12 +192,38 @@ describe('payload builders', () => {
       ['callerId', { selected: 'LOCATION_NUMBER' }],
     ]);
   });
-  it('changes only the line in the People PUT body, and the guard catches an identity change', () => {
-    const read = { id: 'P', displayName: 'Ana', firstName: 'Ana', emails: ['a@x.com'], licenses: ['L'], locationId: 'LOC', extension: '1001', phoneNumbers: [{ type: 'mobile' as const, value: '+34600000000' }, { type: 'work_extension' as const, value: '80011001' }] };
+  it('changes only the line in the People PUT body, echoes every directory number as read, and the guard catches an identity change', () => {
+    const read = { id: 'P', displayName: 'Ana', firstName: 'Ana', emails: ['a@x.com'], licenses: ['L'], locationId: 'LOC', extension: '1001', phoneNumbers: [{ type: 'work' as const, value: '+34910000009' }, { type: 'mobile' as const, value: '+34600000000' }, { type: 'fax' as const, value: '+34910000777' }, { type: 'work_extension' as const, value: '80011001' }] };
     const body = lineChangeBody(read, { extension: '1002', workNumber: '+34910000001' });
-    expect(body).toEqual({ displayName: 'Ana', firstName: 'Ana', emails: ['a@x.com'], licenses: ['L'], locationId: 'LOC', extension: '1002', phoneNumbers: [{ type: 'work', value: '+34910000001' }] });
+    expect(body).toEqual({
+      displayName: 'Ana',
+      firstName: 'Ana',
+      emails: ['a@x.com'],
+      licenses: ['L'],
+      locationId: 'LOC',
+      extension: '1002',
+      phoneNumbers: [
+        { type: 'work', value: '+34910000001' },
+        { type: 'mobile', value: '+34600000000' },
+        { type: 'fax', value: '+34910000777' },
+        { type: 'work_extension', value: '80011001' },
+      ],
+    });
+    // Only the extension: the work number is kept as read.
+    expect(lineChangeBody(read, { extension: '1003' }).phoneNumbers?.[0]).toEqual({ type: 'work', value: '+34910000009' });
     expect(() => assertIdentityUnchanged(read, body)).not.toThrow();
-    expect(() => assertIdentityUnchanged(read, { ...body, displayName: 'Other' })).toThrow(/identity field "displayName"/);
+    expect(() => assertIdentityUnchanged(read, { ...body, displayName: 'Other' })).toThrow(/would change "displayName"/);
+    expect(() => assertIdentityUnchanged(read, { ...body, phoneNumbers: [{ type: 'work', value: '+34910000001' }] })).toThrow(/would change "phoneNumbers \(mobile\/fax\)"/);
+  });
+  it('names every attribute other than the line that differs between two reads', () => {
+    const before = { id: 'P', displayName: 'Ana', emails: ['a@x.com'], extension: '1001', phoneNumbers: [{ type: 'mobile' as const, value: '+34600000000' }, { type: 'work_extension' as const, value: '80011001' }] };
+    const after = { ...before, extension: '1002', phoneNumbers: [{ type: 'work_extension' as const, value: '80011002' }] };
+    expect(identityDifferences(before, after)).toEqual([{ attribute: 'phoneNumbers (mobile/fax)', before: ['mobile:+34600000000'], after: [] }]);
+    expect(identityDifferences(before, { ...before, extension: '1002' })).toEqual([]);
+  });
+  it('refuses to PUT a person with several e-mail addresses (GET does not guarantee which is primary)', () => {
+    expect(() => assertSafeToReplace({ emails: ['a@x.com', 'b@x.com'] })).toThrow(/2 e-mail addresses/);
+    expect(() => assertSafeToReplace({ emails: ['a@x.com'] })).not.toThrow();
   });
 });
 

@@ -30,6 +30,9 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
   for (const r of rows) if (r.entity_type === 'extension_assignment' && !hints.has(r.email)) hints.set(r.email, r);
   /** People phase 2 gave their line to: phase 3 needs no lookup for that line. */
   const enabled = new Set<string>();
+  /** Sites whose numbers and extensions were listed (once per run, by the first row that needs them). */
+  const listed = new Set<string>();
+  const listOnce = (site: string): number => (listed.has(site) ? 0 : (listed.add(site), 1));
 
   for (const r of rows) {
     if (r.entity_type === 'location') {
@@ -40,10 +43,13 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
       const settings = SETTINGS.filter((c) => r[c] !== '').length;
       if (!org.directory.has(r.email) || r.calling_enabled === 'false' || !hint || (!hint.extension && !hint.phone_number) || siteOf(hint.location_key) !== siteOf(r.location_key)) {
         // lookup only: user_not_found, nothing to enable, or precondition_missing
-      } else if (hint.extension && org.takenExtensions.has(`${siteOf(hint.location_key)}|${hint.extension}`)) n += 1; // the refused licence
-      else {
-        n += 1 + settings; // licence assignment + one PUT per setting (fresh defaults: no GET)
-        enabled.add(r.email);
+      } else {
+        const site = siteOf(hint.location_key);
+        n += listOnce(site); // the site's lines, to check the extension/number before assigning
+        if (!(hint.extension && org.takenExtensions.has(`${site}|${hint.extension}`))) {
+          n += 1 + settings; // licence assignment + one PUT per setting (fresh defaults: no GET)
+          enabled.add(r.email);
+        }
       }
       byPhase[2] += n;
     } else {
@@ -52,9 +58,9 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
       if (!org.directory.has(r.email)) byPhase[3] += 1;
       else if (enabled.has(r.email) && hint === r) byPhase[3] += callerId;
       else {
-        const takenHere = r.extension !== '' && org.takenExtensions.has(`${siteOf(r.location_key)}|${r.extension}`);
-        const checks = (r.phone_number !== '' ? 1 : 0) + (r.extension !== '' ? 1 : 0);
-        byPhase[3] += takenHere ? 1 + checks : 1 + checks + 1 + callerId;
+        const site = siteOf(r.location_key);
+        const takenHere = r.extension !== '' && org.takenExtensions.has(`${site}|${r.extension}`);
+        byPhase[3] += 1 + listOnce(site) + (takenHere ? 0 : 1 + callerId); // lookup (+ the site's lines) (+ licence + caller ID)
       }
     }
   }

@@ -17,11 +17,11 @@ it('applies the documented per-row budget', () => {
     // not in the directory → one lookup per row
     row({ entity_type: 'user', email: 'ghost@x.com', location_key: 'mad', calling_enabled: 'true' }),
     row({ entity_type: 'extension_assignment', email: 'ghost@x.com', location_key: 'mad', extension: '1002' }),
-    // extension already taken → lookup + refused licence; then lookup + extension check
+    // extension already taken → found from the site's lines (listed once, by a's row): lookup only, in both phases
     row({ entity_type: 'user', email: 'b@x.com', location_key: 'mad', calling_enabled: 'true' }),
     row({ entity_type: 'extension_assignment', email: 'b@x.com', location_key: 'mad', extension: '1999' }),
   ];
   const budget = requiredRequests(rows, { directory: new Set(['a@x.com', 'b@x.com']), takenExtensions: new Set(['madrid|1999']) });
-  expect(budget.byPhase).toEqual({ 1: 2, 2: 4 + 1 + 2, 3: 1 + 1 + 2 });
-  expect(budget.total).toBe(STARTUP_REQUESTS + 2 + 7 + 4);
+  expect(budget.byPhase).toEqual({ 1: 2, 2: 5 + 1 + 1, 3: 1 + 1 + 1 });
+  expect(budget.total).toBe(STARTUP_REQUESTS + 2 + 7 + 3);
 });

@@ -6,10 +6,11 @@ import { readNumbersSeed, readPeopleSeed } from './seed-files.js';
 import { startSimulator } from './start.js';
 
 const usage = `wbp-sim [--port N] [--seed N] [--token T] [--token-no-scope T2]
-        [--people FILE] [--numbers FILE] [--calling-licenses N]
-        [--latency-ms N] [--jitter-ms N] [--rate-limit-per-min N]
+        [--people FILE] [--people-mobile] [--numbers FILE] [--calling-licenses N[,N…]]
+        [--latency-ms N] [--jitter-ms N] [--rate-limit-per-min N] [--min-retry-after-seconds N]
         [--error-rate R] [--hang-rate R] [--reset-rate R] [--malformed-rate R]
-        [--missing-field-rate R] [--apply-then-drop-rate R] [--allow-duplicate-location-names]
+        [--missing-field-rate R] [--apply-then-drop-rate R] [--late-apply-rate R] [--late-apply-ms N]
+        [--allow-duplicate-location-names]
         [--oauth-client clientId:clientSecret:refreshToken]
 Prints one JSON line {"baseUrl","token"} once listening on 127.0.0.1.`;
 
@@ -23,6 +24,9 @@ const numeric = {
   'malformed-rate': 'malformedRate',
   'missing-field-rate': 'missingFieldRate',
   'apply-then-drop-rate': 'applyThenDropRate',
+  'late-apply-rate': 'lateApplyRate',
+  'late-apply-ms': 'lateApplyMs',
+  'min-retry-after-seconds': 'minRetryAfterSeconds',
   seed: 'seed',
 } as const;
 
@@ -31,6 +35,13 @@ function parseOAuthClient(value: string) {
   const [clientId, clientSecret, refreshToken] = value.split(':');
   if (!clientId || !clientSecret || !refreshToken) throw new Error('--oauth-client must be clientId:clientSecret:refreshToken');
   return { clientId, clientSecret, refreshToken };
+}
+
+/** `--calling-licenses 500` (one entry) or `50,500` (one entry per subscription). */
+function parseCallingLicenses(value: string): number[] {
+  const units = value.split(',').map((v) => Number(v.trim()));
+  if (units.some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--calling-licenses must be N or N,N,… (whole numbers ≥ 0)');
+  return units;
 }
 
 async function main(): Promise<void> {
@@ -43,6 +54,7 @@ async function main(): Promise<void> {
       numbers: { type: 'string' },
       'calling-licenses': { type: 'string', default: '100000' },
       'allow-duplicate-location-names': { type: 'boolean', default: false },
+      'people-mobile': { type: 'boolean', default: false },
       'oauth-client': { type: 'string' },
       help: { type: 'boolean', default: false },
       ...Object.fromEntries(Object.keys(numeric).map((k) => [k, { type: 'string' as const }])),
@@ -65,7 +77,8 @@ async function main(): Promise<void> {
     token,
     tokenNoScope: values['token-no-scope'],
     port: Number(values.port),
-    callingLicenses: Number(values['calling-licenses']),
+    callingLicenses: parseCallingLicenses(values['calling-licenses']),
+    mobileForAll: values['people-mobile'],
     ...(values['oauth-client'] ? { oauthClient: parseOAuthClient(values['oauth-client']) } : {}),
     people: values.people ? await readPeopleSeed(values.people) : [],
     numbers: values.numbers ? await readNumbersSeed(values.numbers) : [],

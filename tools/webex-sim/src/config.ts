@@ -17,6 +17,15 @@ export interface SimConfig {
   missingFieldRate: number;
   /** Share of mutations applied whose response is then lost (connection dropped). */
   applyThenDropRate: number;
+  /**
+   * Share of the late-apply operations (`POST /locations`, `POST /telephony/config/locations`,
+   * `PATCH /licenses/users`) answered 504 at once, as a gateway would, while the backend goes on
+   * and applies the mutation `lateApplyMs` later.
+   */
+  lateApplyRate: number;
+  lateApplyMs: number;
+  /** Lower bound of the `Retry-After` seconds on every 429 of the token bucket (0 = what the bucket needs). */
+  minRetryAfterSeconds: number;
   /** Extension length the org accepts (Webex's org-wide setting). */
   extensionMinLength: number;
   extensionMaxLength: number;
@@ -39,14 +48,17 @@ export const DEFAULT_CONFIG: Omit<SimConfig, 'token'> = {
   malformedRate: 0,
   missingFieldRate: 0,
   applyThenDropRate: 0,
+  lateApplyRate: 0,
+  lateApplyMs: 1000,
+  minRetryAfterSeconds: 0,
   extensionMinLength: 2,
   extensionMaxLength: 6,
   duplicateLocationNames: 'reject',
   seed: 1,
 };
 
-const RATES = ['errorRate', 'hangRate', 'resetRate', 'malformedRate', 'missingFieldRate', 'applyThenDropRate'] as const;
-const NUMBERS = ['latencyMs', 'jitterMs', 'rateLimitPerMin', 'extensionMinLength', 'extensionMaxLength', 'seed'] as const;
+const RATES = ['errorRate', 'hangRate', 'resetRate', 'malformedRate', 'missingFieldRate', 'applyThenDropRate', 'lateApplyRate'] as const;
+const NUMBERS = ['latencyMs', 'jitterMs', 'rateLimitPerMin', 'lateApplyMs', 'minRetryAfterSeconds', 'extensionMinLength', 'extensionMaxLength', 'seed'] as const;
 
 /** Validates a partial config update (from the control API or flags); throws with a clear message. */
 export function parseConfigPatch(input: unknown): Partial<SimConfig> {

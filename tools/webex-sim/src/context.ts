@@ -32,6 +32,8 @@ export interface ResolverArgs {
   /** `http://host:port/v1`, for Link headers. */
   baseUrl: string;
   sim: SimContext;
+  /** True when this is the late apply of a request already answered 504 (see pipeline.ts): count nothing. */
+  late: boolean;
 }
 
 export type Resolver = (args: ResolverArgs) => SimReply | Promise<SimReply>;

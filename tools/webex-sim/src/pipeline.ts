@@ -1,10 +1,12 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Resolver, SimContext, SimReply } from './context.js';
+import type { Resolver, ResolverArgs, SimContext, SimReply } from './context.js';
 import { SimHttpError } from './sim-error.js';
 import { validateRequest } from './validate-request.js';
 
 const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The mutations a gateway may time out on while the backend goes on (`lateApplyRate`). */
+const LATE_APPLY = new Set(['POST /locations', 'POST /telephony/config/locations', 'PATCH /licenses/users']);
 /** A hung request is released after this long even if the client never gives up. */
 const MAX_HANG_MS = 5 * 60_000;
 
@@ -49,9 +51,32 @@ function latency(sim: SimContext): number {
 }
 
 /**
+ * The backend half of a request answered 504: the mutation is applied `lateApplyMs` later, against
+ * the org as it is then. A conflict with what happened meanwhile (the name now taken, the licence
+ * already held, no unit left) makes it a silent no-op — `late` tells the org to count nothing —
+ * and a reset in between discards it.
+ */
+function applyLate(getSim: () => SimContext, resolver: Resolver, args: ResolverArgs): void {
+  const { org, stats } = args.sim;
+  stats.lateApplyScheduled++;
+  const timer = setTimeout(async () => {
+    if (getSim().org !== org) return;
+    try {
+      const result = await resolver(args);
+      if (result.status >= 200 && result.status < 300) stats.lateApplied++;
+      else stats.lateApplyDiscarded++;
+    } catch (err) {
+      if (!(err instanceof SimHttpError)) throw err;
+      stats.lateApplyDiscarded++;
+    }
+  }, args.sim.config.lateApplyMs);
+  timer.unref();
+}
+
+/**
  * One Webex operation as an msw handler, behind the same pipeline for every operation:
- * latency → hang/reset faults → auth → rate limit → 5xx fault → request validation → the org
- * model → apply-then-drop → malformed/missing-field faults. Runs in-process under msw and behind
+ * latency → hang/reset faults → auth → rate limit → 5xx fault → request validation → late apply
+ * (504 now, applied later) → the org model → apply-then-drop → malformed/missing-field faults. Runs in-process under msw and behind
  * the real HTTP server alike.
  */
 export function operation(getSim: () => SimContext, key: string, resolver: Resolver): HttpHandler {
@@ -87,7 +112,8 @@ export function operation(getSim: () => SimContext, key: string, resolver: Resol
     }
     const waitMs = sim.buckets.take(token);
     if (waitMs > 0) {
-      return fail(sim, key, trackingId, 429, 'Too Many Requests', undefined, { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+      const seconds = Math.max(1, Math.ceil(config.minRetryAfterSeconds), Math.ceil(waitMs / 1000));
+      return fail(sim, key, trackingId, 429, 'Too Many Requests', undefined, { 'Retry-After': String(seconds) });
     }
     if (sim.random() < config.errorRate) {
       const status = [500, 502, 503, 504][Math.floor(sim.random() * 4)]!;
@@ -103,16 +129,24 @@ export function operation(getSim: () => SimContext, key: string, resolver: Resol
       return fail(sim, key, trackingId, 400, `Invalid request: ${problems.slice(0, 5).join('; ')}`);
     }
 
+    const args: ResolverArgs = {
+      request,
+      params: params as Record<string, string>,
+      query: url.searchParams,
+      body: body.value,
+      baseUrl: `${url.origin}/v1`,
+      sim,
+      late: false,
+    };
+    // Drawn only when enabled, so existing seeded fault profiles replay as before.
+    if (LATE_APPLY.has(key) && config.lateApplyRate > 0 && sim.random() < config.lateApplyRate) {
+      applyLate(getSim, resolver, { ...args, late: true });
+      return fail(sim, key, trackingId, 504, 'Gateway Timeout');
+    }
+
     let result: SimReply;
     try {
-      result = await resolver({
-        request,
-        params: params as Record<string, string>,
-        query: url.searchParams,
-        body: body.value,
-        baseUrl: `${url.origin}/v1`,
-        sim,
-      });
+      result = await resolver(args);
     } catch (err) {
       if (err instanceof SimHttpError) return fail(sim, key, trackingId, err.status, err.message, err.errorCode);
       throw err;

@@ -10,13 +10,20 @@ function rows(text: string, file: string, required: string[]): Record<string, st
   return records;
 }
 
-/** `--people FILE`: email[, display_name][, location_name, extension] (an existing Calling user at that site). */
+/**
+ * `--people FILE`: email[, display_name][, location_name, extension][, mobile][, fax][, extra_emails]
+ * — an existing Calling user at that site with location_name + extension; mobile/fax are
+ * directory-owned numbers; extra_emails are further addresses separated by `;` or spaces.
+ */
 export async function readPeopleSeed(file: string): Promise<OrgSeed['people']> {
   return rows(await readFile(file, 'utf8'), file, ['email']).map((r) => ({
     email: r.email!,
     displayName: r.display_name || undefined,
     locationName: r.location_name || undefined,
     extension: r.extension || undefined,
+    mobile: r.mobile || undefined,
+    fax: r.fax || undefined,
+    extraEmails: r.extra_emails ? r.extra_emails.split(/[;\s]+/).filter(Boolean) : undefined,
   }));
 }
 

@@ -19,7 +19,10 @@ export interface SimulatorOptions extends Partial<SimConfig> {
   seed?: number;
   people?: OrgSeed['people'];
   numbers?: OrgSeed['numbers'];
-  callingLicenses?: number;
+  /** Units of *Webex Calling - Professional*: a number (one entry) or one number per entry (subscription). */
+  callingLicenses?: number | readonly number[];
+  /** Give every seeded person without a `mobile` a generated directory mobile number. */
+  mobileForAll?: boolean;
   /** A service app whose refresh token yields the current admin token (POST /v1/access_token). */
   oauthClient?: OAuthClient;
   /** Called as each /v1 request arrives (crash tests kill a client at a chosen request). */
@@ -34,15 +37,15 @@ export interface Simulator {
   configure(patch: Partial<SimConfig>): SimConfig;
   /** Back to the seeded org with zeroed counters. */
   reset(): void;
-  stats(): { requests: ReturnType<RequestStats['toJSON']>; state: ReturnType<OrgState['counts']>; invalidSamples: RequestStats['invalidSamples'] };
+  stats(): { requests: ReturnType<RequestStats['toJSON']> & { refusedNoUnits: number }; state: ReturnType<OrgState['counts']>; invalidSamples: RequestStats['invalidSamples'] };
   state(): unknown;
 }
 
 /** A simulated Webex org: state, rules, faults and the referee's counters. */
 export function createSimulator(options: SimulatorOptions): Simulator {
-  const { people = [], numbers = [], callingLicenses = 100_000, onRequest, oauthClient, ...configInput } = options;
+  const { people = [], numbers = [], callingLicenses = 100_000, mobileForAll = false, onRequest, oauthClient, ...configInput } = options;
   const config: SimConfig = { ...DEFAULT_CONFIG, ...configInput };
-  const seed: OrgSeed = { people, numbers, callingLicenses };
+  const seed: OrgSeed = { people, numbers, callingLicenses, mobileForAll };
   const stats = new RequestStats();
   const buckets = new TokenBuckets(config.rateLimitPerMin);
   let trackingCounter = 0;
@@ -81,7 +84,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       ctx.random = createPrng(config.seed);
     },
     stats() {
-      return { requests: stats.toJSON(), state: ctx.org.counts(), invalidSamples: stats.invalidSamples };
+      return { requests: { ...stats.toJSON(), refusedNoUnits: ctx.org.refusedNoUnits }, state: ctx.org.counts(), invalidSamples: stats.invalidSamples };
     },
     state() {
       const org = ctx.org;

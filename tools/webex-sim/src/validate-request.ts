@@ -22,7 +22,25 @@ interface OperationSpec {
   body?: { required: boolean; schema: Schema };
 }
 
-const SPECS = schemasJson as unknown as Record<string, OperationSpec>;
+const SPECS = structuredClone(schemasJson) as unknown as Record<string, OperationSpec>;
+
+/**
+ * Where the simulator deliberately accepts more than the generated schema.
+ *
+ * `PUT /people/{personId}`: webex-admin.json's "Update a Person" body lists only `work` in the
+ * `phoneNumbers[].type` enum, but the same spec documents the PUT as a full replacement ("Include
+ * all details for the person… GET the person's details, make changes, then PUT both the changed and
+ * unchanged values") while its GET returns `work_extension`, `mobile` and `fax` entries (Person
+ * schema). A body that leaves the directory numbers out deletes them, so wbp echoes every number as
+ * read (the project's decision); such a body is not invalid here. A `work_extension` entry is
+ * ignored by the org model: the spec says it cannot set the extension.
+ */
+function relaxEnum(operation: string, path: string[], extra: string[]): void {
+  let node: Schema | undefined = SPECS[operation]?.body?.schema;
+  for (const step of path) node = step === '[]' ? node?.items : node?.properties?.[step];
+  if (node?.enum) node.enum = [...new Set([...node.enum, ...extra])];
+}
+relaxEnum('PUT /people/{personId}', ['phoneNumbers', '[]', 'type'], ['work_extension', 'mobile', 'fax']);
 
 export function hasOperation(key: string): boolean {
   return key in SPECS;

@@ -1,14 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebexApiError } from '@wbp/webex-client';
-import { clientFor, madrid, raw, stats, useSimulator } from './harness.js';
+import { CALLING_PRO } from '../src/index.js';
+import { clientFor, configure as configureAt, madrid, raw, stats, useSimulator } from './harness.js';
 
 const box = useSimulator();
 
-async function configure(patch: Record<string, unknown>) {
-  const r = await fetch(`${box.control}/config`, { method: 'POST', body: JSON.stringify(patch) });
-  expect(r.status).toBe(200);
-  return (await r.json()) as Record<string, unknown>;
-}
+const configure = (patch: Record<string, unknown>) => configureAt(box.control, patch);
 
 async function err(p: Promise<unknown>): Promise<WebexApiError> {
   const e = await p.then(() => undefined, (x: unknown) => x);
@@ -47,6 +44,18 @@ describe('faults over real HTTP', () => {
       expect((await stats(box.control)).requests.byStatus['429']).toBeGreaterThanOrEqual(2);
     } finally {
       await configure({ rateLimitPerMin: 0 });
+    }
+  });
+
+  it('minRetryAfterSeconds: every 429 of the token bucket carries at least that Retry-After', async () => {
+    await configure({ rateLimitPerMin: 60, minRetryAfterSeconds: 30 });
+    try {
+      expect((await raw(box.sim.baseUrl, 'GET', '/people/me')).status).toBe(200);
+      const limited = await raw(box.sim.baseUrl, 'GET', '/people/me');
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBe('30');
+    } finally {
+      await configure({ rateLimitPerMin: 0, minRetryAfterSeconds: 0 });
     }
   });
 
@@ -150,6 +159,74 @@ describe('faults over real HTTP', () => {
     } finally {
       await configure({ errorRate: 0 });
     }
+  });
+});
+
+describe('late apply (504 now, the backend applies it later)', () => {
+  /** Bounded poll of the control API until every scheduled late apply has run. */
+  const settled = () =>
+    vi.waitFor(
+      async () => {
+        const r = (await stats(box.control)).requests;
+        expect(r.lateApplied + r.lateApplyDiscarded).toBe(r.lateApplyScheduled);
+        return r;
+      },
+      { timeout: 5_000, interval: 20 },
+    );
+
+  it('POST /locations is answered 504 and the location exists lateApplyMs later', async () => {
+    await configure({ lateApplyRate: 1, lateApplyMs: 300 });
+    try {
+      const r = await raw(box.sim.baseUrl, 'POST', '/locations', madrid);
+      expect(r.status).toBe(504);
+      expect((await stats(box.control)).state.locations).toBe(0);
+      expect(await settled()).toMatchObject({ lateApplyScheduled: 1, lateApplied: 1, lateApplyDiscarded: 0 });
+    } finally {
+      await configure({ lateApplyRate: 0 });
+    }
+    const s = await stats(box.control);
+    expect(s.state).toMatchObject({ locations: 1, duplicateLocationNames: 0 });
+    expect(s.requests.byStatus['504']).toBe(1);
+  });
+
+  it('a late create that finds its name taken by a retry does nothing; with duplicate names allowed the referee counts the duplicate', async () => {
+    await configure({ lateApplyRate: 1, lateApplyMs: 100 });
+    expect((await raw(box.sim.baseUrl, 'POST', '/locations', madrid)).status).toBe(504);
+    await configure({ lateApplyRate: 0 });
+    expect((await raw(box.sim.baseUrl, 'POST', '/locations', madrid)).status).toBe(201);
+    expect(await settled()).toMatchObject({ lateApplied: 0, lateApplyDiscarded: 1 });
+    expect((await stats(box.control)).state).toMatchObject({ locations: 1, duplicateLocationNames: 0 });
+
+    box.sim.sim.reset();
+    await configure({ lateApplyRate: 1, duplicateLocationNames: 'allow' });
+    try {
+      expect((await raw(box.sim.baseUrl, 'POST', '/locations', madrid)).status).toBe(504);
+      await configure({ lateApplyRate: 0 });
+      expect((await raw(box.sim.baseUrl, 'POST', '/locations', madrid)).status).toBe(201);
+      await settled();
+    } finally {
+      await configure({ lateApplyRate: 0, duplicateLocationNames: 'reject' });
+    }
+    expect((await stats(box.control)).state).toMatchObject({ locations: 2, duplicateLocationNames: 1 });
+  });
+
+  it('Calling enable and licence assignment apply late; a late licence already assigned by a retry is a no-op counted nowhere', async () => {
+    const { id } = await clientFor(box.sim.baseUrl).locations.create(madrid);
+    await configure({ lateApplyRate: 1, lateApplyMs: 50 });
+    try {
+      expect((await raw(box.sim.baseUrl, 'POST', '/telephony/config/locations', { id, ...madrid })).status).toBe(504);
+      await settled();
+      expect((await stats(box.control)).state.callingLocations).toBe(1);
+      const ana = ((await raw(box.sim.baseUrl, 'GET', '/people?email=ana.garcia%40example.com')).json!.items as { id: string }[])[0]!.id;
+      const assign = { personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: id, extension: '1001' } }] };
+      expect((await raw(box.sim.baseUrl, 'PATCH', '/licenses/users', assign)).status).toBe(504);
+      await configure({ lateApplyRate: 0 });
+      expect((await raw(box.sim.baseUrl, 'PATCH', '/licenses/users', assign)).status).toBe(200);
+      expect(await settled()).toMatchObject({ lateApplyScheduled: 2 });
+    } finally {
+      await configure({ lateApplyRate: 0 });
+    }
+    expect((await stats(box.control)).state).toMatchObject({ callingUsers: 2, duplicateLicenseAssignments: 0, licenceOverUse: 0 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createWebexClient } from '@wbp/webex-client';
-import { startSimulator, type StartedSimulator, type SimulatorOptions } from '../src/index.js';
+import { startSimulator, type Simulator, type StartedSimulator, type SimulatorOptions } from '../src/index.js';
 
 export const TOKEN = 'sim-test-token';
 export const NO_SCOPE = 'sim-no-scope-token';
@@ -55,9 +55,21 @@ export async function raw(baseUrl: string, method: string, path: string, body?: 
   return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
 }
 
+/** A Calling-enabled location (Madrid HQ by default); returns its id. */
+export async function callingSite(baseUrl: string, site = madrid): Promise<string> {
+  const webex = clientFor(baseUrl);
+  const { id } = await webex.locations.create(site);
+  await webex.callingLocations.enable({ id, ...site });
+  return id;
+}
+
 export async function stats(control: string) {
-  return (await (await fetch(`${control}/stats`)).json()) as {
-    requests: { total: number; invalid: number; byStatus: Record<string, number>; byOperation: Record<string, number> };
-    state: Record<string, number>;
-  };
+  return (await (await fetch(`${control}/stats`)).json()) as ReturnType<Simulator['stats']>;
+}
+
+/** POST /_sim/config; fails the test unless accepted. */
+export async function configure(control: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const r = await fetch(`${control}/config`, { method: 'POST', body: JSON.stringify(patch) });
+  if (r.status !== 200) throw new Error(`POST /_sim/config ${JSON.stringify(patch)} → ${r.status} ${await r.text()}`);
+  return (await r.json()) as Record<string, unknown>;
 }

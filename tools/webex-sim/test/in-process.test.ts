@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createWebexClient } from '@wbp/webex-client';
+import { globalFetch } from '../../../test-support/global-fetch.js';
 import { createSimulator } from '../src/index.js';
 
 const sim = createSimulator({ token: 't', people: [{ email: 'ana.garcia@example.com', displayName: 'Ana García' }] });
@@ -9,7 +10,8 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
 it('the same handlers serve an in-process client under msw', async () => {
-  const webex = createWebexClient({ token: 't', retries: 0 });
+  // msw intercepts globalThis.fetch; the client's default transport has its own pool.
+  const webex = createWebexClient({ token: 't', retries: 0, fetch: globalFetch });
   const { id } = await webex.locations.create({
     name: 'Sevilla',
     timeZone: 'Europe/Madrid',

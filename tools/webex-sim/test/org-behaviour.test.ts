@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebexApiError } from '@wbp/webex-client';
 import { CALLING_PRO, MESSAGING } from '../src/index.js';
-import { clientFor, madrid, NO_SCOPE, raw, stats, useSimulator } from './harness.js';
+import { callingSite as callingSiteAt, clientFor, madrid, NO_SCOPE, raw, stats, useSimulator } from './harness.js';
 
 const box = useSimulator();
 
@@ -11,13 +11,7 @@ async function err(p: Promise<unknown>): Promise<WebexApiError> {
   return e as WebexApiError;
 }
 
-/** A Calling-enabled Madrid HQ; returns its id. */
-async function callingSite(): Promise<string> {
-  const webex = clientFor(box.sim.baseUrl);
-  const { id } = await webex.locations.create(madrid);
-  await webex.callingLocations.enable({ id, ...madrid });
-  return id;
-}
+const callingSite = () => callingSiteAt(box.sim.baseUrl);
 
 describe('auth and conventions', () => {
   it('answers 401 without or with a wrong token, 403 for a token without scopes, with trackingid and Webex error bodies', async () => {
@@ -144,7 +138,7 @@ describe('licence assignment', () => {
     const ok = await webex.licenses.assign({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34910000001', extension: '1001' } }] });
     expect(ok.partial).toBe(false);
     expect(ok.result.licenses).toContain(CALLING_PRO);
-    expect(await code({ personId: john, licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34910000001', extension: '1002' } }] })).toEqual([400, 9602]);
+    expect(await code({ personId: john, licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34910000001', extension: '1002' } }] })).toEqual([400, 4201]);
     const partial = await webex.licenses.assign({ personId: john, licenses: [{ id: MESSAGING, operation: 'remove' }, { id: CALLING_PRO, properties: { locationId: site, extension: '1999' } }] });
     expect(partial.partial).toBe(true);
     await webex.licenses.assign({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1001' } }] });
@@ -174,7 +168,7 @@ describe('extensions, numbers and settings', () => {
       ['DUPLICATE_IN_LIST', 9498],
       ['INVALID', 4910],
       ['INVALID', 4911],
-      ['INVALID', 4910],
+      ['INVALID', 4909],
     ]);
   });
 

@@ -1,38 +1,15 @@
-import type { Person } from '@wbp/webex-client';
 import { RowStop, type SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
 import { applySettings } from './apply-settings.js';
 import { assignCallingLicence, hasCalling, workNumber } from './calling-licence.js';
-import type { StepEnv } from './env.js';
-import { assertIdentityUnchanged, lineChangeBody } from './person-update.js';
+import type { RowEnv } from './env.js';
+import { assertIdentityUnchanged, assertSafeToReplace, identityDifferences, lineChangeBody } from './person-update.js';
 import { callerIdChange } from './settings-payloads.js';
 import { callingLocationFor, lookupPerson } from './user.js';
 
-function who(owner: { displayName?: string; id?: string } | undefined): string {
-  return owner?.displayName ?? owner?.id ?? 'someone else';
-}
-
-/** assignment_lookup's ownership checks: the number is in this site's inventory and free (or ours); the extension free (or ours). */
-async function checkAvailability(env: StepEnv, person: Person, locationId: string, locationName: string, extension?: string, number?: string): Promise<void> {
-  if (number) {
-    const [entry] = await env.port.numbers.list({ phoneNumber: number });
-    if (!entry || entry.location?.id !== locationId) {
-      throw new RowStop('precondition_missing', `${number} is not in the number inventory of "${locationName}": have it delivered to that location, then re-run`);
-    }
-    if (entry.owner?.id && entry.owner.id !== person.id) {
-      throw new RowStop('precondition_missing', `${number} is already assigned to ${who(entry.owner)}`);
-    }
-  }
-  if (extension) {
-    const holders = await env.port.numbers.list({ locationId, extension });
-    const other = holders.find((h) => h.extension === extension && h.owner?.id && h.owner.id !== person.id);
-    if (other) throw new RowStop('precondition_missing', `extension ${extension} in "${locationName}" is already assigned to ${who(other.owner)}`);
-  }
-}
-
 /** Phase 3: assignment_lookup → assign_extension_or_number (no-op when already right) → apply_final_settings. */
-export async function processAssignment(row: ExecRow, env: StepEnv, trail: StepTrail): Promise<SuccessOutcome> {
+export async function processAssignment(row: ExecRow, env: RowEnv, trail: StepTrail): Promise<SuccessOutcome> {
   trail.step('assignment_lookup');
   const email = field(row, 'email')!;
   const extension = field(row, 'extension');
@@ -53,18 +30,12 @@ export async function processAssignment(row: ExecRow, env: StepEnv, trail: StepT
   let did = 'extension/number already assigned';
 
   if (!right) {
-    await checkAvailability(env, person, location.id, location.name, extension, number);
     trail.step('assign_extension_or_number');
     if (!calling) {
-      await assignCallingLicence(env, person, { locationId: location.id, extension, phoneNumber: number }, trail);
+      await assignCallingLicence(env, person, { locationId: location.id, locationName: location.name, extension, phoneNumber: number }, trail);
       did = 'Calling enabled with the extension/number';
     } else {
-      // Full replacement: read fresh, change only the line, prove identity is untouched, then PUT.
-      const read = await env.port.people.get(person.id!);
-      const body = lineChangeBody(read, { extension: extension ?? read.extension, workNumber: number ?? workNumber(read) });
-      assertIdentityUnchanged(read, body);
-      await env.port.people.update(person.id!, body);
-      trail.mutated('primary line updated');
+      await changeLine(env, person.id!, location, { extension, phoneNumber: number }, trail);
       did = 'extension/number assigned';
     }
   }
@@ -72,8 +43,40 @@ export async function processAssignment(row: ExecRow, env: StepEnv, trail: StepT
   return applyFinalSettings(env, row, email, person.id!, number ?? currentNumber, did, trail);
 }
 
+/**
+ * Changes an existing Calling user's primary line through the People API (a full replacement):
+ * read fresh, change only the line, prove before sending that nothing else differs, PUT, then read
+ * again and compare, because the People API fans out to several services and can alter more than
+ * it was sent.
+ */
+async function changeLine(env: RowEnv, personId: string, location: { id: string; name: string }, line: { extension?: string | undefined; phoneNumber?: string | undefined }, trail: StepTrail): Promise<void> {
+  const read = await env.port.people.get(personId);
+  assertSafeToReplace(read);
+  const releaseClaim = await env.cache.lines.claim(personId, location.id, location.name, line);
+  const body = lineChangeBody(read, { extension: line.extension, workNumber: line.phoneNumber });
+  try {
+    assertIdentityUnchanged(read, body);
+    await env.port.people.update(personId, body);
+  } catch (err) {
+    releaseClaim();
+    throw err;
+  }
+  trail.mutated('primary line updated');
+  const oldLine = { extension: line.extension && read.extension !== line.extension ? read.extension : undefined, phoneNumber: line.phoneNumber && workNumber(read) !== line.phoneNumber ? workNumber(read) : undefined };
+  await env.cache.lines.release(personId, location.id, oldLine);
+
+  const after = await env.port.people.get(personId);
+  const differences = identityDifferences(read, after);
+  if (differences.length > 0) {
+    // An operator restores these by hand from this log line; the row says which and what they were.
+    env.critical('identity_changed', { person_id: personId, differences });
+    const list = differences.map((d) => `${d.attribute} was ${JSON.stringify(d.before)}, now ${JSON.stringify(d.after)}`).join('; ');
+    throw new RowStop('half_applied', `the primary line was updated, but Webex also changed attributes wbp did not ask for: ${list}. Restore them in the directory or Control Hub (run.log event identity_changed has the old values).`);
+  }
+}
+
 /** apply_final_settings: the caller ID the row asks for, once the line is in place. */
-async function applyFinalSettings(env: StepEnv, row: ExecRow, email: string, personId: string, directNumber: string | undefined, did: string, trail: StepTrail): Promise<SuccessOutcome> {
+async function applyFinalSettings(env: RowEnv, row: ExecRow, email: string, personId: string, directNumber: string | undefined, did: string, trail: StepTrail): Promise<SuccessOutcome> {
   const callerId = field(row, 'caller_id_selected');
   if (callerId) {
     trail.step('apply_final_settings');

@@ -1,31 +1,11 @@
-import { WebexApiError, type Person } from '@wbp/webex-client';
+import type { Person } from '@wbp/webex-client';
+import type { Line } from '../line-inventory.js';
 import { RowStop } from '../outcome.js';
+import { onceOrAdopt } from '../settle.js';
 import type { StepTrail } from '../trail.js';
-import type { StepEnv } from './env.js';
+import type { RowEnv } from './env.js';
 
-/**
- * Licence-assignment refusals that are about the row's data or the org's set-up, not about wbp's
- * access: they end the row `precondition_missing` with what to fix (and stay out of the breaker).
- */
-const DATA_REFUSALS: Record<number, string> = {
-  4202: 'the extension is already assigned to someone else in this location',
-  9601: 'the phone number is not in the location\'s number inventory',
-  9602: 'the phone number is already assigned to someone else',
-  25008: 'the location is not enabled for Webex Calling',
-  400120: 'no Webex Calling licence units are left in the org',
-};
-
-function asPrecondition(err: unknown): unknown {
-  if (!(err instanceof WebexApiError) || err.status !== 400) return err;
-  const code = err.errorCodes.find((c) => c in DATA_REFUSALS);
-  if (code === undefined) return err;
-  return new RowStop('precondition_missing', `Webex refused the Calling licence: ${DATA_REFUSALS[code]} (errorCode ${code}: ${err.webexMessage ?? ''})`, {
-    httpStatus: err.status,
-    trackingId: err.trackingId,
-  });
-}
-
-export function hasCalling(person: Person, env: StepEnv): boolean {
+export function hasCalling(person: Person, env: RowEnv): boolean {
   return (person.licenses ?? []).some((l) => env.cache.callingLicenseIds.has(l)) || person.extension !== undefined;
 }
 
@@ -34,27 +14,27 @@ export function workNumber(person: Person): string | undefined {
 }
 
 /**
- * Enables Calling by assigning the licence with the line Webex requires. Never replayed blindly:
- * after an unknown outcome (or a 206) the person is read back, and the assignment is sent again
- * only if it provably did not happen.
+ * Enables Calling by assigning the licence with the line Webex requires. Everything Webex would
+ * refuse for the row's data is checked first from the org's state (a free licence unit, the
+ * number in the location's inventory and free, the extension free), so a refusal that still comes
+ * back is about something else and ends the row with Webex's own code and message. Never replayed
+ * blindly: an unknown outcome (or a 206, or a refusal of the re-send) is settled by reading the
+ * person back, and the assignment is sent again only once the settle window shows it did not happen.
  */
-export async function assignCallingLicence(
-  env: StepEnv,
-  person: Person,
-  line: { locationId: string; extension?: string | undefined; phoneNumber?: string | undefined },
-  trail: StepTrail,
-): Promise<void> {
-  const licence = env.cache.assignable;
-  if (!licence) throw new RowStop('precondition_missing', 'the org has no Webex Calling - Professional licence to assign');
-  if (!env.cache.takeUnit()) {
-    throw new RowStop('precondition_missing', `no ${licence.name} licence units left: add licences to the org, then re-run`);
-  }
+export async function assignCallingLicence(env: RowEnv, person: Person, line: Line & { locationId: string; locationName: string }, trail: StepTrail): Promise<void> {
   const personId = person.id!;
+  if (env.cache.licences.emptyReason) throw new RowStop('precondition_missing', env.cache.licences.emptyReason);
+  const releaseLine = await env.cache.lines.claim(personId, line.locationId, line.locationName, line);
+  const entry = env.cache.licences.take();
+  if (!entry) {
+    releaseLine();
+    throw new RowStop('precondition_missing', `no ${env.cache.licences.entries[0]!.name} licence units left in any of the org's ${env.cache.licences.entries.length} licence entries: add licences to the org, then re-run`);
+  }
   const body = {
     personId,
     licenses: [
       {
-        id: licence.id,
+        id: entry.id,
         operation: 'add' as const,
         properties: {
           locationId: line.locationId,
@@ -64,23 +44,27 @@ export async function assignCallingLicence(
       },
     ],
   };
-  const applied = async () => hasCalling(await env.port.people.get(personId), env);
+  const enabled = async (): Promise<true | undefined> => (hasCalling(await env.port.people.get(personId), env) ? true : undefined);
   try {
-    for (let attempt = 1; ; attempt++) {
-      try {
+    await onceOrAdopt({
+      send: async () => {
         const { partial } = await env.port.licenses.assign(body);
-        if (partial && !(await applied())) {
+        if (partial && !(await enabled())) {
           throw new RowStop('non_retryable_external', 'Webex answered 206: the Calling licence was not applied', { httpStatus: 206 });
         }
-        break;
-      } catch (err) {
-        if (!(err instanceof WebexApiError && err.outcomeUnknown) || attempt >= 2) throw err;
-        if (await applied()) break;
-      }
-    }
+        return true as const;
+      },
+      lookup: enabled,
+      // A late-applied first attempt makes the re-send look like a conflict over this person's own line.
+      mayBeDone: (err) => err.status === 400 || err.status === 409,
+      settle: env.settle,
+      park: env.park,
+      onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'user_enable_calling', person_id: personId, attempt, error: err.message }),
+    });
   } catch (err) {
-    env.cache.returnUnit();
-    throw asPrecondition(err);
+    env.cache.licences.giveBack(entry);
+    releaseLine();
+    throw err;
   }
   trail.mutated('calling licence assigned');
 }

@@ -1,6 +1,7 @@
 import type { LocationDirectory } from '../location-directory.js';
 import type { OrgCache } from '../org-cache.js';
 import type { WebexPort } from '../port.js';
+import type { Park, SettleOptions } from '../settle.js';
 
 /** The extension and/or number an e-mail's extension_assignment row asks for (Webex needs one to enable Calling). */
 export interface AssignmentHint {
@@ -28,6 +29,15 @@ export interface StepEnv {
   knownLines: Map<string, KnownLine>;
   /** ENABLE_SAFE_COMPENSATION (§15.3): undo a create when a later step of the same row fails. */
   compensate: boolean;
-  /** Critical-log hook for invariant breaches. */
+  /** How long an unknown outcome is looked for before the mutation is sent again. */
+  settle: SettleOptions;
+  /** Critical-log hook for invariant breaches and identity differences an operator must see. */
   critical: (event: string, details: Record<string, unknown>) => void;
+  /** Warning-level log hook (unknown outcomes being settled). */
+  note: (event: string, details: Record<string, unknown>) => void;
+}
+
+/** StepEnv plus what belongs to one row: waiting without holding its concurrency slot. */
+export interface RowEnv extends StepEnv {
+  park: Park;
 }

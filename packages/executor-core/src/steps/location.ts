@@ -2,7 +2,8 @@ import { WebexApiError, type Location, type LocationCreate } from '@wbp/webex-cl
 import type { SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
-import type { StepEnv } from './env.js';
+import { onceOrAdopt } from '../settle.js';
+import type { RowEnv } from './env.js';
 
 /** Pure: the create body from a normalised location row (every required field was checked pre-API). */
 export function locationPayload(row: ExecRow): LocationCreate {
@@ -41,60 +42,57 @@ export function locationMatches(remote: Location, want: LocationCreate): boolean
   );
 }
 
-function isUnknownOrConflict(err: unknown): err is WebexApiError {
-  return err instanceof WebexApiError && (err.outcomeUnknown || err.status === 409);
-}
-
-/** Exact-name lookup straight from Webex (used only after an unknown outcome or a conflict). */
-async function findByName(env: StepEnv, name: string): Promise<Location | undefined> {
+/** Exact-name lookup straight from Webex (after an unknown outcome or a conflict, never from the cache). */
+async function findByName(env: RowEnv, name: string): Promise<Location | undefined> {
   const wanted = name.trim().toLowerCase();
   return (await env.port.locations.list({ name })).find((l) => l.name.trim().toLowerCase() === wanted);
 }
 
+const isConflict = (err: WebexApiError) => err.status === 409;
+
 /**
- * Creates the location; if the outcome is unknown (timeout, 5xx, dropped connection) or Webex
- * says the name exists, it looks the name up instead of replaying, and creates again only when
- * the first attempt provably did not happen.
+ * Creates the location. After an unknown outcome (timeout, 5xx, dropped connection) the name is
+ * looked up over the settle window before a second create is sent, and a conflict ("the name
+ * exists") is adopted once the lookup finds it: a location is never created twice.
  */
-async function createLocation(env: StepEnv, want: LocationCreate, trail: StepTrail): Promise<Location> {
-  for (let attempt = 1; ; attempt++) {
-    try {
+async function createLocation(env: RowEnv, want: LocationCreate, trail: StepTrail): Promise<Location> {
+  const { value } = await onceOrAdopt<Location>({
+    send: async () => {
       const { id } = await env.port.locations.create(want);
-      trail.mutated('location_create');
       return { id, name: want.name, timeZone: want.timeZone, preferredLanguage: want.preferredLanguage, address: want.address };
-    } catch (err) {
-      if (!isUnknownOrConflict(err) || attempt >= 2) throw err;
-      const found = await findByName(env, want.name);
-      if (found) {
-        trail.mutated('location_create');
-        return found;
-      }
-      if (!err.outcomeUnknown) throw err;
-    }
-  }
+    },
+    lookup: () => findByName(env, want.name),
+    mayBeDone: isConflict,
+    settle: env.settle,
+    park: env.park,
+    onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'location_create', location: want.name, attempt, error: err.message }),
+  });
+  trail.mutated('location_create');
+  return value;
 }
 
-async function enableCalling(env: StepEnv, location: Location, want: LocationCreate, trail: StepTrail): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
+async function enableCalling(env: RowEnv, location: Location, want: LocationCreate, trail: StepTrail): Promise<void> {
+  await onceOrAdopt<true>({
+    send: async () => {
       await env.port.callingLocations.enable({ id: location.id, ...want, name: location.name });
-      break;
-    } catch (err) {
-      if (!isUnknownOrConflict(err) || attempt >= 2) throw err;
-      const enabled = await env.port.callingLocations.get(location.id).then(
-        () => true,
-        (e: unknown) => (e instanceof WebexApiError && e.status === 404 ? false : Promise.reject(e)),
-      );
-      if (enabled) break;
-      if (!err.outcomeUnknown) throw err;
-    }
-  }
+      return true;
+    },
+    lookup: () =>
+      env.port.callingLocations.get(location.id).then(
+        () => true as const,
+        (e: unknown) => (e instanceof WebexApiError && e.status === 404 ? undefined : Promise.reject(e)),
+      ),
+    mayBeDone: isConflict,
+    settle: env.settle,
+    park: env.park,
+    onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'location_enable_calling', location: location.name, attempt, error: err.message }),
+  });
   env.cache.markCalling(location.id);
   trail.mutated('location_enable_calling');
 }
 
 /** Phase 1: location_lookup → location_create | location_update → location_enable_calling. */
-export async function processLocation(row: ExecRow, env: StepEnv, trail: StepTrail): Promise<SuccessOutcome> {
+export async function processLocation(row: ExecRow, env: RowEnv, trail: StepTrail): Promise<SuccessOutcome> {
   trail.step('location_lookup');
   const want = locationPayload(row);
   let location = env.cache.location(want.name);
@@ -131,7 +129,7 @@ export async function processLocation(row: ExecRow, env: StepEnv, trail: StepTra
 }
 
 /** §15.3: delete the location this row created; a failed delete is recorded, never fatal. */
-async function compensateCreate(env: StepEnv, location: Location, trail: StepTrail): Promise<void> {
+async function compensateCreate(env: RowEnv, location: Location, trail: StepTrail): Promise<void> {
   try {
     await env.port.locations.delete(location.id);
     env.cache.forgetLocation(location.name);

@@ -4,7 +4,7 @@ import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
 import { applySettings } from './apply-settings.js';
 import { assignCallingLicence, hasCalling } from './calling-licence.js';
-import type { StepEnv } from './env.js';
+import type { RowEnv, StepEnv } from './env.js';
 import { userSettingChanges } from './settings-payloads.js';
 
 export async function lookupPerson(env: StepEnv, email: string): Promise<Person> {
@@ -28,7 +28,7 @@ export function callingLocationFor(env: StepEnv, locationKey: string): Location 
 }
 
 /** Phase 2: user_lookup → user_enable_calling (when needed) → user_apply_calling_settings. */
-export async function processUser(row: ExecRow, env: StepEnv, trail: StepTrail): Promise<SuccessOutcome> {
+export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): Promise<SuccessOutcome> {
   trail.step('user_lookup');
   const email = field(row, 'email')!;
   const person = await lookupPerson(env, email);
@@ -50,7 +50,7 @@ export async function processUser(row: ExecRow, env: StepEnv, trail: StepTrail):
     if (env.directory.nameFor(hint.locationKey).toLowerCase() !== env.directory.nameFor(locationKey).toLowerCase()) {
       throw new RowStop('precondition_missing', `the extension_assignment row ${hint.rowId} for ${email} names location "${hint.locationKey}", the user row "${locationKey}"`);
     }
-    await assignCallingLicence(env, person, { locationId: location.id, extension: hint.extension, phoneNumber: hint.phoneNumber }, trail);
+    await assignCallingLicence(env, person, { locationId: location.id, locationName: location.name, extension: hint.extension, phoneNumber: hint.phoneNumber }, trail);
     env.knownLines.set(email, { personId: person.id!, locationId: location.id, extension: hint.extension, phoneNumber: hint.phoneNumber });
     fresh = true;
   } else if (wantsCalling && already) {

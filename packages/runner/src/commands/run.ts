@@ -152,6 +152,8 @@ export const runCommand: Command = {
         circuitBreakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
         pipelineVersion: env.PIPELINE_VERSION,
         enableSafeCompensation: env.ENABLE_SAFE_COMPENSATION,
+        settle: { ...DEFAULT_EXECUTOR_CONFIG.settle, windowMs: env.UNKNOWN_OUTCOME_SETTLE_SECONDS * 1000 },
+        callingLicenceId: env.WEBEX_CALLING_LICENSE_ID,
         deadline: budgetMs === undefined ? undefined : startedAt + budgetMs,
       };
       // A cancelled job (SIGINT, then SIGTERM) stops like a spent time budget: no new row starts,

@@ -48,6 +48,17 @@ const EnvSchema = v.object({
   CONCURRENCY_MAX: int('CONCURRENCY_MAX', 1, 256, 32),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be debug, info, warn or error'), 'info'),
   TIME_BUDGET: v.optional(v.pipe(v.string(), v.trim(), v.check((s) => parseDuration(s) !== undefined, 'TIME_BUDGET must look like 5h30m, 90m or 45s'))),
+  UNKNOWN_OUTCOME_SETTLE_SECONDS: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^\d+(\.\d+)?$/, 'UNKNOWN_OUTCOME_SETTLE_SECONDS must be a number of seconds'),
+      v.transform(Number),
+      v.maxValue(600, 'UNKNOWN_OUTCOME_SETTLE_SECONDS must be ≤ 600'),
+    ),
+    '60',
+  ),
+  WEBEX_CALLING_LICENSE_ID: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
   WEBEX_REFRESH_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   WEBEX_CLIENT_ID: v.optional(v.pipe(v.string(), v.trim())),
   WEBEX_CLIENT_SECRET: v.optional(v.pipe(v.string(), v.trim())),

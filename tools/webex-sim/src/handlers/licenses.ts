@@ -17,14 +17,14 @@ export function licenseHandlers(sim: () => SimContext): HttpHandler[] {
             consumedUnits: consumed,
             consumedByUsers: consumed,
             consumedByWorkspaces: 0,
-            subscriptionId: 'Sub-wbp-sim',
+            subscriptionId: l.subscriptionId,
           };
         }),
       },
       requiredFields: ['items'],
     })),
-    operation(sim, 'PATCH /licenses/users', ({ sim: { org }, body }) => {
-      const { status, person } = org.assignLicenses(body as Record<string, unknown>);
+    operation(sim, 'PATCH /licenses/users', ({ sim: { org }, body, late }) => {
+      const { status, person } = org.assignLicenses(body as Record<string, unknown>, late);
       return {
         status,
         body: {

@@ -1,6 +1,6 @@
-import { PERSON_SETTINGS } from '@wbp/webex-client';
 import type { HttpHandler } from 'msw';
 import type { SimContext } from '../context.js';
+import { PERSON_SETTINGS } from '../person-settings.js';
 import { operation } from '../pipeline.js';
 
 export function settingHandlers(sim: () => SimContext): HttpHandler[] {

@@ -1,13 +1,29 @@
-import type { PersonSetting } from '@wbp/webex-client';
 import { webexId } from '../ids.js';
+import type { PersonSetting } from '../person-settings.js';
 import { SimHttpError } from '../sim-error.js';
 import { defaultSettings, mergeSetting } from './settings-defaults.js';
-import type { Address, PendingSeeds, SimCallingLocation, SimLicense, SimLocation, SimNumber, SimPerson } from './types.js';
+import { DIRECTORY_NUMBER_TYPES, type Address, type DirectoryNumberType, type PendingSeeds, type SimCallingLocation, type SimLicense, type SimLocation, type SimNumber, type SimPerson } from './types.js';
+
+export interface PersonSeed {
+  email: string;
+  displayName?: string | undefined;
+  /** With `extension`: already a Calling user at the location of that name, once it is Calling-enabled. */
+  locationName?: string | undefined;
+  extension?: string | undefined;
+  /** Directory-owned numbers (synced from LDAP), shown as `phoneNumbers` of type mobile / fax. */
+  mobile?: string | undefined;
+  fax?: string | undefined;
+  /** Further e-mail addresses after the primary one. */
+  extraEmails?: string[] | undefined;
+}
 
 export interface OrgSeed {
-  people: { email: string; displayName?: string | undefined; locationName?: string | undefined; extension?: string | undefined }[];
+  people: PersonSeed[];
   numbers: { locationName: string; phoneNumber: string }[];
-  callingLicenses: number;
+  /** Units of *Webex Calling - Professional*: one licence entry (subscription) per element. */
+  callingLicenses: number | readonly number[];
+  /** Every seeded person without a `mobile` gets a generated one (+346…, by seed order). */
+  mobileForAll?: boolean | undefined;
 }
 
 export interface ExtensionRules {
@@ -15,11 +31,19 @@ export interface ExtensionRules {
   max: number;
 }
 
+export const CALLING_PRO_NAME = 'Webex Calling - Professional';
+/** The first Professional entry; `callingLicenseId(i)` names the i-th (0-based) when several are seeded. */
 export const CALLING_PRO = webexId('LICENSE', 1);
 export const CALLING_BASIC = webexId('LICENSE', 2);
 export const MESSAGING = webexId('LICENSE', 3);
 export const ORG_ID = webexId('ORGANIZATION', 1);
 const EMERGENCY = new Set(['911', '112', '999', '933']);
+
+export function callingLicenseId(index: number): string {
+  return index === 0 ? CALLING_PRO : webexId('LICENSE', 10 + index);
+}
+
+type DirectoryNumbers = Partial<Record<DirectoryNumberType, string>>;
 
 interface CallingRequest {
   locationId?: string | undefined;
@@ -41,27 +65,40 @@ export class OrgState {
   readonly meId: string;
   duplicateLicenseAssignments = 0;
   identityChanges = 0;
+  /** Calling licence assignments refused because the entry had no free unit. */
+  refusedNoUnits = 0;
+  /** Units held by seeded Calling users whose location does not exist yet, per licence entry. */
+  readonly #reserved = new Map<string, number>();
   #nextId = 100;
 
   constructor(
     seed: OrgSeed,
     private readonly extensionRules: () => ExtensionRules,
   ) {
+    const units = typeof seed.callingLicenses === 'number' ? [seed.callingLicenses] : seed.callingLicenses;
     this.licenses = [
-      { id: CALLING_PRO, name: 'Webex Calling - Professional', totalUnits: seed.callingLicenses, calling: true },
-      { id: CALLING_BASIC, name: 'Webex Calling - Basic', totalUnits: 0, calling: true },
-      { id: MESSAGING, name: 'Messaging', totalUnits: 1_000_000, calling: false },
+      ...units.map((totalUnits, i) => ({ id: callingLicenseId(i), name: CALLING_PRO_NAME, totalUnits, subscriptionId: `Sub-wbp-sim-${i + 1}`, calling: true })),
+      { id: CALLING_BASIC, name: 'Webex Calling - Basic', totalUnits: 0, subscriptionId: 'Sub-wbp-sim-1', calling: true },
+      { id: MESSAGING, name: 'Messaging', totalUnits: 1_000_000, subscriptionId: 'Sub-wbp-sim-1', calling: false },
     ];
-    this.meId = this.#addPerson('admin@wbp-sim.example', 'Provisioning Admin');
-    for (const p of seed.people) {
+    this.meId = this.#addPerson(['admin@wbp-sim.example'], 'Provisioning Admin', {});
+    seed.people.forEach((p, index) => {
       const email = p.email.trim().toLowerCase();
-      if (this.byEmail.has(email)) continue;
-      this.#addPerson(email, p.displayName?.trim() || email.split('@')[0]!);
+      const extra = (p.extraEmails ?? []).map((e) => e.trim().toLowerCase()).filter((e) => e !== '' && e !== email && !this.byEmail.has(e));
+      if (this.byEmail.has(email)) return;
+      const numbers: DirectoryNumbers = {
+        mobile: p.mobile?.trim() || (seed.mobileForAll ? `+346${10_000_000 + index}` : undefined),
+        fax: p.fax?.trim() || undefined,
+      };
+      this.#addPerson([email, ...new Set(extra)], p.displayName?.trim() || email.split('@')[0]!, numbers);
       if (p.locationName && p.extension) {
         const key = p.locationName.trim().toLowerCase();
-        this.pending.callingPeople.set(key, [...(this.pending.callingPeople.get(key) ?? []), { email, extension: p.extension }]);
+        // Already a Calling user: the unit is in use from the start, though the site appears later.
+        const licenseId = this.#freeProEntry()?.id;
+        if (licenseId) this.#reserved.set(licenseId, (this.#reserved.get(licenseId) ?? 0) + 1);
+        this.pending.callingPeople.set(key, [...(this.pending.callingPeople.get(key) ?? []), { email, extension: p.extension, licenseId }]);
       }
-    }
+    });
     for (const n of seed.numbers) {
       const key = n.locationName.trim().toLowerCase();
       this.pending.numbers.set(key, [...(this.pending.numbers.get(key) ?? []), n.phoneNumber.trim()]);
@@ -72,20 +109,35 @@ export class OrgState {
     return webexId(type, this.#nextId++);
   }
 
-  #addPerson(email: string, displayName: string): string {
+  #addPerson(emails: string[], displayName: string, numbers: DirectoryNumbers): string {
     const id = this.#id('PEOPLE');
     const [first, ...rest] = displayName.split(' ');
-    this.people.set(id, {
+    const person: SimPerson = {
       id,
-      email,
+      email: emails[0]!,
+      extraEmails: [],
+      ...numbers,
       displayName,
       firstName: first,
       lastName: rest.join(' ') || undefined,
       created: '2026-01-01T00:00:00.000Z',
       licenses: [MESSAGING],
-    });
-    this.byEmail.set(email, id);
+    };
+    this.people.set(id, person);
+    this.#setEmails(person, emails);
     return id;
+  }
+
+  /** Every address of a person, primary first (the order GET returns and a PUT sets). */
+  emailsOf(person: SimPerson): string[] {
+    return [person.email, ...person.extraEmails];
+  }
+
+  #setEmails(person: SimPerson, emails: string[]): void {
+    for (const e of this.emailsOf(person)) if (this.byEmail.get(e) === person.id) this.byEmail.delete(e);
+    person.email = emails[0]!;
+    person.extraEmails = emails.slice(1);
+    for (const e of emails) this.byEmail.set(e, person.id);
   }
 
   // ---- people -------------------------------------------------------------------------------
@@ -112,24 +164,46 @@ export class OrgState {
   }
 
   /**
-   * PUT /people/{id}: full replacement. Identity fields are replaced as sent (and counted, so a
-   * test can prove a bot never changes them); Calling fields follow the People API rules.
+   * PUT /people/{id}: full replacement. Identity and directory fields (names, e-mails and their
+   * order, mobile/fax numbers) are replaced as sent — omitted means deleted — and every change is
+   * counted in `identityChanges`, so a test can prove a bot never alters them. Calling fields
+   * follow the People API rules; a `work_extension` entry is ignored (it cannot set the extension).
    */
   updatePerson(id: string, body: Record<string, unknown>): SimPerson {
     const person = this.person(id);
     if (typeof body.displayName !== 'string' || body.displayName.trim() === '') {
       throw new SimHttpError(400, 'displayName is required.');
     }
-    const emails = Array.isArray(body.emails) ? (body.emails as unknown[]).map(String) : [person.email];
+    const emails = Array.isArray(body.emails) ? [...new Set((body.emails as unknown[]).map((e) => String(e).trim().toLowerCase()))] : this.emailsOf(person);
+    if (emails.length === 0) throw new SimHttpError(400, 'emails must not be empty.');
+    for (const e of emails) {
+      const owner = this.byEmail.get(e);
+      if (owner && owner !== person.id) throw new SimHttpError(409, `The e-mail ${e} belongs to another person.`);
+    }
+    const phoneNumbers = Array.isArray(body.phoneNumbers) ? (body.phoneNumbers as { type?: unknown; value?: unknown }[]) : [];
+    const directory: DirectoryNumbers = {};
+    for (const type of DIRECTORY_NUMBER_TYPES) {
+      const sent = phoneNumbers.filter((n) => n.type === type && typeof n.value === 'string' && n.value !== '');
+      // [sim choice] the directory holds one number of each type.
+      if (sent.length > 1) throw new SimHttpError(400, `At most one ${type} number.`);
+      directory[type] = sent[0]?.value as string | undefined;
+    }
+    const firstName = typeof body.firstName === 'string' ? body.firstName : undefined;
+    const lastName = typeof body.lastName === 'string' ? body.lastName : undefined;
     const identityChanged =
       body.displayName !== person.displayName ||
-      (body.firstName ?? person.firstName) !== person.firstName ||
-      (body.lastName ?? person.lastName) !== person.lastName ||
-      emails.length !== 1 ||
-      emails[0]!.toLowerCase() !== person.email;
+      firstName !== person.firstName ||
+      lastName !== person.lastName ||
+      emails.join(',') !== this.emailsOf(person).join(',') ||
+      DIRECTORY_NUMBER_TYPES.some((type) => directory[type] !== person[type]);
     const wantLicenses = Array.isArray(body.licenses) ? (body.licenses as unknown[]).map(String) : person.licenses;
-    const callingLicense = this.licenses.find((l) => l.calling && wantLicenses.includes(l.id));
-    const phoneNumbers = Array.isArray(body.phoneNumbers) ? (body.phoneNumbers as { type?: unknown; value?: unknown }[]) : [];
+    const held = this.#heldCalling(person);
+    const wantCalling = this.licenses.filter((l) => l.calling && wantLicenses.includes(l.id));
+    if (wantCalling.length > 1 || (held && wantCalling[0] && wantCalling[0] !== held)) {
+      // [sim choice] one Calling licence per person; switching entries is not what a People PUT is for here.
+      throw new SimHttpError(400, 'A person holds one Webex Calling license; send the one the person has.');
+    }
+    const callingLicense = wantCalling[0];
     const work = phoneNumbers.find((n) => n.type === 'work')?.value;
     const request: CallingRequest = {
       locationId: typeof body.locationId === 'string' ? body.locationId : undefined,
@@ -149,8 +223,11 @@ export class OrgState {
     }
     if (identityChanged) this.identityChanges++;
     person.displayName = body.displayName;
-    person.firstName = typeof body.firstName === 'string' ? body.firstName : person.firstName;
-    person.lastName = typeof body.lastName === 'string' ? body.lastName : person.lastName;
+    person.firstName = firstName;
+    person.lastName = lastName;
+    person.mobile = directory.mobile;
+    person.fax = directory.fax;
+    this.#setEmails(person, emails);
     person.licenses = [...new Set(wantLicenses.filter((l) => this.licenses.some((x) => x.id === l)))];
     return person;
   }
@@ -158,20 +235,34 @@ export class OrgState {
   // ---- licences -----------------------------------------------------------------------------
 
   consumed(licenseId: string): number {
-    let n = 0;
+    let n = this.#reserved.get(licenseId) ?? 0;
     for (const p of this.people.values()) if (p.licenses.includes(licenseId)) n++;
     return n;
   }
 
-  /** PATCH /licenses/users: each licence applied on its own; some failing → 206, all failing → the first error. */
-  assignLicenses(body: Record<string, unknown>): { status: 200 | 206; person: SimPerson } {
+  /** The Calling licence entry a person holds, if any. */
+  #heldCalling(person: SimPerson): SimLicense | undefined {
+    return this.licenses.find((l) => l.calling && person.licenses.includes(l.id));
+  }
+
+  /** The first Professional entry with a free unit (seeded Calling users take theirs from it). */
+  #freeProEntry(): SimLicense | undefined {
+    return this.licenses.find((l) => l.name === CALLING_PRO_NAME && this.consumed(l.id) < l.totalUnits);
+  }
+
+  /**
+   * PATCH /licenses/users: each licence applied on its own; some failing → 206, all failing → the
+   * first error. `late` (a late apply of a request already answered 504) counts nothing: a repeat
+   * is a silent no-op and a refusal is not the client's.
+   */
+  assignLicenses(body: Record<string, unknown>, late = false): { status: 200 | 206; person: SimPerson } {
     const person = this.#personByRef(body);
     const items = Array.isArray(body.licenses) ? (body.licenses as Record<string, unknown>[]) : [];
     if (items.length === 0) throw new SimHttpError(400, 'licenses must not be empty.', 400000);
     const errors: SimHttpError[] = [];
     for (const item of items) {
       try {
-        this.#applyLicense(person, item);
+        this.#applyLicense(person, item, late);
       } catch (err) {
         if (!(err instanceof SimHttpError)) throw err;
         errors.push(err);
@@ -191,7 +282,7 @@ export class OrgState {
     throw new SimHttpError(400, 'Either email or personId is required.', 400);
   }
 
-  #applyLicense(person: SimPerson, item: Record<string, unknown>): void {
+  #applyLicense(person: SimPerson, item: Record<string, unknown>, late: boolean): void {
     const license = this.licenses.find((l) => l.id === item.id);
     if (!license) throw new SimHttpError(400, 'License ID is not recognized.', 400000);
     if (item.operation === 'remove') {
@@ -201,26 +292,37 @@ export class OrgState {
     }
     if (person.licenses.includes(license.id)) {
       // Webex treats a repeat as a no-op; counted so tests can prove a bot never double-assigns.
-      this.duplicateLicenseAssignments++;
+      if (!late) this.duplicateLicenseAssignments++;
       return;
     }
     if (!license.calling) {
       person.licenses.push(license.id);
       return;
     }
+    const held = this.#heldCalling(person);
+    if (held && held.name === license.name) {
+      // A second entry (subscription) of the licence the person holds: also a double assignment. [sim choice] 400.
+      if (!late) this.duplicateLicenseAssignments++;
+      throw new SimHttpError(400, `The user already holds a ${held.name} license (subscription ${held.subscriptionId}).`);
+    }
     if (person.calling) throw new SimHttpError(400, 'User cannot hold Calling Professional and Standard together.', 400404);
     const props = item.properties as Record<string, unknown> | undefined;
     if (!props || typeof props !== 'object') {
       throw new SimHttpError(400, 'Each Webex Calling license should contain its own calling properties.', 400411);
     }
-    this.#enableCalling(person, license, {
-      locationId: typeof props.locationId === 'string' ? props.locationId : undefined,
-      extension: typeof props.extension === 'string' && props.extension !== '' ? props.extension : undefined,
-      phoneNumber: typeof props.phoneNumber === 'string' && props.phoneNumber !== '' ? props.phoneNumber : undefined,
-    });
+    this.#enableCalling(
+      person,
+      license,
+      {
+        locationId: typeof props.locationId === 'string' ? props.locationId : undefined,
+        extension: typeof props.extension === 'string' && props.extension !== '' ? props.extension : undefined,
+        phoneNumber: typeof props.phoneNumber === 'string' && props.phoneNumber !== '' ? props.phoneNumber : undefined,
+      },
+      late,
+    );
   }
 
-  #enableCalling(person: SimPerson, license: SimLicense, request: CallingRequest): void {
+  #enableCalling(person: SimPerson, license: SimLicense, request: CallingRequest, late = false): void {
     if (!request.extension && !request.phoneNumber) {
       throw new SimHttpError(400, 'A Webex Calling license needs an extension or a phone number.', 400411);
     }
@@ -239,7 +341,9 @@ export class OrgState {
       throw new SimHttpError(400, 'The location is not enabled for Webex Calling.', 25008);
     }
     if (this.consumed(license.id) >= license.totalUnits) {
-      throw new SimHttpError(400, `No ${license.name} licenses are available.`, 400120);
+      // Units are counted per entry: a full entry refuses even when another entry has units.
+      if (!late) this.refusedNoUnits++;
+      throw new SimHttpError(400, `No ${license.name} licenses are available in subscription ${license.subscriptionId}.`, 400120);
     }
     this.#checkLine(person, locationId, request.extension, request.phoneNumber);
     person.calling = { locationId, alternates: [] };
@@ -260,7 +364,8 @@ export class OrgState {
   /** Extension free in the location; number in the location's inventory and not someone else's. */
   #checkLine(person: SimPerson, locationId: string, extension: string | undefined, number: string | undefined): void {
     if (extension !== undefined) {
-      if (!this.extensionValid(extension)) throw new SimHttpError(400, `Extension ${extension} is invalid.`, 4910);
+      const invalid = this.extensionProblem(extension);
+      if (invalid) throw new SimHttpError(400, `Extension ${extension}: ${invalid.message}`, invalid.errorCode);
       const owner = this.extensions.get(locationId)?.get(extension);
       if (owner && owner !== person.id) {
         throw new SimHttpError(400, 'The extension is not available. It is already assigned to a user.', 4202);
@@ -272,7 +377,7 @@ export class OrgState {
         throw new SimHttpError(400, `Phone number ${number} is not in the location's inventory.`, 9601);
       }
       if (n.ownerId && n.ownerId !== person.id) {
-        throw new SimHttpError(400, `Phone number ${number} is already assigned.`, 9602);
+        throw new SimHttpError(400, `The phone number ${number} is already in use.`, 4201);
       }
     }
   }
@@ -306,9 +411,13 @@ export class OrgState {
     person.licenses = person.licenses.filter((l) => !this.licenses.some((x) => x.calling && x.id === l));
   }
 
-  extensionValid(extension: string): boolean {
+  /** Why an extension is invalid, with the code Webex documents for it (see README); undefined when valid. */
+  extensionProblem(extension: string): { errorCode: number; message: string } | undefined {
     const { min, max } = this.extensionRules();
-    return /^\d+$/.test(extension) && extension.length >= min && extension.length <= max && !EMERGENCY.has(extension);
+    if (!/^\d+$/.test(extension)) return { errorCode: 4910, message: 'Invalid extension. The extension can only contain characters 0-9.' };
+    if (EMERGENCY.has(extension)) return { errorCode: 4911, message: 'Invalid extension. The extension cannot be an emergency number.' };
+    if (extension.length < min || extension.length > max) return { errorCode: 4909, message: `Invalid extension length (${min}-${max} digits).` };
+    return undefined;
   }
 
   // ---- locations ----------------------------------------------------------------------------
@@ -381,12 +490,14 @@ export class OrgState {
 
   #seedCallingPeople(location: SimLocation): void {
     const key = location.name.trim().toLowerCase();
-    const pro = this.licenses[0]!;
     for (const seed of this.pending.callingPeople.get(key) ?? []) {
+      if (seed.licenseId) this.#reserved.set(seed.licenseId, this.#reserved.get(seed.licenseId)! - 1);
       const person = this.people.get(this.byEmail.get(seed.email) ?? '');
-      if (!person || person.calling) continue;
+      const pro = seed.licenseId ? this.licenses.find((l) => l.id === seed.licenseId) : this.#freeProEntry();
+      if (!person || person.calling || !pro) continue;
       try {
-        this.#enableCalling(person, pro, { locationId: location.id, extension: seed.extension });
+        // `late`: the simulator's own seeding counts nothing in the referee's counters.
+        this.#enableCalling(person, pro, { locationId: location.id, extension: seed.extension }, true);
       } catch {
         // A seed that conflicts with the org's rules is skipped, as an admin's earlier mistake would be.
       }
@@ -429,8 +540,8 @@ export class OrgState {
     return extensions.map((extension) => {
       if (seen.has(extension)) return { extension, state: 'DUPLICATE_IN_LIST', errorCode: 9498, message: 'Duplicate extension in the list.' };
       seen.add(extension);
-      if (EMERGENCY.has(extension)) return { extension, state: 'INVALID', errorCode: 4911, message: 'Extension is an emergency number.' };
-      if (!this.extensionValid(extension)) return { extension, state: 'INVALID', errorCode: 4910, message: 'Extension is invalid.' };
+      const invalid = this.extensionProblem(extension);
+      if (invalid) return { extension, state: 'INVALID', ...invalid };
       if (taken?.has(extension)) {
         return { extension, state: 'DUPLICATE', errorCode: 9495, message: 'The extension is not available. It is already assigned.' };
       }
@@ -477,6 +588,7 @@ export class OrgState {
       const k = l.name.trim().toLowerCase();
       names.set(k, (names.get(k) ?? 0) + 1);
     }
+    const licenceOverUse = this.licenses.filter((l) => this.consumed(l.id) > l.totalUnits).length;
     let callingUsers = 0;
     let assignedExtensions = 0;
     let assignedNumbers = 0;
@@ -497,6 +609,7 @@ export class OrgState {
       duplicateLocationNames: [...names.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0),
       duplicateLicenseAssignments: this.duplicateLicenseAssignments,
       identityChanges: this.identityChanges,
+      licenceOverUse,
     };
   }
 }

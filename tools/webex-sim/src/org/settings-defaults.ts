@@ -1,8 +1,15 @@
-import type { PersonSetting } from '@wbp/webex-client';
+import type { PersonSetting } from '../person-settings.js';
 
-/** What Webex returns for a newly Calling-enabled person (values from the API reference examples). */
+/**
+ * What the simulator returns for a newly Calling-enabled person. Webex documents no defaults: the
+ * shapes follow the GET response examples of `cloud-calling/webex-cloud-calling.user-call-settings-1-2.json`
+ * ("Read … Settings for a Person"), and each entry says whether its values are the example's or
+ * assumed. Keyed by the spec-derived setting names, so a setting added to the spec without a default
+ * here fails the typecheck.
+ */
 export function defaultSettings(): Record<PersonSetting, Record<string, unknown>> {
   return {
+    // The example's values, except noAnswer.numberOfRings 3 (example: 2) — assumed.
     callForwarding: {
       callForwarding: {
         always: { enabled: false, ringReminderEnabled: false, destinationVoicemailEnabled: false },
@@ -11,6 +18,7 @@ export function defaultSettings(): Record<PersonSetting, Record<string, unknown>
       },
       businessContinuity: { enabled: false, destinationVoicemailEnabled: false },
     },
+    // Assumed (the example shows a configured user: sendAllCalls on, busy/unanswered off, notifications to an address).
     voicemail: {
       enabled: true,
       sendAllCalls: { enabled: false },
@@ -22,11 +30,17 @@ export function defaultSettings(): Record<PersonSetting, Record<string, unknown>
       messageStorage: { mwiEnabled: true, storageType: 'INTERNAL' },
       faxMessage: { enabled: false },
     },
+    // Assumed: off (the example has every flag true).
     doNotDisturb: { enabled: false, ringSplashEnabled: false, webexGoOverrideEnabled: false },
+    // `types` and `selected` as in the example; externalCallerIdNamePolicy assumed (example: OTHER).
     callerId: { selected: 'DIRECT_LINE', types: ['DIRECT_LINE', 'LOCATION_NUMBER', 'CUSTOM'], externalCallerIdNamePolicy: 'DIRECT_LINE' },
+    // The example's value.
     callWaiting: { enabled: true },
+    // Assumed: no custom permissions, so no list (the example shows a custom list).
     outgoingPermission: { useCustomEnabled: false, useCustomPermissions: false, callingPermissions: [] },
+    // The example's values.
     incomingPermission: { useCustomEnabled: false, externalTransfer: 'ALLOW_ALL_EXTERNAL', internalCallsEnabled: true, collectCallsEnabled: true },
+    // record 'Never' and recordVoicemailEnabled as in the example; enabled false assumed (example: true).
     callRecording: { enabled: false, record: 'Never', recordVoicemailEnabled: false },
   };
 }

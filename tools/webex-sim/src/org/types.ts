@@ -1,4 +1,4 @@
-import type { PersonSetting } from '@wbp/webex-client';
+import type { PersonSetting } from '../person-settings.js';
 
 export interface Address {
   address1: string;
@@ -27,9 +27,18 @@ export interface SimCallingLocation {
   callingLineId?: { name?: string; phoneNumber?: string };
 }
 
+/** Phone numbers the directory (LDAP sync) owns, not Calling: shown in the People API's `phoneNumbers`. */
+export const DIRECTORY_NUMBER_TYPES = ['mobile', 'fax'] as const;
+export type DirectoryNumberType = (typeof DIRECTORY_NUMBER_TYPES)[number];
+
 export interface SimPerson {
   id: string;
+  /** The primary e-mail (lower case); `extraEmails` are the person's other addresses, in order. */
   email: string;
+  extraEmails: string[];
+  /** Directory-owned numbers, one of each type at most (as LDAP's mobile and fax attributes). */
+  mobile?: string | undefined;
+  fax?: string | undefined;
   displayName: string;
   firstName?: string | undefined;
   lastName?: string | undefined;
@@ -50,11 +59,13 @@ export interface SimLicense {
   id: string;
   name: string;
   totalUnits: number;
+  subscriptionId: string;
   calling: boolean;
 }
 
 /** Seeds that appear once a location with this (case-insensitive) name exists. */
 export interface PendingSeeds {
   numbers: Map<string, string[]>;
-  callingPeople: Map<string, { email: string; extension: string }[]>;
+  /** `licenseId`: the Professional entry whose unit the seeded Calling user already holds (none when all were full). */
+  callingPeople: Map<string, { email: string; extension: string; licenseId?: string | undefined }[]>;
 }
