@@ -23,6 +23,7 @@ export {
   validateCsvFile,
   READY_FILE,
   REJECTED_FILE,
+  MAX_RECORD_BYTES,
   type ValidateOptions,
   type ValidationSummary,
   type RejectedRowInfo,

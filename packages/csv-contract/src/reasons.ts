@@ -33,9 +33,11 @@ export const RULES = {
   location_key_mismatch: 'invalid_input_schema',
   identity_column: 'out_of_scope',
   duplicate_location_key: 'duplicate_key',
+  duplicate_location_name: 'duplicate_key',
   duplicate_email: 'duplicate_key',
   duplicate_extension: 'duplicate_key',
   duplicate_phone_number: 'duplicate_key',
+  duplicate_assignment: 'duplicate_key',
 } as const satisfies Record<string, PreApiReasonCode>;
 export type RuleId = keyof typeof RULES;
 

@@ -6,6 +6,7 @@ import { CsvSyntaxError, REJECTED_COLUMNS, minifyRow, openCsvAppender, physicalR
 import { CANONICAL_COLUMNS, ENTITY_TYPES, IDENTITY_COLUMNS, type EntityType } from './columns.js';
 import { resolveDefaults } from './defaults.js';
 import { DuplicateKeys } from './duplicate-keys.js';
+import { Utf8Check, assertNotWideEncoding } from './encoding.js';
 import { CsvFileError } from './errors.js';
 import { missingColumns, resolveHeader, type Header } from './header.js';
 import { PRE_API_REASON_CODES, formatIssue, type PreApiReasonCode, type RowIssue, type RuleId } from './reasons.js';
@@ -14,6 +15,11 @@ import { validateRecord } from './validate-row.js';
 
 export const READY_FILE = 'ready_to_load.csv';
 export const REJECTED_FILE = 'rejected_rows.csv';
+/**
+ * The most cell text one input record (a row, all its cells) may hold (input_schema.md §1). Far
+ * above any real row; it bounds what an unclosed quote can make the parser buffer.
+ */
+export const MAX_RECORD_BYTES = 64 * 1024;
 
 export interface ValidateOptions {
   /**
@@ -104,8 +110,9 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
     const batches = physicalRecordBatches(source, {
       relaxQuotes: true,
       skipEmptyLines: true,
+      maxRecordSize: MAX_RECORD_BYTES,
       onChunk: (chunk) => {
-        if (firstChunk) assertNotUtf16(inputPath, chunk);
+        if (firstChunk) assertNotWideEncoding(inputPath, chunk);
         firstChunk = false;
         hash.update(chunk);
         utf8.check(chunk);
@@ -115,7 +122,7 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
     for await (const batch of batches) for (const { cells, line } of batch) {
       lastLine = line;
       utf8.assertCells(cells, line);
-      // `,,,,` lines left behind by spreadsheets (and stray CRs) are neither a header nor a row
+      // `,,,,` lines left behind by spreadsheets are neither a header nor a row
       if (cells.every((cell) => cell.trim() === '')) continue;
       if (!header) {
         header = resolveHeader(inputPath, cells, line);
@@ -188,7 +195,7 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
     readyFile.destroy();
     await rejectedFile?.close().catch(() => undefined);
     await Promise.all([rm(readyTmp, { force: true }), rm(rejectedTmp, { force: true })]);
-    if (err instanceof CsvSyntaxError) throw new CsvFileError(inputPath, 'malformed_csv', err.detail, err.line);
+    if (err instanceof CsvSyntaxError) throw new CsvFileError(inputPath, 'malformed_csv', syntaxErrorDetail(err), err.line);
     throw err;
   }
 
@@ -238,52 +245,9 @@ async function assertReadable(path: string): Promise<void> {
   }
 }
 
-function assertNotUtf16(path: string, chunk: Buffer): void {
-  if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-    throw new CsvFileError(path, 'encoding', 'the file is UTF-16; save it as "CSV UTF-8 (Comma delimited)"', 1);
-  }
-}
-
-const NOT_UTF8 = 'the file is not valid UTF-8 (saved as Windows-1252/Latin-1?); save it as "CSV UTF-8 (Comma delimited)"';
-
-/**
- * Invalid UTF-8 (a file saved by Excel as plain "CSV" on Windows) would otherwise reach Webex as
- * U+FFFD in names and addresses. A strict decoder over the raw bytes says whether the file is
- * valid; the first cell holding U+FFFD after that says where (a genuine U+FFFD in a valid file is
- * left alone).
- */
-class Utf8Check {
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
-  #invalid = false;
-  readonly #path: string;
-
-  constructor(path: string) {
-    this.#path = path;
-  }
-
-  check(chunk: Buffer): void {
-    if (this.#invalid) return;
-    try {
-      this.#decoder.decode(chunk, { stream: true });
-    } catch {
-      this.#invalid = true;
-    }
-  }
-
-  assertCells(cells: readonly string[], line: number): void {
-    if (this.#invalid && cells.some((cell) => cell.includes('\uFFFD'))) {
-      throw new CsvFileError(this.#path, 'encoding', NOT_UTF8, line);
-    }
-  }
-
-  end(lastLine: number): void {
-    try {
-      this.#decoder.decode();
-    } catch {
-      this.#invalid = true;
-    }
-    if (this.#invalid) throw new CsvFileError(this.#path, 'encoding', NOT_UTF8, lastLine);
-  }
+function syntaxErrorDetail(err: CsvSyntaxError): string {
+  if (err.code !== 'CSV_MAX_RECORD_SIZE') return err.detail;
+  return `the record starting on this line is longer than ${MAX_RECORD_BYTES / 1024} KiB (the limit per row): a quote opened in it is most likely never closed; close it, or double a quote meant literally ("")`;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -8,7 +8,7 @@ import {
   type DefaultableColumn,
   type EntityType,
 } from './columns.js';
-import { cleanCell, hasControlCharacters, normalisePostalCode } from './normalise/index.js';
+import { cleanCell, controlCharacterProblem, normalisePostalCode } from './normalise/index.js';
 import { quote } from './normalise/result.js';
 import { RULES, type PreApiReasonCode, type RowIssue, type RuleId } from './reasons.js';
 import { ROW_SCHEMAS } from './schemas.js';
@@ -55,8 +55,9 @@ export function validateRecord(record: Readonly<Record<string, string | undefine
   const issues: RowIssue[] = [];
   const flagged = new Set<string>();
   for (const column of KNOWN_COLUMNS) {
-    if (hasControlCharacters(cells[column] ?? '')) {
-      issues.push({ rule: 'control_characters', column, message: 'contains a line break, tab or other control character; values must be on one line' });
+    const problem = controlCharacterProblem(cells[column] ?? '');
+    if (problem) {
+      issues.push({ rule: 'control_characters', column, message: problem });
       flagged.add(column);
     }
   }

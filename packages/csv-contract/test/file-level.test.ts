@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ContractConfigError, CsvFileError, validateCsvFile } from '@wbp/csv-contract';
+import { ContractConfigError, CsvFileError, MAX_RECORD_BYTES, validateCsvFile } from '@wbp/csv-contract';
 import { assignment, csvText, location, tempDir, user, writeCsv } from './helpers.js';
 
 async function fileError(text: string | Buffer, options = {}): Promise<CsvFileError> {
@@ -74,6 +74,30 @@ describe('file-level errors', () => {
     expect(await fileError(utf16)).toMatchObject({ problem: 'encoding', line: 1 });
   });
 
+  describe('names the encoding it detects', () => {
+    const text = 'entity_type,email,location_key\nuser,josé@example.com,X\n';
+    const utf32 = (s: string, endian: 'LE' | 'BE') => {
+      const out = Buffer.alloc([...s].length * 4);
+      [...s].forEach((ch, i) => (endian === 'LE' ? out.writeUInt32LE(ch.codePointAt(0) ?? 0, i * 4) : out.writeUInt32BE(ch.codePointAt(0) ?? 0, i * 4)));
+      return out;
+    };
+    const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+    it.each([
+      ['UTF-32 LE', 'detected from its byte-order mark', utf32(`\ufeff${text}`, 'LE')],
+      ['UTF-32 BE', 'detected from its byte-order mark', utf32(`\ufeff${text}`, 'BE')],
+      ['UTF-16 LE', 'detected from its byte-order mark', Buffer.from(`\ufeff${text}`, 'utf16le')],
+      ['UTF-16 BE', 'detected from its byte-order mark', utf16be(`\ufeff${text}`)],
+      ['UTF-16 LE', 'no byte-order mark, detected from the NUL bytes between its characters', Buffer.from(text, 'utf16le')],
+      ['UTF-16 BE', 'no byte-order mark, detected from the NUL bytes between its characters', utf16be(text)],
+      ['UTF-32 LE', 'no byte-order mark, detected from the NUL bytes between its characters', utf32(text, 'LE')],
+      ['UTF-32 BE', 'no byte-order mark, detected from the NUL bytes between its characters', utf32(text, 'BE')],
+    ])('%s (%s)', async (encoding, how, bytes) => {
+      const err = await fileError(bytes);
+      expect(err).toMatchObject({ problem: 'encoding', line: 1 });
+      expect(err.detail).toBe(`the file is ${encoding} (${how}); wbp reads UTF-8 only: save it as "CSV UTF-8 (Comma delimited)"`);
+    });
+  });
+
   it('accepts a genuine U+FFFD character in a valid UTF-8 file', async () => {
     const dir = await tempDir();
     const input = await writeCsv(dir, 'entity_type,email,location_key,notes\nuser,a@example.com,X,\ufffd\n');
@@ -83,6 +107,23 @@ describe('file-level errors', () => {
   it('refuses an unclosed quote, naming the line it opens on', async () => {
     const text = 'entity_type,email,location_key\nuser,a@example.com,X\nuser,"b@example.com,X\nuser,c@example.com,X\n';
     expect(await fileError(text)).toMatchObject({ problem: 'malformed_csv', line: 3 });
+    // after blank lines too, and after a closed multi-line field
+    expect(await fileError(`entity_type,email,location_key,notes\nuser,a@example.com,X,"two\nlines"\n\n\r\n"user,b@example.com,X,\n`)).toMatchObject({ problem: 'malformed_csv', line: 6 });
+  });
+
+  it(`stops at an unclosed quote within ${MAX_RECORD_BYTES / 1024} KiB, however much of the file follows it`, async () => {
+    const head = 'entity_type,email,location_key,notes\nuser,a@example.com,X,\n\nuser,b@example.com,X,"unclosed\n';
+    const tail = Buffer.alloc(20 * 1024 * 1024, 'user,c@example.com,X,\n');
+    const err = await fileError(Buffer.concat([Buffer.from(head), tail]));
+    expect(err).toMatchObject({ problem: 'malformed_csv', line: 4 });
+    expect(err.detail).toBe(
+      `the record starting on this line is longer than ${MAX_RECORD_BYTES / 1024} KiB (the limit per row): a quote opened in it is most likely never closed; close it, or double a quote meant literally ("")`,
+    );
+  });
+
+  it('refuses an over-long record even when its quotes are closed', async () => {
+    const err = await fileError(`entity_type,email,location_key,notes\nuser,a@example.com,X,"${'n'.repeat(MAX_RECORD_BYTES)}"\n`);
+    expect(err).toMatchObject({ problem: 'malformed_csv', line: 2 });
   });
 
   it('enforces maxRows', async () => {

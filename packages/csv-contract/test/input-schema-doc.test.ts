@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { READY_COLUMNS, RULES, validateCsvFile } from '@wbp/csv-contract';
+import { MAX_RECORD_BYTES, READY_COLUMNS, RULES, validateCsvFile } from '@wbp/csv-contract';
 import { tempDir, writeCsv } from './helpers.js';
 
 // input_schema.md is normative; these checks keep its example and tables true to the code.
@@ -23,5 +23,9 @@ describe('input_schema.md', () => {
   it('documents the ready_to_load.csv header and every rule', () => {
     expect(doc).toContain(`\`${READY_COLUMNS.join(',')}\``);
     for (const [rule, code] of Object.entries(RULES)) expect(doc).toContain(`| \`${rule}\` | \`${code}\` |`);
+  });
+
+  it('states the per-record size limit the parser enforces', () => {
+    expect(doc).toContain(`${MAX_RECORD_BYTES / 1024} KiB`);
   });
 });

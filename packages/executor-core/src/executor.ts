@@ -5,13 +5,14 @@ import type { RunLogger } from './logger.js';
 import { OrgCache } from './org-cache.js';
 import type { EntityType, Phase, RowOutcome } from './outcome.js';
 import { openOutputs, type RunOutputs } from './outputs.js';
-import { runPhase } from './phase-runner.js';
+import { startPhase, type PhaseHandle } from './phase-runner.js';
 import type { WebexPort } from './port.js';
 import { field, type ExecRow } from './row.js';
 import type { AssignmentHint, RowEnv, StepEnv } from './steps/env.js';
 import { processAssignment } from './steps/assignment.js';
 import { processLocation } from './steps/location.js';
 import { processUser } from './steps/user.js';
+import { reopenTokenFailures } from './token-retry.js';
 import { runSteps, type StepTrail } from './trail.js';
 
 export type ExecutionStatus = 'completed' | 'aborted_breaker' | 'time_budget' | 'bound_reached' | 'hash_mismatch' | 'version_mismatch';
@@ -43,6 +44,10 @@ export interface ExecutionInput {
   exposeInFlight?: (list: () => { rowId: number; step: string; seconds: number }[]) => void;
   /** Requests sent so far (counted by the caller from client events), for the per-phase log. */
   requestCount?: () => number;
+  /** The org lookups, already made by the caller (the runner makes them part of its startup checks); loaded here when absent. */
+  orgCache?: OrgCache;
+  /** Scrubs secrets from the text written into results.csv / pending_rows.csv (message, reason_message). */
+  redact?: (text: string) => string;
 }
 
 const PHASES: readonly { phase: Phase; entityType: EntityType; name: string }[] = [
@@ -60,6 +65,16 @@ const PROCESSORS: Record<EntityType, (row: ExecRow, env: RowEnv, trail: StepTrai
 /** Rows touching the same remote entity never run at once: one location, or one person. */
 function lockKey(row: ExecRow): string {
   return row.entityType === 'location' ? `location:${field(row, 'location_name')?.toLowerCase()}` : `person:${field(row, 'email')}`;
+}
+
+/** The entity a row of phase 1 or 2 provides to later phases. */
+function dependencyKey(row: ExecRow): string {
+  return lockKey(row);
+}
+
+/** The entity of the previous phase a row needs: a user row its location, an assignment row its person. */
+function dependsOn(row: ExecRow, directory: LocationDirectory): string {
+  return row.entityType === 'user' ? `location:${directory.nameFor(field(row, 'location_key') ?? '').toLowerCase()}` : `person:${field(row, 'email')}`;
 }
 
 async function buildIndexes(input: ExecutionInput): Promise<{ directory: LocationDirectory; assignments: Map<string, AssignmentHint> }> {
@@ -95,13 +110,17 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
     return { status: decision.kind, success: 0, pending: 0, byReason: {}, skipped: 0, detail: JSON.stringify(decision) };
   }
   const startedAt = decision.kind === 'resume' ? decision.checkpoint.started_at : new Date().toISOString();
-  const outputs = await openOutputs(input.outDir, (rowId) => log.warn({ event: 'results_line_completed', row_id: rowId }, 'completed a results.csv line from pending_rows.csv after a crash'));
+  if (decision.kind === 'resume') {
+    const reopened = await reopenTokenFailures(input.outDir, decision.phase);
+    if (reopened.length > 0) log.info({ event: 'token_failures_reopened', rows: reopened.length, row_ids: reopened.slice(0, 50) }, `resume: ${reopened.length} row(s) that ended pending on the token are tried again`);
+  }
+  const outputs = await openOutputs(input.outDir, (rowId) => log.warn({ event: 'results_line_completed', row_id: rowId }, 'completed a results.csv line from pending_rows.csv after a crash'), input.redact);
   const result: ExecutionResult = { status: 'completed', success: 0, pending: 0, byReason: {}, skipped: 0 };
   try {
     if (decision.kind === 'resume') {
       log.info({ event: 'resume', phase: decision.phase, next_row_id: decision.nextRowId, terminal_rows: outputs.terminal.size }, 'resuming from checkpoint');
     }
-    const cache = await OrgCache.load(input.port, config.callingLicenceId);
+    const cache = input.orgCache ?? (await OrgCache.load(input.port, config.callingLicenceId));
     log.info(
       {
         event: 'calling_licences',
@@ -140,22 +159,79 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
     /** Rows in flight and the step each is in: what `inFlightRows()` reports (SIGUSR2 in the runner). */
     const inFlight = new Map<number, { trail: StepTrail; started: number }>();
     input.exposeInFlight?.(() => [...inFlight].map(([rowId, { trail, started }]) => ({ rowId, step: trail.current, seconds: Math.round((Date.now() - started) / 1000) })));
-    const startPhase = decision.kind === 'resume' ? decision.phase : 1;
+    const firstPhase = decision.kind === 'resume' ? decision.phase : 1;
 
+    /**
+     * Phases run in order, but the next one starts as soon as the current one has nothing left to
+     * start and every row still in flight is settling an unknown outcome: its rows that depend on
+     * a settling row (the same location, the same person) wait for it, the others go on. At most
+     * two phases run at once, and the checkpoint never moves to a phase before the previous one
+     * has ended.
+     */
+    let checkpointPhase: Phase = firstPhase;
+    const saveFor = (phase: Phase) => (lastRowId: number) => (phase === checkpointPhase ? save(phase, lastRowId) : Promise.resolve());
+    interface Running {
+      phase: Phase;
+      name: string;
+      handle: PhaseHandle;
+      counts: { success: number; pending: number; skipped: number };
+      requestsAtStart: number;
+      /** Keys of rows that have not ended, once the phase released the next one (shrinks only). */
+      holding?: Set<string>;
+      next?: PhaseHandle;
+    }
+    const finish = async (run: Running): Promise<boolean> => {
+      const { end, detail } = await run.handle.done;
+      log.info({ event: 'phase_end', phase: run.phase, name: run.name, end, ...run.counts, requests: (input.requestCount?.() ?? 0) - run.requestsAtStart }, `phase ${run.phase} (${run.name}) end`);
+      if (end !== 'completed') {
+        if (result.status === 'completed') {
+          result.status = end;
+          result.detail = detail;
+          log.warn({ event: 'controlled_stop', status: end, detail }, detail ?? end);
+        }
+        run.next?.stop(end, detail);
+        return false;
+      }
+      // The checkpoint never moves past a phase that stopped the run.
+      if (run.phase < 3 && result.status === 'completed') {
+        checkpointPhase = (run.phase + 1) as Phase;
+        await save(checkpointPhase, 0);
+      }
+      return true;
+    };
+    let previous: Running | undefined;
     for (const { phase, entityType, name } of PHASES) {
-      if (phase < startPhase) {
+      if (phase < firstPhase) {
         // Finished by an earlier invocation: counted, not touched.
         for await (const _ of input.rows(entityType)) result.skipped++;
         continue;
       }
+      if (previous) {
+        const settled = previous.handle.done.then(
+          () => false,
+          () => false,
+        );
+        const overlap = await Promise.race([previous.handle.released.then(() => true), settled]);
+        if (overlap) previous.holding = new Set(previous.handle.unfinished().map(dependencyKey));
+        else {
+          const finished = previous;
+          previous = undefined;
+          if (!(await finish(finished))) break;
+        }
+      }
+      const before = previous;
       log.info({ event: 'phase_start', phase, name }, `phase ${phase} (${name}) start`);
-      const before = { success: result.success, pending: result.pending, skipped: result.skipped };
-      const requestsAtStart = input.requestCount?.() ?? 0;
-      const { end, detail } = await runPhase({
+      const counts = { success: 0, pending: 0, skipped: 0 };
+      // `handle` is set just below; rows end (and read `current`) only after startPhase has returned.
+      const current = { phase, name, counts, requestsAtStart: input.requestCount?.() ?? 0 } as Running;
+      const handle = startPhase({
         phase,
         rows: (async function* () {
           for await (const row of input.rows(entityType)) {
-            if (outputs.terminal.has(row.rowId)) result.skipped++;
+            if (outputs.terminal.has(row.rowId)) {
+              result.skipped++;
+              counts.skipped++;
+            }
             yield row;
           }
         })(),
@@ -165,6 +241,7 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
         log,
         limit: input.concurrency ?? (() => config.concurrency),
         lockKey,
+        held: before ? (row) => before.holding!.has(dependsOn(row, directory)) : undefined,
         process: async (row, park) => {
           const started = Date.now();
           const rowEnv: RowEnv = { ...env, park };
@@ -175,36 +252,39 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
           }
         },
         counters,
-        save: (lastRowId) => save(phase, lastRowId),
+        save: saveFor(phase),
         onRowDone: (row, outcome, batchId) => {
           countOutcome(result, outcome);
+          if (outcome.status === 'success') counts.success++;
+          else counts.pending++;
           if (outcome.status === 'pending') {
             log.warn({ event: 'row_pending', row_id: row.rowId, batch_id: batchId, entity_key: row.entityKey, step: outcome.step, reason_code: outcome.reasonCode, http_status: outcome.httpStatus, tracking_id: outcome.trackingId }, outcome.message);
           }
           input.onRowDone?.(row, outcome);
+          if (current.holding?.delete(dependencyKey(row))) current.next?.wake();
         },
       });
-      log.info(
-        {
-          event: 'phase_end',
-          phase,
-          name,
-          end,
-          success: result.success - before.success,
-          pending: result.pending - before.pending,
-          skipped: result.skipped - before.skipped,
-          requests: (input.requestCount?.() ?? 0) - requestsAtStart,
-        },
-        `phase ${phase} (${name}) end`,
-      );
-      if (end !== 'completed') {
-        result.status = end;
-        result.detail = detail;
-        log.warn({ event: 'controlled_stop', status: end, detail }, detail ?? end);
-        return result;
+      current.handle = handle;
+      previous = current;
+      if (before) {
+        before.next = handle;
+        let ok: boolean;
+        try {
+          ok = await finish(before);
+        } catch (err) {
+          // The earlier phase failed: let the rows this one has in flight end before the error leaves.
+          handle.stop('aborted_breaker', 'an earlier phase failed');
+          await handle.done.catch(() => undefined);
+          throw err;
+        }
+        if (!ok) {
+          previous = undefined;
+          await finish(current);
+          break;
+        }
       }
-      if (phase < 3) await save((phase + 1) as Phase, 0);
     }
+    if (previous) await finish(previous);
     return result;
   } finally {
     await outputs.close();

@@ -23,7 +23,7 @@ export interface RunOutputs {
  * without its results line, which is completed here from the pending line rather than by
  * running the row again.
  */
-export async function openOutputs(outDir: string, onCompleted: (rowId: number) => void): Promise<RunOutputs> {
+export async function openOutputs(outDir: string, onCompleted: (rowId: number) => void, redact: (text: string) => string = (text) => text): Promise<RunOutputs> {
   const results = await openCsvAppender(join(outDir, RESULTS_FILE), RESULTS_COLUMNS);
   const pending = await openCsvAppender(join(outDir, PENDING_FILE), PENDING_COLUMNS);
   const terminal = new Set<number>();
@@ -63,7 +63,7 @@ export async function openOutputs(outDir: string, onCompleted: (rowId: number) =
         await pending.append({
           ...common,
           reason_code: outcome.reasonCode,
-          reason_message: outcome.trackingId ? `${outcome.message} [trackingId ${outcome.trackingId}]` : outcome.message,
+          reason_message: redact(outcome.trackingId ? `${outcome.message} [trackingId ${outcome.trackingId}]` : outcome.message),
           http_status: outcome.httpStatus ?? '',
           raw_row_minified: minifyRow(row.fields),
         });
@@ -72,7 +72,7 @@ export async function openOutputs(outDir: string, onCompleted: (rowId: number) =
         ...common,
         status: outcome.status,
         http_status: outcome.httpStatus ?? '',
-        message: outcome.status === 'pending' ? `${outcome.reasonCode}: ${outcome.message}` : outcome.message,
+        message: redact(outcome.status === 'pending' ? `${outcome.reasonCode}: ${outcome.message}` : outcome.message),
         remote_id: outcome.remoteId ?? '',
       });
       terminal.add(row.rowId);

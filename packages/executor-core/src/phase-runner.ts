@@ -22,10 +22,38 @@ export interface PhaseRun {
   /** Runs one row; `park` waits without holding a concurrency slot (a row settling an unknown outcome). */
   process: (row: ExecRow, park: (ms: number) => Promise<void>) => Promise<RowOutcome>;
   /** Run-wide bounds, shared across phases. */
+  /**
+   * Run-wide bounds (MAX_ROWS, MAX_BATCHES), counted over rows and batches *started in this
+   * invocation*: rows finished by an earlier invocation, and rows read ahead but not started, do
+   * not count, so every invocation progresses.
+   */
   counters: { rows: number; batches: number };
   save: (lastRowId: number) => Promise<void>;
   onRowDone: (row: ExecRow, outcome: RowOutcome, batchId: string) => void;
   onBatchEnd?: (batchId: string, tally: BatchTally) => void;
+  /**
+   * A row that may not start yet because it depends on a row of the previous phase that is still
+   * settling an unknown outcome (same person, same location); checked each time rows are picked.
+   */
+  held?: (row: ExecRow) => boolean;
+}
+
+/** A phase in progress. */
+export interface PhaseHandle {
+  /** Settles when every row of the phase has ended (or the phase stopped). */
+  done: Promise<{ end: PhaseEnd; detail?: string }>;
+  /**
+   * Settles once nothing is left to start and every row still in flight is parked (settling an
+   * unknown outcome): the next phase may start then, for rows that do not depend on the ones still
+   * settling. It never settles for a phase that ends without that moment (race it with `done`).
+   */
+  released: Promise<void>;
+  /** The rows not ended yet. */
+  unfinished: () => ExecRow[];
+  /** Re-checks held rows (a row of the previous phase ended). */
+  wake: () => void;
+  /** Stops starting rows (an earlier phase stopped the run). */
+  stop: (end: PhaseEnd, detail?: string) => void;
 }
 
 interface OpenBatch {
@@ -34,6 +62,8 @@ interface OpenBatch {
   ids: number[];
   queue: ExecRow[];
   inFlight: number;
+  /** A row of this batch was started in this invocation (it counts toward MAX_BATCHES). */
+  started: boolean;
   done: Set<number>;
   tally: BatchTally;
 }
@@ -51,7 +81,12 @@ const OPEN_BATCHES = 8;
  * until its timeout) holds one slot, not the whole run. Batches still end in order — checkpoint
  * (after the outputs are fsynced), batch_end log, breaker — as soon as their last row ends.
  */
-export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?: string }> {
+export function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?: string }> {
+  return startPhase(run).done;
+}
+
+/** Starts a phase; see `PhaseHandle`. */
+export function startPhase(run: PhaseRun): PhaseHandle {
   const { config, outputs, log } = run;
   const source = batches(run.rows, run.phase, config.batchSize)[Symbol.asyncIterator]();
   const open: OpenBatch[] = [];
@@ -65,6 +100,9 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
   let mark = run.startMark;
   let lastCheckpointAt = Date.now();
   let wake: () => void = () => undefined;
+  const running = new Map<number, ExecRow>();
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
 
   const lowWater = (): number => {
     let m = mark;
@@ -85,18 +123,9 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
         return;
       }
       const batch = next.value;
-      if (++run.counters.batches > config.maxBatches) {
-        stop = { end: 'bound_reached', detail: `MAX_BATCHES=${config.maxBatches} reached` };
-        return;
-      }
-      run.counters.rows += batch.rows.length;
-      if (run.counters.rows > config.maxRows) {
-        stop = { end: 'bound_reached', detail: `MAX_ROWS=${config.maxRows} reached` };
-        return;
-      }
       const queue = batch.rows.filter((r) => !outputs.terminal.has(r.rowId));
       if (queue.length > 0) log.info({ event: 'batch_start', phase: run.phase, batch_id: batch.id, rows: queue.length, skipped: batch.rows.length - queue.length }, `${batch.id} start`);
-      open.push({ id: batch.id, ids: batch.rows.map((r) => r.rowId), queue, inFlight: 0, done: new Set(), tally: new BatchTally() });
+      open.push({ id: batch.id, ids: batch.rows.map((r) => r.rowId), queue, inFlight: 0, started: false, done: new Set(), tally: new BatchTally() });
     }
   };
 
@@ -144,8 +173,16 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
       ob.inFlight--;
       inFlight--;
       busy.delete(key);
+      running.delete(row.rowId);
       wake();
     }
+  };
+
+  /** Whether starting one more row (of `ob`) would exceed MAX_ROWS or MAX_BATCHES. */
+  const boundReached = (ob: OpenBatch): string | undefined => {
+    if (run.counters.rows >= config.maxRows) return `MAX_ROWS=${config.maxRows} rows started in this invocation`;
+    if (!ob.started && run.counters.batches >= config.maxBatches) return `MAX_BATCHES=${config.maxBatches} batches started in this invocation`;
+    return undefined;
   };
 
   const park = async (ms: number): Promise<void> => {
@@ -166,8 +203,13 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
       }
       let picked: { ob: OpenBatch; row: ExecRow; key: string } | undefined;
       for (const ob of open) {
-        const i = ob.queue.findIndex((r) => !busy.has(run.lockKey(r)));
+        const i = ob.queue.findIndex((r) => !busy.has(run.lockKey(r)) && !run.held?.(r));
         if (i >= 0) {
+          const bound = boundReached(ob);
+          if (bound) {
+            stop = { end: 'bound_reached', detail: bound };
+            return;
+          }
           const row = ob.queue.splice(i, 1)[0]!;
           picked = { ob, row, key: run.lockKey(row) };
           break;
@@ -175,31 +217,51 @@ export async function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?:
       }
       if (!picked) return;
       const { ob, row, key } = picked;
+      run.counters.rows++;
+      if (!ob.started) {
+        ob.started = true;
+        run.counters.batches++;
+      }
       busy.add(key);
+      running.set(row.rowId, row);
       ob.inFlight++;
       inFlight++;
       void run.process(row, park).then((outcome) => finish(ob, row, key, outcome));
     }
   };
 
-  for (;;) {
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    try {
-      await refill();
-      await finalizeReady();
-    } catch (err) {
-      failure ??= err;
-    }
-    if (failure === undefined) startRows();
-    if (inFlight === 0) {
-      if (failure !== undefined) throw failure;
-      if (stop) {
-        if (stop.end !== 'aborted_breaker') await run.save(lowWater());
-        return stop;
+  const done = (async (): Promise<{ end: PhaseEnd; detail?: string }> => {
+    for (;;) {
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      try {
+        await refill();
+        await finalizeReady();
+      } catch (err) {
+        failure ??= err;
       }
-      if (exhausted && open.length === 0) return { end: 'completed' };
-      if (open.every((ob) => ob.queue.length === 0)) continue; // only finalizing left
+      if (failure === undefined) startRows();
+      if (!stop && failure === undefined && exhausted && open.every((ob) => ob.queue.length === 0) && inFlight > 0 && inFlight === parked) release();
+      if (inFlight === 0) {
+        if (failure !== undefined) throw failure;
+        if (stop) {
+          if (stop.end !== 'aborted_breaker') await run.save(lowWater());
+          return stop;
+        }
+        if (exhausted && open.length === 0) return { end: 'completed' };
+        if (open.every((ob) => ob.queue.length === 0)) continue; // only finalizing left
+      }
+      await woken;
     }
-    await woken;
-  }
+  })();
+
+  return {
+    done,
+    released,
+    unfinished: () => [...running.values(), ...open.flatMap((ob) => ob.queue)],
+    wake: () => wake(),
+    stop: (end, detail) => {
+      stop ??= { end, ...(detail !== undefined ? { detail } : {}) };
+      wake();
+    },
+  };
 }

@@ -18,9 +18,10 @@ export type PendingReasonCode = (typeof PENDING_REASON_CODES)[number];
 export const BREAKER_CODES: ReadonlySet<PendingReasonCode> = new Set(['non_retryable_external', 'auth_invalid', 'permission_denied']);
 
 /**
- * The codes that stop a run mid-batch when every recent row ends with one of them: the token
- * itself is the evidence (revoked, expired, or without the scopes), so every further row would
- * fail the same way. A data refusal, however many, is the CSV's or the org's problem and waits
- * for the end-of-batch rule.
+ * The codes that stop a run mid-batch when every recent row ends with one of them, because they
+ * are evidence about the connection, not about the rows: the token (revoked, expired, without the
+ * scopes), or answers that are not Webex's JSON at all, even after retries (a proxy or captive
+ * portal answering every request with an HTML page). Every further row would fail the same way.
+ * A data refusal, however many, is the CSV's or the org's problem and waits for the end-of-batch rule.
  */
-export const EARLY_STOP_CODES: ReadonlySet<PendingReasonCode> = new Set(['auth_invalid', 'permission_denied']);
+export const EARLY_STOP_CODES: ReadonlySet<PendingReasonCode> = new Set(['auth_invalid', 'permission_denied', 'invalid_response_schema']);

@@ -192,6 +192,50 @@ describe('unknown outcomes are looked up, never replayed', () => {
   });
 });
 
+describe('late apply: a gateway answers 504 at once, the backend applies the change later', () => {
+  it('every create, Calling enable and licence assignment applied late is found by the settle lookups: one send each, no duplicate', async () => {
+    sim.configure({ lateApplyRate: 1, lateApplyMs: 400, duplicateLocationNames: 'allow' });
+    try {
+      const rows = [site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' })];
+      const { result } = await run(rows, { config: { settle: { windowMs: 5_000, firstDelayMs: 100 } } });
+      expect(result).toMatchObject({ success: 3, pending: 0 });
+    } finally {
+      sim.configure({ lateApplyRate: 0, duplicateLocationNames: 'reject' });
+    }
+    const { requests, state } = sim.stats();
+    expect(requests.byOperation).toMatchObject({ 'POST /locations': 1, 'POST /telephony/config/locations': 1, 'PATCH /licenses/users': 1 });
+    // Ana, plus the seeded Calling user of Madrid HQ.
+    expect(state).toMatchObject({ locations: 1, callingLocations: 1, duplicateLocationNames: 0, callingUsers: 2, duplicateLicenseAssignments: 0 });
+  });
+
+  it('the next phase does not wait for rows still settling: an independent row goes ahead, a dependent one waits for its person', async () => {
+    const rows = [
+      site('Madrid HQ'),
+      user('ana.garcia@example.com', 'Madrid HQ'),
+      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' }),
+      // Independent of Ana's phase-2 row: a person whose line is already right.
+      assignment('old.timer@example.com', 'Madrid HQ', { extension: '1999' }),
+    ];
+    const outDir = tmpOut();
+    await run([rows[0]!], { outDir: tmpOut() }); // the location exists already: phase 1 has nothing to settle
+    sim.configure({ lateApplyRate: 1, lateApplyMs: 600 });
+    try {
+      const { result } = await run(rows, { outDir, config: { settle: { windowMs: 5_000, firstDelayMs: 100 } } });
+      expect(result).toMatchObject({ status: 'completed', success: 4, pending: 0 });
+    } finally {
+      sim.configure({ lateApplyRate: 0 });
+    }
+    const order = (await readResults(outDir)).map((r) => Number(r.row_id));
+    const [, anaUser, anaLine, oldTimer] = rows.map((r) => r.rowId);
+    // The independent phase-3 row ended while Ana's phase-2 licence was still settling; Ana's line only after it.
+    expect(order.indexOf(oldTimer!)).toBeLessThan(order.indexOf(anaUser!));
+    expect(order.indexOf(anaLine!)).toBeGreaterThan(order.indexOf(anaUser!));
+    expect(JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8'))).toMatchObject({ phase: 3 });
+    expect(sim.stats().state).toMatchObject({ callingUsers: 2, duplicateLicenseAssignments: 0 });
+    expect(sim.stats().requests.byOperation['PATCH /licenses/users']).toBe(1);
+  });
+});
+
 describe('safe compensation (ENABLE_SAFE_COMPENSATION)', () => {
   it.each([
     [false, 1, /location_create applied; location_enable_calling failed/],

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { assignment, run, site, tmpOut, useInProcessSim, user } from './fixtures.js';
-import { readResults } from './outputs-read.js';
+import { assignment, run, site, tmpOut, TOKEN, useInProcessSim, user } from './fixtures.js';
+import { readPending, readResults } from './outputs-read.js';
 import type { ExecRow } from '../src/index.js';
 
-const { sim } = useInProcessSim({ people: Array.from({ length: 60 }, (_, i) => ({ email: `p${i}@example.com`, displayName: `P ${i}` })) });
+const { sim, server } = useInProcessSim({ people: Array.from({ length: 60 }, (_, i) => ({ email: `p${i}@example.com`, displayName: `P ${i}` })) });
 
 function people(n: number, location = 'Madrid HQ'): ExecRow[] {
   const rows: ExecRow[] = [];
@@ -38,6 +39,53 @@ describe('circuit breaker', () => {
     expect(checkpoint.phase).toBe(2);
     const terminal = new Set(results.map((r) => Number(r.row_id)));
     for (let id = 2; id <= checkpoint.last_row_id; id++) expect(terminal.has(id)).toBe(true);
+  });
+
+  it('"replace the token, then resume": the rows that ended auth_invalid are tried again, each row keeps exactly one line', async () => {
+    const rows = [site('Madrid HQ'), ...people(30)];
+    const outDir = tmpOut();
+    let revoked = false;
+    const first = await run(rows, {
+      outDir,
+      retries: 0,
+      config: { batchSize: 10, concurrency: 2 },
+      onRowDone: (row) => {
+        if (row.entityType === 'user' && row.rowId === 8 && !revoked) {
+          revoked = true;
+          sim.configure({ token: 'rotated-elsewhere' });
+        }
+      },
+    });
+    expect(first.result.status).toBe('aborted_breaker');
+    expect((await readResults(outDir)).some((r) => r.message.startsWith('auth_invalid'))).toBe(true);
+
+    sim.configure({ token: TOKEN }); // the operator put a valid token back
+    const { result } = await run(rows, { outDir });
+    expect(result).toMatchObject({ status: 'completed', pending: 0 });
+    const results = await readResults(outDir);
+    expect(results.map((r) => Number(r.row_id)).sort((a, b) => a - b)).toEqual(rows.map((r) => r.rowId));
+    expect(results.every((r) => r.status === 'success')).toBe(true);
+    expect(await readPending(outDir)).toEqual([]);
+    expect(sim.stats().state).toMatchObject({ callingUsers: 30, duplicateLicenseAssignments: 0 });
+  });
+
+  it('a proxy answering every request with an HTML page stops the run within one batch (invalid_response_schema), after retrying each GET', async () => {
+    const rows = [site('Madrid HQ'), ...people(50)];
+    let proxied = false;
+    // Until then the simulator answers (a resolver that returns nothing falls through to it).
+    server.use(http.get('*/v1/people', () => (proxied ? new HttpResponse('<html>Sign in to continue</html>', { headers: { 'content-type': 'text/html' } }) : undefined)));
+    const { result, outDir } = await run(rows, {
+      retries: 1,
+      config: { batchSize: 10, concurrency: 2 },
+      onRowDone: (row) => {
+        if (row.entityType === 'location') proxied = true;
+      },
+    });
+    expect(result.status).toBe('aborted_breaker');
+    const results = await readResults(outDir);
+    expect(results.filter((r) => r.message.startsWith('invalid_response_schema')).length).toBeGreaterThan(0);
+    expect(results.some((r) => r.message.startsWith('unhandled_exception'))).toBe(false);
+    expect(results.length).toBeLessThan(25);
   });
 
   it('does not trip on row-level data problems (user_not_found, precondition_missing)', async () => {

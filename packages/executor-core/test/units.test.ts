@@ -119,6 +119,43 @@ describe('runPhase', () => {
   });
 });
 
+describe('bounds', () => {
+  it('MAX_ROWS / MAX_BATCHES count rows and batches started in this invocation: every invocation progresses to the end', async () => {
+    resetRowIds();
+    const rows = Array.from({ length: 10 }, (_, i) => user(`b${i}@x.com`, 'L'));
+    const terminal = new Set<number>();
+    const invocation = (bounds: { maxRows?: number; maxBatches?: number }) =>
+      runPhase({
+        phase: 2,
+        rows: (async function* () { yield* rows; })(),
+        startMark: 0,
+        config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 3, ...bounds },
+        outputs: { terminal, write: async (row: ExecRow) => void terminal.add(row.rowId) } as unknown as RunOutputs,
+        log: { info() {}, warn() {}, error() {}, fatal() {} },
+        limit: () => 2,
+        lockKey: (r) => r.entityKey,
+        process: async () => ({ status: 'success', step: 's', message: '' }),
+        counters: { rows: 0, batches: 0 },
+        save: async () => undefined,
+        onRowDone: () => undefined,
+      });
+    const ends: string[] = [];
+    const done: number[] = [];
+    for (let i = 0; i < 5 && terminal.size < rows.length; i++) {
+      ends.push((await invocation({ maxRows: 4 })).end);
+      done.push(terminal.size);
+    }
+    expect(ends).toEqual(['bound_reached', 'bound_reached', 'completed']);
+    expect(done).toEqual([4, 8, 10]);
+
+    terminal.clear();
+    const batchEnds: string[] = [];
+    for (let i = 0; i < 5 && terminal.size < rows.length; i++) batchEnds.push((await invocation({ maxBatches: 2 })).end);
+    expect(batchEnds).toEqual(['bound_reached', 'completed']);
+    expect(terminal.size).toBe(10);
+  });
+});
+
 describe('parking', () => {
   it('a parked row (settling an unknown outcome) gives its slot to the next row', async () => {
     resetRowIds();

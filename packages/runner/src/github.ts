@@ -34,7 +34,22 @@ export function annotationPath(file: string, env: Readonly<Record<string, string
   return (rel.startsWith('..') ? absolute : rel).split(sep).join('/');
 }
 
-/** A Markdown table cell: pipes escaped, newlines flattened. */
-export function mdCell(text: string | number): string {
-  return String(text).replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+const flat = (text: string | number) => String(text).replace(/\r?\n/g, ' ');
+
+/**
+ * Text from a CSV (or any other outside source) as literal Markdown, safe in a table cell: every
+ * character that could open a link, an image, emphasis, code, HTML or a table cell is
+ * backslash-escaped and newlines are flattened, so a location named `[x](http://evil)` shows as
+ * typed instead of as a link.
+ */
+export function mdText(text: string | number): string {
+  return flat(text).replace(/[\\`*_[\]()<>|~!#{}]/g, '\\$&');
+}
+
+/** A code span that nothing in `text` can break out of (fenced by more backticks than it holds), safe in a table cell. */
+export function mdCode(text: string | number): string {
+  const body = flat(text).replaceAll('|', '\\|');
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest === 0 ? `${fence}${body}${fence}` : `${fence} ${body} ${fence}`;
 }

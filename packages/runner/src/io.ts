@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** What a command may touch of the outside world, so tests can run commands in-process. */
 export interface CliIo {
   stdout(text: string): void;
@@ -29,4 +31,20 @@ export const EXIT = {
 /** A usage mistake: printed with the command's usage and exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+type CommandArgsConfig<O> = { args: string[]; allowPositionals: true; strict: true; options: O };
+
+/** `parseArgs` (strict, positionals allowed) whose mistakes (unknown option, missing value) are UsageErrors. */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O): ReturnType<typeof parseArgs<CommandArgsConfig<O>>> {
+  try {
+    return parseArgs({ args: [...args], allowPositionals: true, strict: true, options });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The same I/O with every stdout and stderr write passed through `redact` first. */
+export function redactingIo(io: CliIo, redact: (text: string) => string): CliIo {
+  return { ...io, stdout: (text) => io.stdout(redact(text)), stderr: (text) => io.stderr(redact(text)) };
 }

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,3 +43,25 @@ export const SITE_CSV = [
   'extension_assignment,ES-MAD-01,,,,,,,,,,,luis@example.com,9,',
   '',
 ].join('\n');
+
+export const BIN = join(import.meta.dirname, '..', 'bin', 'wbp.mjs');
+
+export interface Spawned {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `wbp` bin as a child process with only PATH and `env` in its environment. */
+export function spawnWbp(cwd: string, args: string[], env: Record<string, string>, onSpawn?: (child: ChildProcess) => void): Promise<Spawned> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
+    onSpawn?.(child);
+  });
+}

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
 import { READY_COLUMNS } from '@wbp/csv-contract';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
-import { workspace } from './helpers.js';
+import { spawnWbp, workspace, type Spawned as Run } from './helpers.js';
 
-const bin = join(import.meta.dirname, '..', 'bin', 'wbp.mjs');
 const TOKEN = 'e2e-secret-token-7f3a9c';
 const OAUTH = { clientId: 'svc-app', clientSecret: 'svc-secret-91be', refreshToken: 'svc-refresh-44d0' };
 
@@ -21,22 +19,7 @@ function siteCsv(users = N): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function wbpRun(cwd: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, 'run', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
+const wbpRun = (cwd: string, args: string[], env: Record<string, string>, onSpawn?: Parameters<typeof spawnWbp>[3]): Promise<Run> => spawnWbp(cwd, ['run', ...args], env, onSpawn);
 
 async function records<C extends string>(file: string, columns: readonly C[]) {
   const out: Record<C, string>[] = [];
@@ -177,7 +160,10 @@ describe('wbp run end to end (child process ↔ wbp-sim over HTTP)', () => {
     expect(mismatch.code).toBe(31);
     expect(readdirSync(join(dir, 'out')).filter((f) => f !== 'run.log').map((f) => [f, readFileSync(join(dir, 'out', f), 'utf8')])).toEqual(before.filter(([f]) => f !== 'run.log'));
 
-    const stopped = await wbpRun(dir, ['other.csv', '--out', 'budget', '--time-budget', '0s'], env());
+    // A budget spent before the first row (a zero budget is refused): the start-up requests alone take longer.
+    sim.sim.configure({ latencyMs: 600 });
+    const stopped = await wbpRun(dir, ['other.csv', '--out', 'budget', '--time-budget', '1s'], env());
+    sim.sim.configure({ latencyMs: 0 });
     expect(stopped.code).toBe(40);
     expect(JSON.parse(readFileSync(join(dir, 'budget', 'summary.json'), 'utf8'))).toMatchObject({ resumable: true, rows: { notYetProcessed: 12 } });
     const resumed = await wbpRun(dir, ['other.csv', '--out', 'budget'], env());
@@ -187,21 +173,14 @@ describe('wbp run end to end (child process ↔ wbp-sim over HTTP)', () => {
 
   it('SIGTERM (a cancelled job) finishes the rows in flight, checkpoints and exits 40; the resume completes the CSV', async () => {
     const dir = await workspace({ 'site.csv': siteCsv() });
-    const outcome = new Promise<Run>((done) => {
-      const child = spawn(process.execPath, [bin, 'run', 'site.csv', '--out', 'out'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env() } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const stopped = await wbpRun(dir, ['site.csv', '--out', 'out'], env(), (child) => {
       onRequest = (total) => {
         if (total === 30) {
           onRequest = undefined;
           child.kill('SIGTERM');
         }
       };
-      child.on('exit', (code) => done({ code, stdout, stderr }));
     });
-    const stopped = await outcome;
     expect(stopped.code).toBe(40);
     const partial = await records(join(dir, 'out', 'results.csv'), RESULTS_COLUMNS);
     expect(partial.length).toBeLessThan(1 + 2 * N + 1);

@@ -36,7 +36,7 @@ describe('wbp validate', () => {
     expect(summary.startsWith('# earlier step\n## wbp validate: `site.csv`')).toBe(true);
     expect(summary).toContain('**2 of 5 rows rejected** (3 ready).');
     expect(summary).toContain('| duplicate_key | 1 |');
-    expect(summary).toContain('| 6 | 5 | extension | invalid_input_schema | extension: "9" is not an extension; use 2 to 8 digits [extension_format] |');
+    expect(summary).toContain('| 6 | 5 | extension | invalid_input_schema | extension: "9" is not an extension; use 2 to 8 digits \\[extension\\_format\\] |');
   });
 
   it('caps annotations and says how many more there are', async () => {

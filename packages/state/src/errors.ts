@@ -37,3 +37,68 @@ export class InvalidCheckpointError extends Error {
     return { name: this.name, message: this.message, reason: this.reason };
   }
 }
+
+/**
+ * manifest.json exists but cannot be trusted (empty, not UTF-8, not JSON, or not the schema).
+ * Like a corrupt checkpoint: stop, never guess which CSV the outputs belong to.
+ */
+export class ManifestCorruptError extends Error {
+  override name = 'ManifestCorruptError';
+  readonly file: string;
+  readonly kind = 'malformed_manifest';
+  readonly detail: string;
+
+  constructor(file: string, detail: string, options?: { cause?: unknown }) {
+    super(`${file} is corrupt: ${detail}; it says which CSV the outputs belong to, so nothing can be resumed without it — restore it or start a new output folder`, options);
+    this.file = file;
+    this.detail = detail;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, file: this.file, kind: this.kind, detail: this.detail };
+  }
+}
+
+/** Who holds an output directory's lock (the content of `.wbp.lock`). */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  started_at: string;
+  command: string;
+}
+
+export type LockedKind =
+  /** A live process on this host holds it. */
+  | 'held'
+  /** A process on another host holds it; its liveness cannot be checked from here. */
+  | 'held_other_host'
+  /** This very process already holds it (a second prepare of the same folder). */
+  | 'held_by_this_process'
+  /** The lock file is not a lock this tool wrote (a symlink, a directory, garbage still being written). */
+  | 'not_a_lock'
+  /** Another process is replacing a stale lock right now, or died while doing so. */
+  | 'takeover_in_progress';
+
+/**
+ * The output directory is locked by another run. Two runs on one folder would process every row
+ * twice, so the second refuses at once and touches nothing.
+ */
+export class OutDirLockedError extends Error {
+  override name = 'OutDirLockedError';
+  readonly file: string;
+  readonly kind: LockedKind;
+  readonly detail: string;
+  readonly holder: LockHolder | undefined;
+
+  constructor(file: string, kind: LockedKind, detail: string, holder?: LockHolder) {
+    super(`${file}: ${detail}`);
+    this.file = file;
+    this.kind = kind;
+    this.detail = detail;
+    this.holder = holder;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, file: this.file, kind: this.kind, detail: this.detail, holder: this.holder };
+  }
+}

@@ -3,6 +3,7 @@ import { type Checkpoint, validateCheckpoint } from './checkpoint.js';
 import { CheckpointCorruptError } from './errors.js';
 import { hasErrno } from './errno.js';
 import { checkpointPath } from './paths.js';
+import type { Validation } from './schema-parts.js';
 
 /**
  * Reads `dir/checkpoint.json`. Resolves `undefined` when there is none (a fresh run) and rejects
@@ -13,8 +14,20 @@ import { checkpointPath } from './paths.js';
  * Temp files of an interrupted write are never read: checkpoint.json is only ever replaced by
  * rename, so it is the old complete file or the new complete file.
  */
-export async function readCheckpoint(dir: string): Promise<Checkpoint | undefined> {
+export function readCheckpoint(dir: string): Promise<Checkpoint | undefined> {
   const path = checkpointPath(dir);
+  return readJsonFile(path, validateCheckpoint, (reason, cause) => new CheckpointCorruptError(path, reason, { cause }));
+}
+
+/**
+ * The JSON state file at `path` checked against its schema: `undefined` when there is none, the
+ * error made by `corrupt` when it is empty, not UTF-8, not JSON, or not the schema.
+ */
+export async function readJsonFile<T>(
+  path: string,
+  validate: (value: unknown) => Validation<T>,
+  corrupt: (reason: string, cause?: unknown) => Error,
+): Promise<T | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -22,26 +35,22 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | undefine
     if (hasErrno(err, 'ENOENT')) return undefined;
     throw err;
   }
-  return parseCheckpointFile(path, bytes);
-}
-
-function parseCheckpointFile(path: string, bytes: Uint8Array): Checkpoint {
-  if (bytes.length === 0) throw new CheckpointCorruptError(path, 'the file is empty');
+  if (bytes.length === 0) throw corrupt('the file is empty');
   let text: string;
   try {
     // fatal: a lenient decoder would turn damaged bytes into U+FFFD and hide the damage.
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
-    throw new CheckpointCorruptError(path, 'the file is not valid UTF-8', { cause: err });
+    throw corrupt('the file is not valid UTF-8', err);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    throw new CheckpointCorruptError(path, `not valid JSON (${detail})`, { cause: err });
+    throw corrupt(`not valid JSON (${detail})`, err);
   }
-  const checked = validateCheckpoint(json);
-  if (!checked.ok) throw new CheckpointCorruptError(path, checked.reason);
+  const checked = validate(json);
+  if (!checked.ok) throw corrupt(checked.reason);
   return checked.value;
 }

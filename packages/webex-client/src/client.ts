@@ -103,8 +103,8 @@ function definedOnly<T extends object>(given: T): { [K in keyof T]?: Exclude<T[K
 
 /**
  * A typed Webex client: the raw openapi-fetch clients plus typed functions for the operations
- * wbp uses, all over one transport of single-job layers (auth → JSON body → deadline →
- * diagnostics → retry → throttle → request events → hedge → timeout → fetch).
+ * wbp uses, all over one transport of single-job layers (auth → deadline → diagnostics →
+ * retry → JSON body → throttle → request events → hedge → timeout → fetch).
  */
 export function createWebexClient(options: WebexClientOptions) {
   const o = { ...DEFAULTS, ...definedOnly(options) };
@@ -120,10 +120,10 @@ export function createWebexClient(options: WebexClientOptions) {
   // Outermost first; each layer wraps the ones below it (see README, transport layers).
   const layers: ((next: FetchFn) => FetchFn)[] = [
     (next) => withAuth(next, options.token, o.trackingIdPrefix, options.refreshToken),
-    withJsonBody,
     (next) => withDeadline(next, callDeadlineMs),
     (next) => calls.track(next),
     (next) => withRetry(next, { retries: o.retries, minDelayMs: o.minRetryDelayMs, maxDelayMs: o.maxRetryDelayMs, onEvent, onStage: calls.stage }),
+    withJsonBody,
     (next) =>
       withThrottle(next, {
         gate,

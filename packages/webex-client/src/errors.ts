@@ -1,3 +1,5 @@
+import { scrubCredentials } from './redact.js';
+
 /**
  * How a failed call should be treated by a caller. `retryable` failures were already retried by
  * the client as far as it safely could; the rest were not retried at all.
@@ -33,7 +35,9 @@ export interface WebexApiErrorInit {
 
 /**
  * The one error every Webex call throws. It never carries request headers, so the token cannot
- * leak through it; `detail` holds only sanitised text.
+ * leak through it; `detail` holds only sanitised text. What the server said (`webexMessage`) and
+ * `detail` are scrubbed of `Bearer <token>` and URL credentials, so a server or proxy that reflects
+ * the Authorization header in its error cannot put the token into the message.
  */
 export class WebexApiError extends Error {
   override name = 'WebexApiError';
@@ -53,7 +57,8 @@ export class WebexApiError extends Error {
   readonly outcomeUnknown: boolean;
   readonly classification: ErrorClassification;
 
-  constructor(init: WebexApiErrorInit) {
+  constructor(given: WebexApiErrorInit) {
+    const init = { ...given, webexMessage: scrubOptional(given.webexMessage), detail: scrubOptional(given.detail) };
     super(describe(init));
     this.method = init.method;
     this.path = init.path;
@@ -87,6 +92,10 @@ export class WebexApiError extends Error {
       classification: this.classification,
     };
   }
+}
+
+function scrubOptional(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : scrubCredentials(text);
 }
 
 export function classify(failure: FailureKind, status: number | undefined): ErrorClassification {
@@ -139,7 +148,8 @@ export function parseErrorBody(body: unknown): WebexErrorBody {
     try {
       return parseErrorBody(JSON.parse(body) as unknown);
     } catch {
-      return { errorCodes: [], ...(body ? { message: body.slice(0, 200) } : {}) };
+      // Scrubbed before it is cut, so a cut cannot leave half a `Bearer <token>` unrecognisable.
+      return { errorCodes: [], ...(body ? { message: scrubCredentials(body).slice(0, 200) } : {}) };
     }
   }
   if (typeof body !== 'object' || body === null) return { errorCodes: [] };

@@ -334,6 +334,25 @@ describe('response validation', () => {
     expect(err.classification).toBe('invalid_response_schema');
     expect(err.failure).toBe('invalid_body');
   });
+
+  it('retries a GET answered 200 with an HTML page (a proxy) like a 5xx, and gets the real answer', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${BASE}/people/me`, () => (++calls < 3 ? new HttpResponse('<html>Please sign in</html>', { headers: { 'Content-Type': 'text/html' } }) : HttpResponse.json({ id: 'P1' }))),
+    );
+    const { client } = testClient({ retries: 3 });
+    expect((await client.people.me()).id).toBe('P1');
+    expect(calls).toBe(3);
+  });
+
+  it('a create answered 200 with an HTML page is not replayed: outcome unknown, for the caller to look up', async () => {
+    let calls = 0;
+    server.use(http.post(`${BASE}/locations`, () => (calls++, new HttpResponse('<html>proxy</html>', { status: 201, headers: { 'Content-Type': 'text/html' } }))));
+    const { client } = testClient({ retries: 3 });
+    const err = await failure(client.locations.create(madrid));
+    expect(err).toMatchObject({ failure: 'invalid_body', outcomeUnknown: true });
+    expect(calls).toBe(1);
+  });
 });
 
 describe('shared rate-limit pause', () => {

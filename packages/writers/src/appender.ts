@@ -1,7 +1,9 @@
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CsvRecord } from './columns.js';
 import { cellText, formatCsvLine } from './csv-line.js';
+import { OutputCorruptError } from './errors.js';
 import { neutraliseCell } from './neutralise.js';
 import { readCsvRecords } from './read-records.js';
 
@@ -31,7 +33,9 @@ export interface CsvAppender<C extends string> {
 /**
  * Opens `path` for appending records with exactly `columns`. A missing or empty file gets the
  * header; an existing one is verified first (header, column counts, final newline) and any
- * deviation throws `OutputCorruptError` before a byte is written.
+ * deviation throws `OutputCorruptError` before a byte is written. A symbolic link (or anything but a
+ * regular file) at `path` is refused too, so a link planted in the output folder cannot redirect
+ * the writes. The file is created with mode 0666 narrowed by the process umask.
  *
  * Durability: a record is written (not fsynced) before `append` resolves, so it survives the
  * process being killed; `sync()` and `close()` fsync, so everything before the last `sync()`
@@ -45,12 +49,12 @@ export async function openCsvAppender<const C extends string>(
   if (columns.length === 0 || new Set(columns).size !== columns.length) {
     throw new TypeError(`columns must be non-empty and distinct: ${columns.join(',')}`);
   }
-  const size = await fileSize(path);
+  const size = await regularFileSize(path);
   let existing = 0;
   if (size) {
     for await (const _ of readCsvRecords(path, columns)) existing++;
   }
-  const handle = await open(path, 'a');
+  const handle = await openForAppend(path);
   try {
     if (!size) await writeFully(handle, Buffer.from(formatCsvLine(columns)));
   } catch (err) {
@@ -160,13 +164,36 @@ async function writeFully(handle: FileHandle, data: Buffer): Promise<void> {
   }
 }
 
-async function fileSize(path: string): Promise<number | undefined> {
+/**
+ * The size of the regular file at `path`, undefined when there is none; `OutputCorruptError`
+ * (`not_a_regular_file`) for a symbolic link, directory or anything else, which must not be
+ * written through or over.
+ */
+export async function regularFileSize(path: string): Promise<number | undefined> {
+  let info;
   try {
-    return (await stat(path)).size;
+    info = await lstat(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+  if (!info.isFile()) throw notARegularFile(path, info.isSymbolicLink());
+  return info.size;
+}
+
+/** O_NOFOLLOW: a symlink swapped in after the lstat above still fails (ELOOP) rather than being written through. */
+async function openForAppend(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o666);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw notARegularFile(path, true);
+    throw err;
+  }
+}
+
+function notARegularFile(path: string, symlink: boolean): OutputCorruptError {
+  const what = symlink ? 'a symbolic link' : 'not a regular file';
+  return new OutputCorruptError(path, undefined, 'not_a_regular_file', `is ${what}, so writes would not land in the output folder; remove it (after checking where it points) or start a new --out folder`);
 }
 
 async function syncDirectory(dir: string): Promise<void> {

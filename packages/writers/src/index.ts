@@ -11,8 +11,8 @@ export {
   type ResultsRecord,
   type PendingRecord,
 } from './columns.js';
-export { openCsvAppender, type CsvAppender, type CsvAppenderOptions } from './appender.js';
-export { readCsvRecords } from './read-records.js';
+export { openCsvAppender, regularFileSize, type CsvAppender, type CsvAppenderOptions } from './appender.js';
+export { readCsvLines, readCsvRecords } from './read-records.js';
 export { OutputCorruptError, type CorruptionKind } from './errors.js';
 export { neutraliseCell } from './neutralise.js';
 export { minifyRow } from './minify.js';

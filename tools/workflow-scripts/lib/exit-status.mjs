@@ -12,6 +12,12 @@ export const RUN_EXIT_STATUSES = {
     resumable: false,
     action: 'Nothing is left to do in this environment. After lab, dispatch prod with the same CSV.',
   },
+  2: {
+    meaning: 'usage mistake (an unknown option, a missing <csv>, --time-budget 0, …); nothing was done',
+    conclusion: 'failure',
+    resumable: false,
+    action: 'The workflow called wbp with arguments it does not accept: a workflow bug. Tell the maintainers, with the step log.',
+  },
   10: {
     meaning: 'finished; some rows are pending or rejected',
     conclusion: 'warning',
@@ -46,6 +52,13 @@ export const RUN_EXIT_STATUSES = {
     resumable: false,
     action:
       'Do not resume from this run. Download its artifact and look at run.log (the corrupt file is named there); resume from an earlier good run, or dispatch a fresh run (resume empty) — rows already done are looked up, not created twice.',
+  },
+  33: {
+    meaning: 'refused: another run holds the output folder (outputs untouched)',
+    conclusion: 'failure',
+    resumable: false,
+    action:
+      'Another wbp run was using the same output folder, so this one touched nothing. Wait for that run to end, then dispatch again with the same resume input as this run (its checkpoint is unchanged).',
   },
   40: {
     meaning: 'stopped cleanly by the time budget (resumable)',

@@ -43,7 +43,7 @@ function finish(env: Record<string, string>) {
 
 describe('exit statuses of wbp run', () => {
   it('covers every status of the CLI contract, each with a meaning and an action', () => {
-    expect(Object.keys(RUN_EXIT_STATUSES).map(Number)).toEqual([0, 10, 20, 30, 31, 32, 40, 41, 70]);
+    expect(Object.keys(RUN_EXIT_STATUSES).map(Number)).toEqual([0, 2, 10, 20, 30, 31, 32, 33, 40, 41, 70]);
     for (const s of Object.values(RUN_EXIT_STATUSES)) {
       expect(s.meaning.length).toBeGreaterThan(5);
       expect(s.action.length).toBeGreaterThan(20);
@@ -52,7 +52,7 @@ describe('exit statuses of wbp run', () => {
 
   it('fails the job only when the run did not end in a controlled, usable state', () => {
     const failing = Object.entries(RUN_EXIT_STATUSES).filter(([, s]) => s.conclusion === 'failure').map(([k]) => Number(k));
-    expect(failing).toEqual([20, 30, 31, 32, 70]);
+    expect(failing).toEqual([2, 20, 30, 31, 32, 33, 70]);
   });
 
   it('prefers the CLI’s own resumable output', () => {
@@ -65,7 +65,7 @@ describe('exit statuses of wbp run', () => {
     expect(describeRun({ status: '', runOutcome: 'skipped', cliResumable: '' })).toMatchObject({ conclusion: 'failure', resumable: false, meaning: expect.stringMatching(/did not start/) });
     expect(describeRun({ status: '', runOutcome: 'cancelled', cliResumable: '' })).toMatchObject({ conclusion: 'failure', resumable: true, meaning: expect.stringMatching(/without reporting an exit status/) });
     expect(describeRun({ status: '143', runOutcome: 'failure', cliResumable: '' })).toMatchObject({ status: 143, resumable: true, meaning: expect.stringMatching(/signal 15/) });
-    expect(describeRun({ status: '2', runOutcome: 'failure', cliResumable: '' })).toMatchObject({ status: 2, conclusion: 'failure', meaning: expect.stringMatching(/unexpected exit status 2/) });
+    expect(describeRun({ status: '5', runOutcome: 'failure', cliResumable: '' })).toMatchObject({ status: 5, conclusion: 'failure', meaning: expect.stringMatching(/unexpected exit status 5/) });
   });
 });
 

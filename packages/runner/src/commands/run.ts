@@ -1,21 +1,22 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ContractConfigError, CsvFileError, READY_FILE, readReadyRows, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
-import { AdaptiveConcurrency, DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type RunLogger } from '@wbp/executor-core';
-import { CheckpointCorruptError, checkResume, readCheckpoint, sha256File } from '@wbp/state';
-import { createWebexClient, type ClientEvent } from '@wbp/webex-client';
+import { AdaptiveConcurrency, DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type ExecutionStatus, type RunLogger } from '@wbp/executor-core';
+import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File } from '@wbp/state';
+import { createRedactor, createWebexClient, type ClientEvent, type WebexClientOptions } from '@wbp/webex-client';
 import { OutputCorruptError } from '@wbp/writers';
 import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
-import { UsageError, type CliIo } from '../io.js';
+import { parseCommandArgs, redactingIo, UsageError, type CliIo } from '../io.js';
+import { fsReason, unreadableFile, unusableOutDir } from '../paths.js';
 import { parseDuration } from '../run/duration.js';
-import { readRunEnv, redactedConfig } from '../run/env-config.js';
+import { readRunEnv, redactedConfig, zeroBudget } from '../run/env-config.js';
 import { exitFor, EXIT_MEANING, RUN_EXIT } from '../run/exit-status.js';
 import { fileLogger } from '../run/logger.js';
+import { OutDirMismatchError, prepareOutDir, type PreparedOutDir } from '../run/out-dir.js';
 import { Progress } from '../run/progress.js';
-import { startupChecks } from '../run/startup-checks.js';
+import { watchSignals, type RunSignals } from '../run/signals.js';
+import { startupChecks, startupClient } from '../run/startup-checks.js';
 import { publishSummary, summarise } from '../run/summary.js';
 import { refreshingToken } from '../run/token-refresh.js';
 
@@ -30,6 +31,8 @@ run resumes from it. Configuration comes from the environment (docs/configuratio
 Exit statuses: ${Object.entries(EXIT_MEANING)
   .map(([k, v]) => `${k} ${v}`)
   .join('; ')}.`;
+
+const PROGRESS_MODES = ['auto', 'tty', 'lines', 'off'];
 
 function countBy(items: string[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -47,159 +50,150 @@ export const runCommand: Command = {
   summary: 'provision a site CSV against Webex (validate, startup checks, phases 1–3, resume)',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        'time-budget': { type: 'string' },
-        progress: { type: 'string', default: 'auto' },
-        default: { type: 'string', multiple: true, default: [] },
-      },
-    });
-    if (positionals.length !== 1) throw new UsageError('give exactly one CSV file');
-    const defaults = parseDefaults(values.default);
-    const csv = resolve(io.cwd, positionals[0]!);
-    const config = readRunEnv(io.env);
-    if (!config.ok) {
-      io.stderr(`wbp run: configuration is not valid:\n${config.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-      return RUN_EXIT.configOrStartupFailed;
-    }
-    const { env, serviceApp } = config;
-    const outArg = values.out ?? env.OUTPUT_DIR;
-    if (!outArg) throw new UsageError('give --out DIR or set OUTPUT_DIR');
-    const outDir = resolve(io.cwd, outArg);
-    const budget = values['time-budget'] ?? env.TIME_BUDGET;
-    const budgetMs = budget === undefined ? undefined : parseDuration(budget);
-    if (budget !== undefined && budgetMs === undefined) throw new UsageError(`--time-budget ${JSON.stringify(budget)} must look like 5h30m, 90m or 45s`);
-    const startedAt = Date.now();
-    await mkdir(outDir, { recursive: true });
-    const log: RunLogger = fileLogger(join(outDir, 'run.log'), env.LOG_LEVEL);
-    const fail = (status: number, message: string) => {
-      io.stderr(`wbp run: ${message}\n`);
-      return status;
-    };
-
+    // First thing: from here on a SIGTERM, SIGINT or SIGUSR2 neither kills the process nor is lost.
+    const signals = watchSignals();
     try {
-      if (!existsSync(csv)) return fail(RUN_EXIT.configOrStartupFailed, `cannot read ${positionals[0]}`);
-      const csvSha256 = await sha256File(csv);
-      log.info({ event: 'run_start', csv: positionals[0], csv_sha256: csvSha256, out: outArg, time_budget: budget ?? null, config: redactedConfig(env, serviceApp) }, 'run start');
+      return await provision(argv, io, signals);
+    } finally {
+      signals.dispose();
+    }
+  },
+};
 
-      const decision = checkResume(await readCheckpoint(outDir), { inputHash: csvSha256, pipelineVersion: env.PIPELINE_VERSION });
-      if (decision.kind === 'hash_mismatch' || decision.kind === 'version_mismatch') {
-        log.fatal({ event: 'resume_refused', ...decision }, 'checkpoint belongs to a different CSV or pipeline version');
-        return fail(RUN_EXIT.abortedCheckpointMismatch, `${outArg}/checkpoint.json belongs to a different CSV or pipeline version (${decision.kind}); outputs left untouched — use a new --out folder`);
-      }
-      const readyPath = join(outDir, READY_FILE);
-      let readyRows: number;
-      if (decision.kind === 'resume' && existsSync(readyPath)) {
-        readyRows = 0;
-        for await (const _ of readReadyRows(readyPath)) readyRows++;
-        log.info({ event: 'validation', reused: true, ready: readyRows }, 'resuming: ready_to_load.csv of the first invocation reused');
-      } else {
-        const v = await validateCsvFile(csv, outDir, { defaults }).catch((err: unknown) => {
-          throw err instanceof ContractConfigError ? new UsageError(err.message) : err;
-        });
-        readyRows = v.ready;
-        log.info({ event: 'validation', rows: v.rows, ready: v.ready, rejected: v.rejected, by_reason: v.byReason }, 'validation done');
-        io.stdout(`validated ${v.rows} rows: ${v.ready} ready, ${v.rejected} rejected\n`);
-      }
+async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSignals): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    out: { type: 'string' },
+    'time-budget': { type: 'string' },
+    progress: { type: 'string', default: 'auto' },
+    default: { type: 'string', multiple: true, default: [] },
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `give exactly one CSV file, got ${positionals.length}`);
+  if (!PROGRESS_MODES.includes(values.progress)) throw new UsageError(`--progress must be ${PROGRESS_MODES.join(', ')}, not ${JSON.stringify(values.progress)}`);
+  const defaults = parseDefaults(values.default);
+  const flagBudget = values['time-budget'];
+  const flagBudgetMs = flagBudget === undefined ? undefined : parseDuration(flagBudget);
+  if (flagBudget !== undefined && flagBudgetMs === undefined) throw new UsageError(`--time-budget ${JSON.stringify(flagBudget)} must look like 5h30m, 90m or 45s`);
+  if (flagBudgetMs === 0) throw new UsageError(zeroBudget('--time-budget'));
 
-      const token = serviceApp
-        ? refreshingToken(
-            env.WEBEX_TOKEN,
-            serviceApp,
-            env.WEBEX_BASE_URL,
-            (ok, detail) => (ok ? log.info({ event: 'token_refresh', ok }, detail) : log.error({ event: 'token_refresh', ok }, detail)),
-            (secret) => {
-              if (io.env.GITHUB_ACTIONS === 'true') io.stdout(`::add-mask::${secret}\n`);
-            },
-          )
-        : undefined;
-      const concurrency = new AdaptiveConcurrency(env.CONCURRENCY, env.CONCURRENCY_MAX);
-      let requests = 0;
-      const onEvent = (e: ClientEvent) => {
-        if (e.type === 'request' || e.type === 'hedge') requests++;
-        else if (e.type === 'response') {
-          if (e.status < 300) concurrency.latency(e.durationMs);
-        } else if (e.type === 'retry') log.warn({ event: 'retry', method: e.method, path: e.path, attempt: e.attempt, retries_left: e.retriesLeft, http_status: e.status, failure: e.failure, tracking_id: e.trackingId }, 'retrying');
-        else if (e.type === 'rate_limited') {
-          concurrency.rateLimited();
-          log.warn({ event: 'rate_limited', path: e.path, retry_after_ms: e.retryAfterMs, concurrency: concurrency.limit(), pace_per_s: client.pacer?.rate }, 'rate limited: all callers pause');
-        }
-      };
-      const client = createWebexClient({
-        token: token ? token.token : env.WEBEX_TOKEN,
-        ...(token ? { refreshToken: token.refresh } : {}),
-        baseUrl: env.WEBEX_BASE_URL,
-        retries: env.MAX_RETRIES,
-        requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
-        connectTimeoutMs: env.CONNECT_TIMEOUT_SECONDS * 1000,
-        onEvent,
-      });
+  // One scrubber for every sink (stdout, stderr, run.log, results, summaries), from before the
+  // configuration is read; tokens refreshed during the run are added as they come.
+  const redact = createRedactor([rawIo.env.WEBEX_TOKEN, rawIo.env.WEBEX_REFRESH_TOKEN, rawIo.env.WEBEX_CLIENT_SECRET]);
+  const io = redactingIo(rawIo, redact);
+  const fail = (status: number, message: string) => {
+    io.stderr(`wbp run: ${message}\n`);
+    return status;
+  };
+  const csv = resolve(io.cwd, positionals[0]!);
+  const config = readRunEnv(io.env);
+  if (!config.ok) {
+    io.stderr(`wbp run: configuration is not valid:\n${config.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return RUN_EXIT.configOrStartupFailed;
+  }
+  const { env, serviceApp } = config;
+  const outArg = values.out ?? env.OUTPUT_DIR;
+  if (!outArg) throw new UsageError('give --out DIR or set OUTPUT_DIR');
+  const outDir = resolve(io.cwd, outArg);
+  const budget = flagBudget ?? env.TIME_BUDGET;
+  const budgetMs = budget === undefined ? undefined : parseDuration(budget);
+  const startedAt = Date.now();
+  const outProblem = await unusableOutDir(outDir);
+  if (outProblem) return fail(RUN_EXIT.configOrStartupFailed, `--out ${outArg} ${outProblem}; nothing was done`);
+  const unreadable = await unreadableFile(csv);
+  if (unreadable) return fail(RUN_EXIT.configOrStartupFailed, `cannot read the CSV: ${positionals[0]} ${unreadable}; nothing was done`);
+  const csvSha256 = await sha256File(csv);
+  // One run per folder, outputs that provably belong to this CSV: before anything is written there
+  // (the logger included, which is created under the folder's umask).
+  let od: PreparedOutDir;
+  try {
+    od = await prepareOutDir(outDir, { inputSha256: csvSha256, pipelineVersion: env.PIPELINE_VERSION, defaults: values.default, command: 'wbp run', mode: env.OUTPUT_MODE });
+  } catch (err) {
+    const refused = outDirRefusal(err);
+    if (!refused) throw err;
+    return fail(refused, `${err instanceof Error ? err.message : String(err)}; nothing was done`);
+  }
+  let log: RunLogger;
+  try {
+    log = fileLogger(join(outDir, 'run.log'), env.LOG_LEVEL, redact);
+  } catch (err) {
+    await od.release();
+    return fail(RUN_EXIT.configOrStartupFailed, `cannot write the log: ${join(outArg, 'run.log')} ${fsReason(err)}; nothing was done`);
+  }
 
-      const checks = await startupChecks(client, log);
-      if (!checks.ok) return fail(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no row was processed`);
-
-      const tty = values.progress === 'tty' || (values.progress === 'auto' && process.stderr.isTTY === true);
-      const progress = values.progress === 'off' ? undefined : new Progress(readyRows, tty ? io.stderr : io.stdout, tty);
-      const execConfig = {
-        ...DEFAULT_EXECUTOR_CONFIG,
-        batchSize: env.BATCH_SIZE,
-        maxRows: env.MAX_ROWS,
-        maxBatches: env.MAX_BATCHES,
-        concurrency: env.CONCURRENCY,
-        circuitBreakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
-        pipelineVersion: env.PIPELINE_VERSION,
-        enableSafeCompensation: env.ENABLE_SAFE_COMPENSATION,
-        settle: { ...DEFAULT_EXECUTOR_CONFIG.settle, windowMs: env.UNKNOWN_OUTCOME_SETTLE_SECONDS * 1000 },
-        callingLicenceId: env.WEBEX_CALLING_LICENSE_ID,
-        deadline: budgetMs === undefined ? undefined : startedAt + budgetMs,
-      };
-      // A cancelled job (SIGINT, then SIGTERM) stops like a spent time budget: no new row starts,
-      // the rows in flight finish and are written, and the checkpoint is saved.
-      const stopSoon = (signal: NodeJS.Signals) => {
-        log.warn({ event: 'signal', signal }, `${signal}: finishing the rows in flight, then stopping with a checkpoint`);
-        execConfig.deadline = Date.now();
-      };
-      process.once('SIGINT', stopSoon);
-      process.once('SIGTERM', stopSoon);
-      const result = await execute({
-        outDir,
-        inputHash: csvSha256,
-        rows: (type) =>
-          (async function* () {
-            for await (const r of readReadyRows(readyPath)) if (r.entity_type === type) yield toExecRow(r);
-          })(),
-        port: client,
-        config: execConfig,
-        log,
-        concurrency: () => concurrency.limit(),
-        exposeInFlight: (list) => {
-          // `kill -USR2 <pid>`: log what every row in flight is doing (for a run that looks stuck).
-          process.on('SIGUSR2', () => log.warn({ event: 'in_flight', rows: list(), calls: client.callsInFlight(), resources: countBy(process.getActiveResourcesInfo()), heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576), concurrency: concurrency.limit(), pace_per_s: client.pacer?.rate, paused_until: client.gate.pausedUntil }, 'rows in flight'));
+  const token = serviceApp
+    ? refreshingToken(
+        env.WEBEX_TOKEN,
+        serviceApp,
+        env.WEBEX_BASE_URL,
+        (ok, detail) => (ok ? log.info({ event: 'token_refresh', ok }, detail) : log.error({ event: 'token_refresh', ok }, detail)),
+        (secret) => {
+          redact.add(secret);
+          // Unredacted on purpose: this line is what tells Actions to mask the secret.
+          if (io.env.GITHUB_ACTIONS === 'true') rawIo.stdout(`::add-mask::${secret}\n`);
         },
-        requestCount: () => requests,
-        onRowDone: (_row, outcome) => {
-          concurrency.rowDone();
-          progress?.row(outcome.status);
-        },
-      });
-      progress?.stop();
-      process.removeListener('SIGINT', stopSoon);
-      process.removeListener('SIGTERM', stopSoon);
-      await client.close();
+      )
+    : undefined;
+  const concurrency = new AdaptiveConcurrency(env.CONCURRENCY, env.CONCURRENCY_MAX);
+  let requests = 0;
+  const onEvent = (e: ClientEvent) => {
+    if (e.type === 'request' || e.type === 'hedge') requests++;
+    else if (e.type === 'response') {
+      if (e.status < 300) concurrency.latency(e.durationMs);
+    } else if (e.type === 'retry') log.warn({ event: 'retry', method: e.method, path: e.path, attempt: e.attempt, retries_left: e.retriesLeft, http_status: e.status, failure: e.failure, tracking_id: e.trackingId }, 'retrying');
+    else if (e.type === 'rate_limited') {
+      concurrency.rateLimited();
+      log.warn({ event: 'rate_limited', path: e.path, retry_after_ms: e.retryAfterMs, concurrency: concurrency.limit(), pace_per_s: client.pacer?.rate }, 'rate limited: all callers pause');
+    }
+  };
+  const clientOptions: WebexClientOptions = {
+    token: token ? token.token : env.WEBEX_TOKEN,
+    ...(token ? { refreshToken: token.refresh } : {}),
+    baseUrl: env.WEBEX_BASE_URL,
+    retries: env.MAX_RETRIES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
+    connectTimeoutMs: env.CONNECT_TIMEOUT_SECONDS * 1000,
+    onEvent,
+  };
+  const client = createWebexClient(clientOptions);
+  const startup = startupClient(clientOptions, client);
 
-      const provisional = exitFor(result.status, false);
-      const summary = await summarise(outDir, { csv: positionals[0]!, csvSha256, environment: env.ENVIRONMENT, exitStatus: provisional, readyRows, detail: result.detail });
+  let stage: 'validation' | 'startup_checks' | 'phases' = 'validation';
+  let inFlightRows: () => unknown[] = () => [];
+  signals.onStop((signal) =>
+    log.warn({ event: 'signal', signal, stage }, stage === 'phases' ? `${signal}: finishing the rows in flight, then stopping with a checkpoint` : `${signal} during start-up (${stage}): stopping before any row`),
+  );
+  // `kill -USR2 <pid>`: log what every row in flight is doing (for a run that looks stuck).
+  signals.onDiagnose(() =>
+    log.warn(
+      {
+        event: 'in_flight',
+        stage,
+        rows: inFlightRows(),
+        calls: [...startup.callsInFlight(), ...client.callsInFlight()],
+        resources: countBy(process.getActiveResourcesInfo()),
+        heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
+        concurrency: concurrency.limit(),
+        pace_per_s: client.pacer?.rate,
+        paused_until: client.gate.pausedUntil,
+      },
+      'rows in flight',
+    ),
+  );
+
+  try {
+    log.info({ event: 'run_start', csv: positionals[0], csv_sha256: csvSha256, out: outArg, time_budget: budget ?? null, config: redactedConfig(env, serviceApp) }, 'run start');
+
+    /** Summaries, the run_end line and the one-line verdict: the end of every run that got this far. */
+    const conclude = async (status: ExecutionStatus, detail: string | undefined, readyRows: number): Promise<number> => {
+      const provisional = exitFor(status, false);
+      const summary = await summarise(outDir, { csv: positionals[0]!, csvSha256, environment: env.ENVIRONMENT, exitStatus: provisional, readyRows, detail });
       const allSuccess = summary.rows.pending === 0 && summary.rows.rejected === 0 && summary.rows.notYetProcessed === 0;
-      summary.exitStatus = exitFor(result.status, allSuccess);
+      summary.exitStatus = exitFor(status, allSuccess);
       summary.outcome = EXIT_MEANING[summary.exitStatus] ?? summary.outcome;
-      await publishSummary(outDir, summary, io.env);
+      await publishSummary(outDir, summary, io.env, redact);
       log.info(
         {
           event: 'run_end',
-          status: result.status,
+          status,
           exit_status: summary.exitStatus,
           rows: summary.rows,
           pending_by_reason: summary.pendingByReason,
@@ -217,20 +211,109 @@ export const runCommand: Command = {
           `${summary.rows.notYetProcessed ? `, ${summary.rows.notYetProcessed} not yet processed` : ''} — outputs in ${outArg}\n`,
       );
       return summary.exitStatus;
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-      if (err instanceof CheckpointCorruptError || err instanceof OutputCorruptError) {
-        log.fatal({ event: 'corrupt_outputs', error: err.message }, 'corrupt outputs or checkpoint: aborting without repair');
-        return fail(RUN_EXIT.abortedCorrupt, `${err.message} — nothing was repaired; inspect the file or start a new --out folder`);
-      }
-      if (err instanceof CsvFileError) {
-        log.fatal({ event: 'input_invalid', error: err.message }, 'the CSV cannot be read as a whole');
-        return fail(RUN_EXIT.configOrStartupFailed, err.message);
-      }
-      log.fatal({ event: 'internal_error', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'internal error');
-      return fail(RUN_EXIT.internalError, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+    };
+    /** A stop signal during start-up: no row started, so stop like a spent time budget (exit 40, resumable). */
+    const stoppedInStartup = (readyRows: number) => conclude('time_budget', `${signals.stoppedBy} during start-up: stopped before any row`, readyRows);
+
+    const decision = checkResume(await readCheckpoint(outDir), { inputHash: csvSha256, pipelineVersion: env.PIPELINE_VERSION });
+    if (decision.kind === 'hash_mismatch' || decision.kind === 'version_mismatch') {
+      log.fatal({ event: 'resume_refused', ...decision }, 'checkpoint belongs to a different CSV or pipeline version');
+      return fail(RUN_EXIT.abortedCheckpointMismatch, `${outArg}/checkpoint.json belongs to a different CSV or pipeline version (${decision.kind}); outputs left untouched — use a new --out folder`);
     }
-  },
-};
+    const readyPath = join(outDir, READY_FILE);
+    let readyRows: number;
+    if (od.resume && existsSync(readyPath)) {
+      readyRows = 0;
+      for await (const _ of readReadyRows(readyPath)) readyRows++;
+      log.info({ event: 'validation', reused: true, ready: readyRows }, 'resuming: ready_to_load.csv of the first invocation reused');
+    } else {
+      const v = await validateCsvFile(csv, outDir, { defaults }).catch((err: unknown) => {
+        throw err instanceof ContractConfigError ? new UsageError(err.message) : err;
+      });
+      readyRows = v.ready;
+      await od.recordValidation(v);
+      log.info({ event: 'validation', rows: v.rows, ready: v.ready, rejected: v.rejected, by_reason: v.byReason }, 'validation done');
+      io.stdout(`validated ${v.rows} rows: ${v.ready} ready, ${v.rejected} rejected\n`);
+    }
+    // Every output cross-checked (manifest, checkpoint, each other) before anything is appended.
+    await od.verify();
+    if (signals.stoppedBy) return await stoppedInStartup(readyRows);
+
+    stage = 'startup_checks';
+    const checks = await startupChecks(startup, client, log, env.WEBEX_CALLING_LICENSE_ID);
+    await startup.close();
+    if (!checks.ok) return fail(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no row was processed`);
+    if (signals.stoppedBy) return await stoppedInStartup(readyRows);
+
+    stage = 'phases';
+    const tty = values.progress === 'tty' || (values.progress === 'auto' && process.stderr.isTTY === true);
+    const progress = values.progress === 'off' ? undefined : new Progress(readyRows, tty ? io.stderr : io.stdout, tty);
+    const execConfig = {
+      ...DEFAULT_EXECUTOR_CONFIG,
+      batchSize: env.BATCH_SIZE,
+      maxRows: env.MAX_ROWS,
+      maxBatches: env.MAX_BATCHES,
+      concurrency: env.CONCURRENCY,
+      circuitBreakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
+      pipelineVersion: env.PIPELINE_VERSION,
+      enableSafeCompensation: env.ENABLE_SAFE_COMPENSATION,
+      settle: { ...DEFAULT_EXECUTOR_CONFIG.settle, windowMs: env.UNKNOWN_OUTCOME_SETTLE_SECONDS * 1000 },
+      callingLicenceId: env.WEBEX_CALLING_LICENSE_ID,
+      deadline: budgetMs === undefined ? undefined : startedAt + budgetMs,
+    };
+    // A cancelled job (SIGINT, then SIGTERM) stops like a spent time budget: no new row starts,
+    // the rows in flight finish and are written, and the checkpoint is saved.
+    signals.onStop(() => (execConfig.deadline = Date.now()));
+    const result = await execute({
+      outDir,
+      inputHash: csvSha256,
+      rows: (type) =>
+        (async function* () {
+          for await (const r of readReadyRows(readyPath)) if (r.entity_type === type) yield toExecRow(r);
+        })(),
+      port: client,
+      orgCache: checks.org,
+      redact,
+      config: execConfig,
+      log,
+      concurrency: () => concurrency.limit(),
+      exposeInFlight: (list) => (inFlightRows = list),
+      requestCount: () => requests,
+      onRowDone: (_row, outcome) => {
+        concurrency.rowDone();
+        progress?.row(outcome.status);
+      },
+    });
+    progress?.stop();
+    return await conclude(result.status, result.detail, readyRows);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const refused = outDirRefusal(err);
+    if (refused === RUN_EXIT.abortedCheckpointMismatch) {
+      log.fatal({ event: 'resume_refused', error: err instanceof Error ? err.message : String(err) }, 'the outputs belong to another CSV, version or defaults');
+      return fail(refused, `${err instanceof Error ? err.message : String(err)}; outputs left untouched`);
+    }
+    if (err instanceof CheckpointCorruptError || err instanceof OutputCorruptError || err instanceof ManifestCorruptError) {
+      log.fatal({ event: 'corrupt_outputs', error: err.message }, 'corrupt outputs or checkpoint: aborting without repair');
+      return fail(RUN_EXIT.abortedCorrupt, `${err.message} — nothing was repaired; inspect the file or start a new --out folder`);
+    }
+    if (err instanceof CsvFileError) {
+      log.fatal({ event: 'input_invalid', error: err.message }, 'the CSV cannot be read as a whole');
+      return fail(RUN_EXIT.configOrStartupFailed, err.message);
+    }
+    log.fatal({ event: 'internal_error', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'internal error');
+    return fail(RUN_EXIT.internalError, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    await Promise.all([startup.close(), client.close(), od.release()]);
+  }
+}
+
+/** The exit status of a refusal by the output folder's guard, or undefined for any other error. */
+function outDirRefusal(err: unknown): number | undefined {
+  if (err instanceof OutDirLockedError) return RUN_EXIT.outDirLocked;
+  if (err instanceof OutDirMismatchError) return RUN_EXIT.abortedCheckpointMismatch;
+  if (err instanceof ManifestCorruptError || err instanceof OutputCorruptError || err instanceof CheckpointCorruptError) return RUN_EXIT.abortedCorrupt;
+  return undefined;
+}
 
 export type { CliIo };

@@ -1,6 +1,5 @@
 import { appendFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   ContractConfigError,
   CsvFileError,
@@ -8,9 +7,10 @@ import {
   type ValidationSummary,
 } from '@wbp/csv-contract';
 import type { Command } from '../command.js';
-import { annotationPath, errorAnnotation, mdCell, noticeAnnotation } from '../github.js';
+import { annotationPath, errorAnnotation, mdCode, mdText, noticeAnnotation } from '../github.js';
 import { parseDefaults } from '../default-flags.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
+import { EXIT, parseCommandArgs, UsageError, type CliIo } from '../io.js';
+import { unusableOutDir } from '../paths.js';
 
 const USAGE = `usage: wbp validate <csv> --out <dir> [--format text|github] [--fail-on-rejected]
                     [--default column=value]... [--max-rows N] [--max-annotations N]
@@ -50,6 +50,11 @@ export const validateCommand: Command = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseValidateArgs(argv);
+    const outProblem = await unusableOutDir(resolve(io.cwd, args.out));
+    if (outProblem) {
+      io.stderr(`wbp validate: --out ${args.out} ${outProblem}\n`);
+      return EXIT.unusable;
+    }
     let summary: ValidationSummary;
     try {
       summary = await validateCsvFile(resolve(io.cwd, args.csv), resolve(io.cwd, args.out), {
@@ -65,7 +70,7 @@ export const validateCommand: Command = {
         const file = annotationPath(args.csv, io.env, io.cwd);
         io.stdout(errorAnnotation(err.detail, { file, ...(err.line === undefined ? {} : { line: err.line }), title: `invalid CSV (${err.problem})` }));
         const where = err.line === undefined ? '' : ` (line ${err.line})`;
-        await appendStepSummary(io, `## wbp validate: \`${mdCell(file)}\`\n\n**The file cannot be validated**${where}: ${mdCell(err.detail)}\n\n`);
+        await appendStepSummary(io, `## wbp validate: ${mdCode(file)}\n\n**The file cannot be validated**${where}: ${mdText(err.detail)}\n\n`);
       }
       return EXIT.unusable;
     }
@@ -85,25 +90,14 @@ export const validateCommand: Command = {
 };
 
 function parseValidateArgs(argv: readonly string[]): ValidateArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        'fail-on-rejected': { type: 'boolean', default: false },
-        default: { type: 'string', multiple: true, default: [] },
-        'max-rows': { type: 'string' },
-        'max-annotations': { type: 'string', default: '10' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(argv, {
+    out: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    'fail-on-rejected': { type: 'boolean', default: false },
+    default: { type: 'string', multiple: true, default: [] },
+    'max-rows': { type: 'string' },
+    'max-annotations': { type: 'string', default: '10' },
+  });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `one <csv> at a time, got ${positionals.length}`);
   if (!values.out) throw new UsageError('missing --out <dir>');
   if (values.format !== 'text' && values.format !== 'github') throw new UsageError(`--format must be text or github, not ${values.format}`);
@@ -146,7 +140,7 @@ function textReport(csv: string, s: ValidationSummary, cwd: string): string {
 
 function markdownReport(file: string, s: ValidationSummary): string {
   const out = [
-    `## wbp validate: \`${mdCell(file)}\``,
+    `## wbp validate: ${mdCode(file)}`,
     '',
     s.rejected === 0 ? `All ${s.rows} rows are valid.` : `**${s.rejected} of ${s.rows} rows rejected** (${s.ready} ready).`,
     '',
@@ -158,12 +152,12 @@ function markdownReport(file: string, s: ValidationSummary): string {
   if (s.rejected > 0) {
     out.push('| line | row | column | reason | message |', '| ---: | ---: | --- | --- | --- |');
     for (const row of s.rejectedRows.slice(0, SUMMARY_LIST)) {
-      out.push(`| ${row.line} | ${row.rowId} | ${mdCell(row.column ?? '')} | ${row.reasonCode} | ${mdCell(row.message)} |`);
+      out.push(`| ${row.line} | ${row.rowId} | ${mdText(row.column ?? '')} | ${row.reasonCode} | ${mdText(row.message)} |`);
     }
     if (s.rejected > SUMMARY_LIST) out.push('', `… and ${s.rejected - SUMMARY_LIST} more: see rejected_rows.csv in the run's artifacts.`);
     out.push('');
   }
-  if (s.ignoredColumns.length > 0) out.push(`Ignored columns (not in the contract): ${s.ignoredColumns.map((c) => `\`${mdCell(c)}\``).join(', ')}`, '');
+  if (s.ignoredColumns.length > 0) out.push(`Ignored columns (not in the contract): ${s.ignoredColumns.map((c) => mdCode(c)).join(', ')}`, '');
   out.push(`Input sha256 \`${s.inputSha256}\``, '', '');
   return out.join('\n');
 }

@@ -26,11 +26,35 @@ const bool = (name: string) =>
     'false',
   );
 
+/** A URL wbp can put `/people/me` behind: no user:password@ (credentials go in WEBEX_TOKEN only, and would end up in logs), no ?query or #fragment. */
+function plainBaseUrl(text: string): boolean {
+  if (!URL.canParse(text)) return true; // v.url has said so already
+  const url = new URL(text);
+  return url.username === '' && url.password === '' && url.search === '' && url.hash === '' && !text.includes('?') && !text.includes('#');
+}
+
+/** Visible ASCII only: anything else (a line break, a space, a non-ASCII character) cannot be sent in an HTTP header. */
+const HEADER_SAFE = /^[\x21-\x7e]*$/;
+
 /** Term sheet §19 plus wbp's own options; every variable is a string in the environment. */
 const EnvSchema = v.object({
   ENVIRONMENT: v.picklist(['lab', 'prod'], 'ENVIRONMENT must be lab or prod'),
-  WEBEX_BASE_URL: v.optional(v.pipe(v.string(), v.trim(), v.url('WEBEX_BASE_URL must be a URL'), v.regex(/^https?:\/\//, 'WEBEX_BASE_URL must be http(s)')), 'https://webexapis.com/v1'),
-  WEBEX_TOKEN: v.pipe(v.string('WEBEX_TOKEN is required'), v.trim(), v.minLength(1, 'WEBEX_TOKEN is required')),
+  WEBEX_BASE_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.url('WEBEX_BASE_URL must be a URL'),
+      v.regex(/^https?:\/\//, 'WEBEX_BASE_URL must be http(s)'),
+      v.check(plainBaseUrl, 'WEBEX_BASE_URL must not carry a user name or password (user:pass@), a ?query or a #fragment: give the bare API base, credentials go in WEBEX_TOKEN'),
+    ),
+    'https://webexapis.com/v1',
+  ),
+  WEBEX_TOKEN: v.pipe(
+    v.string('WEBEX_TOKEN is required'),
+    v.trim(),
+    v.minLength(1, 'WEBEX_TOKEN is required'),
+    v.regex(HEADER_SAFE, 'WEBEX_TOKEN holds a character that cannot be sent in an HTTP header (a line break, a space or a non-ASCII character): copy the token again'),
+  ),
   OUTPUT_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
   BATCH_SIZE: int('BATCH_SIZE', 1, 5_000, 500),
   MAX_ROWS: int('MAX_ROWS', 1, 1_000_000, 21_000),
@@ -39,7 +63,13 @@ const EnvSchema = v.object({
   REQUEST_TIMEOUT_SECONDS: int('REQUEST_TIMEOUT_SECONDS', 1, 300, 20),
   CONNECT_TIMEOUT_SECONDS: int('CONNECT_TIMEOUT_SECONDS', 1, 60, 5),
   CIRCUIT_BREAKER_THRESHOLD: v.optional(
-    v.pipe(v.string(), v.trim(), v.regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'CIRCUIT_BREAKER_THRESHOLD must be a number in [0, 1]'), v.transform(Number)),
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'CIRCUIT_BREAKER_THRESHOLD must be a number above 0 and at most 1'),
+      v.transform(Number),
+      v.check((n) => n > 0, 'CIRCUIT_BREAKER_THRESHOLD must be above 0 (0 would abort the run after its first batch)'),
+    ),
     '0.80',
   ),
   ENABLE_SAFE_COMPENSATION: bool('ENABLE_SAFE_COMPENSATION'),
@@ -47,7 +77,14 @@ const EnvSchema = v.object({
   CONCURRENCY: int('CONCURRENCY', 1, 256, 8),
   CONCURRENCY_MAX: int('CONCURRENCY_MAX', 1, 256, 32),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be debug, info, warn or error'), 'info'),
-  TIME_BUDGET: v.optional(v.pipe(v.string(), v.trim(), v.check((s) => parseDuration(s) !== undefined, 'TIME_BUDGET must look like 5h30m, 90m or 45s'))),
+  TIME_BUDGET: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.check((s) => parseDuration(s) !== undefined, 'TIME_BUDGET must look like 5h30m, 90m or 45s'),
+      v.check((s) => parseDuration(s) !== 0, zeroBudget('TIME_BUDGET')),
+    ),
+  ),
   UNKNOWN_OUTCOME_SETTLE_SECONDS: v.optional(
     v.pipe(
       v.string(),
@@ -58,6 +95,7 @@ const EnvSchema = v.object({
     ),
     '60',
   ),
+  OUTPUT_MODE: v.optional(v.picklist(['private', 'shared'], 'OUTPUT_MODE must be private (files 0600, folder 0700) or shared (0644, 0755)'), 'private'),
   WEBEX_CALLING_LICENSE_ID: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
   WEBEX_REFRESH_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   WEBEX_CLIENT_ID: v.optional(v.pipe(v.string(), v.trim())),
@@ -65,6 +103,11 @@ const EnvSchema = v.object({
 });
 
 export type RunEnv = v.InferOutput<typeof EnvSchema>;
+
+/** Why a zero time budget is refused (the variable and the flag say the same). */
+export function zeroBudget(name: string): string {
+  return `${name} must be more than 0: a zero budget stops every run, and every resume, before its first row`;
+}
 
 export interface ServiceApp {
   clientId: string;

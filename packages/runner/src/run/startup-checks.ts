@@ -1,33 +1,70 @@
-import { WebexApiError, type WebexClient } from '@wbp/webex-client';
-import type { RunLogger } from '@wbp/executor-core';
+import { OrgCache, type RunLogger, type WebexPort } from '@wbp/executor-core';
+import { createWebexClient, WebexApiError, type WebexClient, type WebexClientOptions } from '@wbp/webex-client';
 
-export type StartupResult = { ok: true } | { ok: false; cause: string };
+/**
+ * Each start-up request gets this long, retries and rate-limit pauses included: an org that keeps
+ * answering 429 (or a Webex that keeps failing) ends the start-up in seconds, not after the many
+ * minutes a request of the run itself may wait out.
+ */
+export const STARTUP_CALL_BUDGET_MS = 20_000;
+const STARTUP_RETRIES = 3;
+
+/** The client of the start-up requests: the run's options with a short budget, sharing the run client's rate-limit pause. */
+export function startupClient(options: WebexClientOptions, run: WebexClient): WebexClient {
+  return createWebexClient({
+    ...options,
+    gate: run.gate,
+    retries: Math.min(options.retries ?? STARTUP_RETRIES, STARTUP_RETRIES),
+    maxRetryDelayMs: 5_000,
+    maxRetryAfterMs: 10_000,
+    callDeadlineMs: STARTUP_CALL_BUDGET_MS,
+  });
+}
+
+export type StartupResult = { ok: true; org: OrgCache } | { ok: false; cause: string };
+
+function failureCause(err: unknown, step: string, rateLimited: boolean): string {
+  if (err instanceof WebexApiError) {
+    if (err.status === 429 || (rateLimited && err.failure === 'timeout')) {
+      return `rate limited: Webex kept answering 429 to ${err.method} ${err.path} for the ${STARTUP_CALL_BUDGET_MS / 1000} s a start-up request may take — the org rate-limits this token; try again later`;
+    }
+    return `${err.classification}: ${err.method} ${err.path} ${err.status ?? err.failure}${err.trackingId ? ` (trackingId ${err.trackingId})` : ''}`;
+  }
+  return `${step}: ${err instanceof Error ? err.message : String(err)}`;
+}
 
 /**
  * §10 pre-flight, before any row: the token works (GET /people/me), the admin can read locations
- * (GET /locations, one item), and the Calling licence is discoverable (GET /licenses). Any failure
- * stops the run with no row processed.
+ * (GET /locations, one item), the Calling licence is discoverable (GET /licenses), and the
+ * run-wide org lookups every row relies on (locations, Calling locations, licences) answer. Any
+ * failure stops the run with no row processed. The requests go through `startup` (a short budget);
+ * what the returned cache looks up later (each location's lines) goes through `run`.
  */
-export async function startupChecks(client: WebexClient, log: RunLogger): Promise<StartupResult> {
+export async function startupChecks(startup: WebexClient, run: WebexClient, log: RunLogger, pinnedLicenceId: string | undefined): Promise<StartupResult> {
+  let rateLimited = false;
+  const stopListening = startup.gate.onPause(() => (rateLimited = true));
+  let step = 'GET /people/me';
   try {
-    const me = await client.people.me();
-    await client.raw.device.GET('/locations', { params: { query: { max: 1 } } }).then(({ response }) => {
+    const me = await startup.people.me();
+    step = 'GET /locations';
+    await startup.raw.device.GET('/locations', { params: { query: { max: 1 } } }).then(({ response }) => {
       if (!response.ok) throw new Error(`GET /locations answered HTTP ${response.status}`);
     });
-    const licences = await client.licenses.list();
+    step = 'GET /licenses';
+    const licences = await startup.licenses.list();
     const calling = licences.filter((l) => l.name?.startsWith('Webex Calling - Professional'));
     const free = calling.reduce((n, l) => n + Math.max(0, (l.totalUnits ?? 0) - (l.consumedUnits ?? 0)), 0);
     if (calling.length === 0) log.warn({ event: 'startup_checks', licence: 'none' }, 'no Webex Calling - Professional licence in the org: enabling Calling will end precondition_missing');
+    step = 'org lookups';
+    const lookups: WebexPort = { people: run.people, numbers: run.numbers, settings: run.settings, locations: startup.locations, callingLocations: startup.callingLocations, licenses: startup.licenses };
+    const org = await OrgCache.load(lookups, pinnedLicenceId);
     log.info({ event: 'startup_checks', startup_checks: 'pass', admin_id: me.id, calling_licence_units_free: free }, 'startup_checks=pass');
-    return { ok: true };
+    return { ok: true, org };
   } catch (err) {
-    const cause =
-      err instanceof WebexApiError
-        ? `${err.classification}: ${err.method} ${err.path} ${err.status ?? err.failure}${err.trackingId ? ` (trackingId ${err.trackingId})` : ''}`
-        : err instanceof Error
-          ? err.message
-          : String(err);
+    const cause = failureCause(err, step, rateLimited);
     log.fatal({ event: 'startup_checks', startup_checks: 'fail', cause }, 'startup_checks=fail');
     return { ok: false, cause };
+  } finally {
+    stopListening();
   }
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
+import { mdCode, mdText } from '../github.js';
 import { EXIT_MEANING, RESUMABLE } from './exit-status.js';
 import { throughputMermaid, throughputSeries } from './throughput-chart.js';
 
@@ -63,13 +64,11 @@ export async function summarise(outDir: string, base: { csv: string; csvSha256: 
   };
 }
 
-const cell = (s: string | number) => String(s).replaceAll('|', '\\|');
-
 export function summaryMarkdown(s: RunSummary): string {
   const lines = [
-    `## wbp run — ${cell(s.csv)} (${s.environment})`,
+    `## wbp run — ${mdText(s.csv)} (${s.environment})`,
     '',
-    `**${s.outcome}** (exit status ${s.exitStatus})${s.detail ? ` — ${cell(s.detail)}` : ''}`,
+    `**${s.outcome}** (exit status ${s.exitStatus})${s.detail ? ` — ${mdText(s.detail)}` : ''}`,
     '',
     '| state | rows |',
     '| --- | ---: |',
@@ -82,10 +81,10 @@ export function summaryMarkdown(s: RunSummary): string {
   ];
   const reasons = [...Object.entries(s.pendingByReason).map(([k, n]) => ['pending', k, n] as const), ...Object.entries(s.rejectedByReason).filter(([, n]) => n > 0).map(([k, n]) => ['rejected', k, n] as const)];
   if (reasons.length > 0) {
-    lines.push('| state | reason_code | rows |', '| --- | --- | ---: |', ...reasons.map(([st, k, n]) => `| ${st} | \`${k}\` | ${n} |`), '');
+    lines.push('| state | reason_code | rows |', '| --- | --- | ---: |', ...reasons.map(([st, k, n]) => `| ${st} | ${mdCode(k)} | ${n} |`), '');
   }
   if (s.topFailingSteps.length > 0) {
-    lines.push('Top failing steps: ' + s.topFailingSteps.map((t) => `\`${t.step}\` (${t.count})`).join(', '), '');
+    lines.push('Top failing steps: ' + s.topFailingSteps.map((t) => `${mdCode(t.step)} (${t.count})`).join(', '), '');
   }
   if (s.resumable) {
     lines.push('**To continue**, run the same CSV with the same output folder (its `checkpoint.json` is kept): locally `wbp run <csv> --out <dir>`; in Actions, dispatch *provision* with `resume` = this run id.', '');
@@ -98,10 +97,10 @@ export function summaryMarkdown(s: RunSummary): string {
   return lines.join('\n');
 }
 
-/** summary.json + summary.md in the output folder; the step summary and outputs when in Actions. */
-export async function publishSummary(outDir: string, s: RunSummary, env: Readonly<Record<string, string | undefined>>): Promise<void> {
-  const md = summaryMarkdown(s);
-  await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(s, null, 2)}\n`);
+/** summary.json + summary.md in the output folder; the step summary and outputs when in Actions. Both go through `redact`. */
+export async function publishSummary(outDir: string, s: RunSummary, env: Readonly<Record<string, string | undefined>>, redact: (text: string) => string = (text) => text): Promise<void> {
+  const md = redact(summaryMarkdown(s));
+  await writeFile(join(outDir, 'summary.json'), redact(`${JSON.stringify(s, null, 2)}\n`));
   await writeFile(join(outDir, 'summary.md'), md);
   if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, `${md}\n`);
   if (env.GITHUB_OUTPUT) {

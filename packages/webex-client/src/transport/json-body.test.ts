@@ -33,6 +33,16 @@ describe('withJsonBody', () => {
     expect(err).toMatchObject({ failure: 'invalid_body', classification: 'invalid_response_schema', status: 201, outcomeUnknown: unknown });
   });
 
+  it.each([
+    ['an HTML page (a proxy or captive portal)', 'text/html', '<html><body>Sign in to the guest Wi-Fi</body></html>'],
+    ['plain text', 'text/plain', 'plain'],
+    ['no content type', '', 'garbage'],
+  ])('a 2xx with %s is invalid_body, whatever its content type', async (_, type, body) => {
+    const answer = new Response(body, { status: 200, headers: type ? { 'content-type': type } : {} });
+    const err = await rejection(withJsonBody(async () => answer)(request('GET', '/people/me')));
+    expect(err).toMatchObject({ failure: 'invalid_body', classification: 'invalid_response_schema', outcomeUnknown: false });
+  });
+
   it('hands an empty JSON body on as one with no content', async () => {
     const response = await withJsonBody(async () => jsonText(''))(request('GET', '/people/me'));
     expect(response.headers.get('content-length')).toBe('0');
@@ -40,7 +50,6 @@ describe('withJsonBody', () => {
   });
 
   it.each([
-    ['a non-JSON body', () => new Response('plain', { headers: { 'content-type': 'text/plain' } })],
     ['an error status', () => jsonText('not json', 500)],
     ['a 204', () => new Response(null, { status: 204, headers: { 'content-type': 'application/json' } })],
   ])('passes %s through untouched', async (_, answer) => {

@@ -20,19 +20,21 @@ class ParsedJsonResponse extends Response {
 }
 
 /**
- * Parses a 2xx JSON body once, here, so a body that does not parse is an `invalid_body` error
- * rather than a SyntaxError from openapi-fetch; for a create that also means the id is unknown,
- * so the caller must look the entity up. The Response handed on carries a true Content-Length,
+ * Parses a 2xx body once, here, so a body that is not JSON is an `invalid_body` error rather than
+ * a SyntaxError from openapi-fetch. It sits inside the retry layer: a GET answered that way is
+ * retried like a 5xx; for a create it means the outcome is unknown, so the caller looks it up. The Response handed on carries a true Content-Length,
  * which makes openapi-fetch read it through json() (without one it would parse text() itself).
  */
 export function withJsonBody(next: FetchFn): FetchFn {
   return async (request, signal) => {
     const response = await next(request, signal);
-    if (!response.ok || response.status === 204 || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+    if (!response.ok || response.status === 204) return response;
     const body = await response.arrayBuffer();
     const text = new TextDecoder().decode(body);
     let value: unknown;
     if (text.trim() !== '') {
+      // Every Webex operation answers JSON or nothing: an HTML page (a proxy, a captive portal) or
+      // any other body is not an answer, whatever its content type says.
       try {
         value = JSON.parse(text);
       } catch {
@@ -45,7 +47,7 @@ export function withJsonBody(next: FetchFn): FetchFn {
           trackingId: response.headers.get('trackingid') ?? undefined,
           attempts: attemptsOf(response),
           outcomeUnknown: !isIdempotent(method, path),
-          detail: 'response body is not valid JSON',
+          detail: `response body is not JSON (content-type ${response.headers.get('content-type') ?? 'none'})`,
         });
       }
     }

@@ -57,6 +57,8 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
         response = await next(noteAttempts(freshRequest(request, body), attempt), signal);
       } catch (err) {
         if (signal.aborted) throw new AbortError(err instanceof Error ? err : String(err));
+        // A 2xx that is not JSON (the layer below): retried like a 5xx when replaying is safe.
+        if (err instanceof WebexApiError) throw err.outcomeUnknown ? new AbortError(err) : err;
         const failure: FailureKind = err instanceof RequestTimeoutError ? 'timeout' : 'network';
         const neverSent = failure === 'network' && NEVER_SENT_CODES.has(networkCode(err) ?? '');
         const unknown = !idempotent && !neverSent;
