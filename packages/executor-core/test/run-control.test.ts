@@ -15,20 +15,26 @@ function people(n: number, location = 'Madrid HQ'): ExecRow[] {
   return rows;
 }
 
+/** Runs the rows and revokes the token (someone rotated it elsewhere) once user row `rowId` has ended. */
+function runRevokingAt(rows: ExecRow[], rowId: number, outDir = tmpOut()) {
+  let revoked = false;
+  return run(rows, {
+    outDir,
+    retries: 0,
+    config: { batchSize: 10, concurrency: 2 },
+    onRowDone: (row) => {
+      if (row.entityType === 'user' && row.rowId === rowId && !revoked) {
+        revoked = true;
+        sim.configure({ token: 'rotated-elsewhere' });
+      }
+    },
+  });
+}
+
 describe('circuit breaker', () => {
   it('a token revoked mid-run stops the run within one batch, with a checkpoint at the last complete batch', async () => {
     const rows = [site('Madrid HQ'), ...people(50)];
-    let revoked = false;
-    const { result, outDir } = await run(rows, {
-      retries: 0,
-      config: { batchSize: 10, concurrency: 2 },
-      onRowDone: (row) => {
-        if (row.entityType === 'user' && row.rowId === 12 && !revoked) {
-          revoked = true;
-          sim.configure({ token: 'rotated-elsewhere' });
-        }
-      },
-    });
+    const { result, outDir } = await runRevokingAt(rows, 12);
     expect(result.status).toBe('aborted_breaker');
     const results = await readResults(outDir);
     const authInvalid = results.filter((r) => r.message.startsWith('auth_invalid'));
@@ -44,18 +50,7 @@ describe('circuit breaker', () => {
   it('"replace the token, then resume": the rows that ended auth_invalid are tried again, each row keeps exactly one line', async () => {
     const rows = [site('Madrid HQ'), ...people(30)];
     const outDir = tmpOut();
-    let revoked = false;
-    const first = await run(rows, {
-      outDir,
-      retries: 0,
-      config: { batchSize: 10, concurrency: 2 },
-      onRowDone: (row) => {
-        if (row.entityType === 'user' && row.rowId === 8 && !revoked) {
-          revoked = true;
-          sim.configure({ token: 'rotated-elsewhere' });
-        }
-      },
-    });
+    const first = await runRevokingAt(rows, 8, outDir);
     expect(first.result.status).toBe('aborted_breaker');
     expect((await readResults(outDir)).some((r) => r.message.startsWith('auth_invalid'))).toBe(true);
 
