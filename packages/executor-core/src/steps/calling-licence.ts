@@ -3,9 +3,9 @@ import type { Line } from '../line-inventory.js';
 import { RowStop } from '../outcome.js';
 import { onceOrAdopt } from '../settle.js';
 import type { StepTrail } from '../trail.js';
-import type { RowEnv } from './env.js';
+import type { RowEnv, StepEnv } from './env.js';
 
-export function hasCalling(person: Person, env: RowEnv): boolean {
+export function hasCalling(person: Person, env: Pick<StepEnv, 'cache'>): boolean {
   return (person.licenses ?? []).some((l) => env.cache.callingLicenseIds.has(l)) || person.extension !== undefined;
 }
 
