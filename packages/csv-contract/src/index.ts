@@ -28,7 +28,7 @@ export {
   type ValidationSummary,
   type RejectedRowInfo,
 } from './validate-file.js';
-export { readReadyRows } from './ready-file.js';
+export { readReadyRows, ReadyFile, type ReadyRowsOptions } from './ready-file.js';
 export { validateRecord, deriveEntityKey, type RowVerdict, type NormalisedRow, type ContractDefaults } from './validate-row.js';
 export { resolveDefaults } from './defaults.js';
 export {

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { CsvSyntaxError, formatCsvLine, physicalRecords } from '@wbp/writers';
-import { CANONICAL_COLUMNS, READY_COLUMNS, type CanonicalColumn, type ReadyRow } from './columns.js';
+import { CANONICAL_COLUMNS, READY_COLUMNS, type CanonicalColumn, type EntityType, type ReadyRow } from './columns.js';
 import { CsvFileError } from './errors.js';
 import { formatIssue } from './reasons.js';
 import { validateRecord, type NormalisedRow } from './validate-row.js';
@@ -10,7 +11,8 @@ import { validateRecord, type NormalisedRow } from './validate-row.js';
  * Streams ready_to_load.csv as `ReadyRow`s in file order. The file is the executor's only input,
  * so it is checked as strictly as an output: exact header, column counts, increasing row ids, and
  * every row must still validate and already be in normal form (a hand edit shows up here as a
- * `CsvFileError`, not as a half-run).
+ * `CsvFileError`, not as a half-run). Reads and validates the file on every call; `wbp run`
+ * reads it once instead, as a `ReadyFile`.
  */
 export async function* readReadyRows(path: string): AsyncGenerator<ReadyRow> {
   let header = true;
@@ -21,44 +23,234 @@ export async function* readReadyRows(path: string): AsyncGenerator<ReadyRow> {
     for await (const { cells, line } of physicalRecords(source)) {
       if (header) {
         header = false;
-        if (cells.join(',') !== READY_COLUMNS.join(',')) {
-          throw new CsvFileError(path, 'not_a_ready_file', `header is not the ready_to_load.csv header (${READY_COLUMNS.length} columns starting with row_id)`, line);
-        }
+        checkHeader(path, cells, line);
         continue;
       }
-      if (cells.length !== READY_COLUMNS.length) {
-        throw new CsvFileError(path, 'not_a_ready_file', `record has ${cells.length} columns, expected ${READY_COLUMNS.length}`, line);
-      }
-      const [rowIdText = '', ...values] = cells;
-      const rowId = /^[1-9]\d{0,9}$/.test(rowIdText) ? Number(rowIdText) : NaN;
-      if (!(rowId > lastRowId)) {
-        throw new CsvFileError(path, 'not_a_ready_file', `row_id ${JSON.stringify(rowIdText)} is not a positive integer greater than the previous one (${lastRowId})`, line);
-      }
-      lastRowId = rowId;
-      const stored = {} as NormalisedRow;
-      CANONICAL_COLUMNS.forEach((column, i) => {
-        stored[column] = values[i] ?? '';
-      });
-      const verdict = validateRecord(stored);
-      if (!verdict.ok) {
-        throw new CsvFileError(path, 'not_a_ready_file', `row ${rowId} no longer validates: ${verdict.issues.map(formatIssue).join('; ')}`, line);
-      }
-      const changed = CANONICAL_COLUMNS.find((column) => verdict.row[column] !== stored[column]);
-      if (changed) {
-        throw new CsvFileError(path, 'not_a_ready_file', `row ${rowId} is not normalised (column ${changed}); regenerate the file with wbp validate`, line);
-      }
-      yield { row_id: rowId, ...stored };
+      const row = readyRow(path, cells, line, lastRowId);
+      lastRowId = row.row_id;
+      checkStillValid(path, row, line);
+      yield row;
     }
   } catch (err) {
     if (err instanceof CsvSyntaxError) throw new CsvFileError(path, 'not_a_ready_file', err.detail, err.line);
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') {
-      throw new CsvFileError(path, 'unreadable', (err as Error).message);
-    }
-    throw err;
+    throw unreadable(path, err);
   } finally {
     source?.destroy();
   }
   if (header) throw new CsvFileError(path, 'not_a_ready_file', 'the file is empty (no header)');
+}
+
+export interface ReadyRowsOptions {
+  /**
+   * Validate every row again and check it is in normal form, as `readReadyRows` does (default
+   * true). Pass false only for bytes whose sha256 was just checked against the one recorded when
+   * validation wrote the file (manifest.json): they are then byte for byte what validation wrote,
+   * so validating them again proves nothing. The structure is checked either way.
+   */
+  validate?: boolean;
+  /** Only the rows of this entity type; the others are skipped without building (or validating) a row. */
+  entityType?: EntityType;
+}
+
+/**
+ * ready_to_load.csv read once, as bytes held in memory (a Buffer, off the V8 heap, as large as
+ * the file: ~105 bytes a row, 2.2 MB for 21,000 rows) with the sha256 of exactly those bytes.
+ * Every pass parses the held bytes, never the file again, so what a run acts on is what was
+ * hashed: a file edited on disk after `read` changes nothing in this run (and the next run's
+ * check of the hash refuses it).
+ *
+ * The bytes must be as `ReadyFileWriter` writes them (the header, then one `formatCsvLine` record
+ * per row: LF line ends, quotes only where a cell needs them, no byte-order mark), which a hash
+ * that matches the manifest proves; that format is parsed here directly, much faster than a
+ * general CSV parser, and anything else is a `CsvFileError` (`not_a_ready_file`). Each pass also
+ * checks the header, the column count and increasing row ids.
+ */
+export class ReadyFile {
+  readonly path: string;
+  /** sha256 (hex) of the bytes held, i.e. of the file as it was read. */
+  readonly sha256: string;
+  readonly #bytes: Buffer;
+
+  private constructor(path: string, bytes: Buffer) {
+    this.path = path;
+    this.#bytes = bytes;
+    this.sha256 = createHash('sha256').update(bytes).digest('hex');
+  }
+
+  /** One read of the whole file. A missing file or a directory is a `CsvFileError` (`unreadable`). */
+  static async read(path: string): Promise<ReadyFile> {
+    try {
+      return new ReadyFile(path, await readFile(path));
+    } catch (err) {
+      throw unreadable(path, err);
+    }
+  }
+
+  /** Bytes held in memory. */
+  get size(): number {
+    return this.#bytes.length;
+  }
+
+  /** The rows in file order, parsed from the held bytes (see `ReadyRowsOptions`). */
+  async *rows(options: ReadyRowsOptions = {}): AsyncGenerator<ReadyRow> {
+    for (const { row } of this.records(options)) yield row;
+  }
+
+  /** `rows()` with the physical line each row starts on (header = line 1), synchronously. */
+  *records(options: ReadyRowsOptions = {}): Generator<{ row: ReadyRow; line: number }> {
+    const validate = options.validate ?? true;
+    let header = true;
+    let lastRowId = 0;
+    for (const { cells, line } of writtenRecords(this.path, this.#bytes)) {
+      if (header) {
+        header = false;
+        checkHeader(this.path, cells, line);
+        continue;
+      }
+      // entity_type is the first contract column, after row_id
+      if (options.entityType !== undefined && cells[1] !== options.entityType) {
+        lastRowId = readyRowId(this.path, cells, line, lastRowId);
+        continue;
+      }
+      const row = readyRow(this.path, cells, line, lastRowId);
+      lastRowId = row.row_id;
+      if (validate) checkStillValid(this.path, row, line);
+      yield { row, line };
+    }
+    if (header) throw new CsvFileError(this.path, 'not_a_ready_file', 'the file is empty (no header)');
+  }
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * The records of bytes `formatCsvLine` wrote, with the line each starts on. A record without a
+ * quote (nearly all) is one `split`; a quoted one is parsed cell by cell and must be quoted the
+ * way `formatCsvLine` quotes (only cells holding `"`, `,`, CR or LF; inner quotes doubled).
+ */
+function* writtenRecords(path: string, bytes: Buffer): Generator<{ cells: string[]; line: number }> {
+  const notWritten = (line: number, detail: string) => new CsvFileError(path, 'not_a_ready_file', `${detail}: not as wbp writes ready_to_load.csv; regenerate the file with wbp validate`, line);
+  let line = 1;
+  let at = 0;
+  let quote = bytes.indexOf(QUOTE); // the next quote at or after `at`, -1 for none (searched again only once passed)
+  while (at < bytes.length) {
+    let end = bytes.indexOf(LF, at);
+    if (quote !== -1 && quote < at) quote = bytes.indexOf(QUOTE, at);
+    if (quote === -1 || (end !== -1 && quote > end)) {
+      if (end === -1) throw notWritten(line, 'the last record does not end with a newline (cut short?)');
+      const text = bytes.toString('utf8', at, end);
+      if (text.includes('\r')) throw notWritten(line, 'a line ends with CR LF (re-saved by Excel or an editor?)');
+      yield { cells: text.split(','), line };
+      line++;
+      at = end + 1;
+      continue;
+    }
+    // a quoted cell: the record ends at the first LF outside quotes (a doubled quote toggles twice)
+    let inQuotes = false;
+    for (end = at; end < bytes.length; end++) {
+      const byte = bytes[end];
+      if (byte === QUOTE) inQuotes = !inQuotes;
+      else if (byte === LF && !inQuotes) break;
+    }
+    if (end === bytes.length) throw notWritten(line, inQuotes ? 'a quoted cell is never closed' : 'the last record does not end with a newline (cut short?)');
+    const text = bytes.toString('utf8', at, end);
+    const cells = quotedCells(text, (detail) => notWritten(line, detail));
+    yield { cells, line };
+    line += 1 + lineBreaks(text);
+    at = end + 1;
+  }
+}
+
+/** Line breaks inside a record's quoted cells, counted as `physicalRecords` counts them: each LF, and each CR not followed by an LF. */
+function lineBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== LF) n++;
+  return n;
+}
+
+/** The cells of one record (without its LF) holding at least one quoted cell. */
+function quotedCells(text: string, fail: (detail: string) => Error): string[] {
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    let cell: string;
+    if (text.charCodeAt(i) === QUOTE) {
+      cell = '';
+      let from = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q === -1) throw fail('a quoted cell is never closed');
+        cell += text.slice(from, q);
+        if (text.charCodeAt(q + 1) === QUOTE) {
+          cell += '"';
+          from = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      if (!NEEDS_QUOTES.test(cell)) throw fail('a cell is quoted that needs no quotes');
+      if (i < text.length && text[i] !== ',') throw fail('a quoted cell is followed by text before the next comma');
+    } else {
+      const comma = text.indexOf(',', i);
+      const stop = comma === -1 ? text.length : comma;
+      cell = text.slice(i, stop);
+      if (cell.includes('"') || cell.includes('\r')) throw fail('a cell holds a quote or CR without being quoted');
+      i = stop;
+    }
+    cells.push(cell);
+    if (i >= text.length) return cells;
+    i++; // the comma
+  }
+}
+
+function checkHeader(path: string, cells: readonly string[], line: number): void {
+  if (cells.join(',') !== READY_COLUMNS.join(',')) {
+    throw new CsvFileError(path, 'not_a_ready_file', `header is not the ready_to_load.csv header (${READY_COLUMNS.length} columns starting with row_id)`, line);
+  }
+}
+
+/** The row id of a record, checked: the right column count, a positive integer above the previous one. */
+function readyRowId(path: string, cells: readonly string[], line: number, lastRowId: number): number {
+  if (cells.length !== READY_COLUMNS.length) {
+    throw new CsvFileError(path, 'not_a_ready_file', `record has ${cells.length} columns, expected ${READY_COLUMNS.length}`, line);
+  }
+  const rowIdText = cells[0] ?? '';
+  const rowId = /^[1-9]\d{0,9}$/.test(rowIdText) ? Number(rowIdText) : NaN;
+  if (!(rowId > lastRowId)) {
+    throw new CsvFileError(path, 'not_a_ready_file', `row_id ${JSON.stringify(rowIdText)} is not a positive integer greater than the previous one (${lastRowId})`, line);
+  }
+  return rowId;
+}
+
+function readyRow(path: string, cells: readonly string[], line: number, lastRowId: number): ReadyRow {
+  const row = { row_id: readyRowId(path, cells, line, lastRowId) } as { row_id: number } & NormalisedRow;
+  CANONICAL_COLUMNS.forEach((column, i) => {
+    row[column] = cells[i + 1] ?? '';
+  });
+  return row;
+}
+
+/** The row must still validate and already be in normal form. */
+function checkStillValid(path: string, row: ReadyRow, line: number): void {
+  const stored = {} as NormalisedRow;
+  for (const column of CANONICAL_COLUMNS) stored[column] = row[column];
+  const verdict = validateRecord(stored);
+  if (!verdict.ok) {
+    throw new CsvFileError(path, 'not_a_ready_file', `row ${row.row_id} no longer validates: ${verdict.issues.map(formatIssue).join('; ')}`, line);
+  }
+  const changed = CANONICAL_COLUMNS.find((column) => verdict.row[column] !== stored[column]);
+  if (changed) {
+    throw new CsvFileError(path, 'not_a_ready_file', `row ${row.row_id} is not normalised (column ${changed}); regenerate the file with wbp validate`, line);
+  }
+}
+
+function unreadable(path: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'EISDIR' ? new CsvFileError(path, 'unreadable', (err as Error).message) : err;
 }
 
 /**

@@ -5,7 +5,7 @@ export interface ExecutorConfig {
   batchSize: number;
   maxRows: number;
   maxBatches: number;
-  /** Rows in flight at once within a batch (upper bound when adaptive). */
+  /** Rows in flight at once within a batch (the rate controller sets the limit in a run; this is the default for callers without one). */
   concurrency: number;
   circuitBreakerThreshold: number;
   pipelineVersion: number;

@@ -37,7 +37,7 @@ export interface ExecutionInput {
   port: WebexPort;
   config: ExecutorConfig;
   log: RunLogger;
-  /** Current concurrency limit; defaults to `config.concurrency` (the adaptive controller plugs in here). */
+  /** Current concurrency limit; defaults to `config.concurrency` (the client's rate controller plugs in here: rows worth having in flight at the learnt pace). */
   concurrency?: () => number;
   onRowDone?: (row: ExecRow, outcome: RowOutcome) => void;
   /** Receives a function listing the rows in flight and their current step (for diagnostics). */
@@ -163,8 +163,9 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
 
     /**
      * Phases run in order, but the next one starts as soon as the current one has nothing left to
-     * start and every row still in flight is settling an unknown outcome: its rows that depend on
-     * a settling row (the same location, the same person) wait for it, the others go on. At most
+     * start (its last rows may be waiting on a slow answer or settling an unknown outcome): its rows
+     * that depend on a row still in flight (the same location, the same person) wait for it, the
+     * others go on, so the tail of one phase does not idle the run. At most
      * two phases run at once, and the checkpoint never moves to a phase before the previous one
      * has ended.
      */
@@ -195,7 +196,8 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       // The checkpoint never moves past a phase that stopped the run.
       if (run.phase < 3 && result.status === 'completed') {
         checkpointPhase = (run.phase + 1) as Phase;
-        await save(checkpointPhase, 0);
+        // The next phase may be under way (or already stopped), its saves skipped until now.
+        await save(checkpointPhase, run.next?.lowWater() ?? 0);
       }
       return true;
     };

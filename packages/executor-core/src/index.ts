@@ -11,5 +11,4 @@ export { RESULTS_FILE, PENDING_FILE } from './outputs.js';
 export { locationPayload } from './steps/location.js';
 export { userSettingChanges } from './steps/settings-payloads.js';
 export { lineChangeBody, assertIdentityUnchanged, IDENTITY_FIELDS } from './steps/person-update.js';
-export { AdaptiveConcurrency } from './adaptive-concurrency.js';
 export { OrgCache } from './org-cache.js';

@@ -43,13 +43,15 @@ export interface PhaseHandle {
   /** Settles when every row of the phase has ended (or the phase stopped). */
   done: Promise<{ end: PhaseEnd; detail?: string }>;
   /**
-   * Settles once nothing is left to start and every row still in flight is parked (settling an
-   * unknown outcome): the next phase may start then, for rows that do not depend on the ones still
-   * settling. It never settles for a phase that ends without that moment (race it with `done`).
+   * Settles once nothing is left to start while rows are still in flight (a slow request, a row
+   * settling an unknown outcome): the next phase may start then, for rows that do not depend on the
+   * ones still in flight. It never settles for a phase that ends without that moment (race it with `done`).
    */
   released: Promise<void>;
   /** The rows not ended yet. */
   unfinished: () => ExecRow[];
+  /** The checkpoint mark now: every row up to it has ended (for when the checkpoint reaches this phase). */
+  lowWater: () => number;
   /** Re-checks held rows (a row of the previous phase ended). */
   wake: () => void;
   /** Stops starting rows (an earlier phase stopped the run). */
@@ -153,6 +155,9 @@ export function startPhase(run: PhaseRun): PhaseHandle {
         log.fatal({ event: 'invariant_breach', row_id: row.rowId }, 'a row finished twice; the second outcome is not written');
       } else {
         await outputs.write(row, run.phase, ob.id, outcome);
+        // Ended from here on: the next phase reads `unfinished()` while this row may still be
+        // saving a checkpoint below, and must not wait for a row whose end it has already heard.
+        running.delete(row.rowId);
         ob.tally.add(outcome);
         run.onRowDone(row, outcome, ob.id);
       }
@@ -240,7 +245,7 @@ export function startPhase(run: PhaseRun): PhaseHandle {
         failure ??= err;
       }
       if (failure === undefined) startRows();
-      if (!stop && failure === undefined && exhausted && open.every((ob) => ob.queue.length === 0) && inFlight > 0 && inFlight === parked) release();
+      if (!stop && failure === undefined && exhausted && open.every((ob) => ob.queue.length === 0) && inFlight > 0) release();
       if (inFlight === 0) {
         if (failure !== undefined) throw failure;
         if (stop) {
@@ -258,6 +263,7 @@ export function startPhase(run: PhaseRun): PhaseHandle {
     done,
     released,
     unfinished: () => [...running.values(), ...open.flatMap((ob) => ob.queue)],
+    lowWater,
     wake: () => wake(),
     stop: (end, detail) => {
       stop ??= { end, ...(detail !== undefined ? { detail } : {}) };

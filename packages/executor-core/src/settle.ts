@@ -5,16 +5,23 @@ import { WebexApiError } from '@wbp/webex-client';
  * How long to keep looking for a mutation whose outcome is unknown before concluding it did not
  * happen. A gateway can answer 504 at once while the backend goes on and applies the change
  * seconds later; a single read-back right after the 504 would miss it and the re-send would
- * create a duplicate. Lookups back off from `firstDelayMs`, doubling, until `windowMs` has passed.
+ * create a duplicate. Lookups back off from `firstDelayMs`, doubling, until `windowMs` has passed
+ * (`repeatSafeWindowMs` for a mutation whose repeat cannot duplicate anything).
  */
 export interface SettleOptions {
   /** Total time to look before re-sending (default 60 s). */
   windowMs: number;
   /** Delay before the second lookup; the first one is immediate (default 1 s). */
   firstDelayMs: number;
+  /**
+   * The window for a mutation that is safe to repeat (default 5 s, never more than `windowMs`).
+   * There the window is not what prevents a duplicate, only what lets a late apply be adopted
+   * without a second send, so it need not hold the row for a minute.
+   */
+  repeatSafeWindowMs?: number;
 }
 
-export const DEFAULT_SETTLE: SettleOptions = { windowMs: 60_000, firstDelayMs: 1_000 };
+export const DEFAULT_SETTLE = { windowMs: 60_000, firstDelayMs: 1_000, repeatSafeWindowMs: 5_000 } as const satisfies SettleOptions;
 
 /**
  * Waits outside the row's concurrency slot: a row settling an unknown outcome sends a lookup now
@@ -34,6 +41,12 @@ export interface OnceOrAdopt<T> {
    * line this person may already hold): worth a lookup before it is believed.
    */
   mayBeDone?: (err: WebexApiError) => boolean;
+  /**
+   * True when a second copy of the mutation, with the same body, cannot make a second thing: it
+   * ends in the same state whether or not the first one lands later (Calling enabled on a
+   * location; a licence entry assigned to a person with the same line). A create is not.
+   */
+  repeatSafe?: boolean;
   settle: SettleOptions;
   park: Park;
   /** Hears each unknown outcome, for the run log. */
@@ -52,15 +65,18 @@ function isUnknown(err: unknown): err is WebexApiError {
   return err instanceof WebexApiError && err.outcomeUnknown;
 }
 
-/** Looks up immediately, then with back-off, until found or the window has passed. */
+/** Looks up immediately, then with back-off (once more at the end for a repeat-safe mutation), until found or the window has passed. */
 async function settleLookup<T>(spec: OnceOrAdopt<T>): Promise<T | undefined> {
   const now = spec.now ?? Date.now;
   const started = now();
-  let delay = spec.settle.firstDelayMs;
+  const { windowMs, repeatSafeWindowMs = DEFAULT_SETTLE.repeatSafeWindowMs } = spec.settle;
+  const window = spec.repeatSafe ? Math.min(windowMs, repeatSafeWindowMs) : windowMs;
+  // Safe to repeat: the window only has to let a late apply show, so one look at its end will do.
+  let delay = spec.repeatSafe ? window : spec.settle.firstDelayMs;
   for (;;) {
     const found = await spec.lookup();
     if (found !== undefined) return found;
-    const left = spec.settle.windowMs - (now() - started);
+    const left = window - (now() - started);
     if (left <= 0) return undefined;
     await spec.park(Math.min(delay, left));
     delay *= 2;

@@ -43,6 +43,14 @@ describe('onceOrAdopt: an unknown outcome settles by lookup before anything is r
     expect(log.at(-2)).toBe('lookup@60000');
   });
 
+  it('a mutation safe to repeat is looked up at once and at the end of the short repeat-safe window, then sent once more', async () => {
+    const { spec, log } = scripted([unknown(), 'ok'], undefined);
+    spec.repeatSafe = true;
+    spec.settle = { windowMs: 60_000, firstDelayMs: 1_000, repeatSafeWindowMs: 5_000 };
+    expect(await onceOrAdopt(spec)).toEqual({ value: 'sent', adopted: false });
+    expect(log).toEqual(['send@0', 'lookup@0', 'lookup@5000', 'send@5000']);
+  });
+
   it('a re-send answered "already exists" is adopted after a lookup, never a third send', async () => {
     const { spec, log } = scripted([unknown(), refused(409)], 61_000);
     // Lands just after the window: the re-send meets it as a conflict.

@@ -130,7 +130,9 @@ describe('outputs of real runs', () => {
     const od = await prepare(dir);
     expect(od.resume).toBe(true);
     expect(od.manifest).toMatchObject({ input_sha256: await sha256File(join(dir, 'site.csv')), pipeline_version: 1, defaults: DEFAULTS, ready: { rows: 10 }, rejected: { rows: 1 } });
-    expect(await od.verify()).toEqual({ readyRows: 10, rejectedRows: 1, resultLines: name === 'complete' ? 10 : 3, pendingLines: name === 'complete' ? 1 : 0 });
+    const { ready, ...counts } = await od.verify();
+    expect(counts).toEqual({ readyRows: 10, rejectedRows: 1, resultLines: name === 'complete' ? 10 : 3, pendingLines: name === 'complete' ? 1 : 0 });
+    expect(ready.sha256).toBe(await sha256File(out(dir, 'ready_to_load.csv')));
     expect(existsSync(out(dir, LOCK_FILE))).toBe(true);
     await od.release();
     expect(existsSync(out(dir, LOCK_FILE))).toBe(false);

@@ -12,8 +12,7 @@ import { CallRegistry } from './transport/diagnostics.js';
 import { withHedging } from './transport/hedge.js';
 import { withJsonBody } from './transport/json-body.js';
 import { nodeFetch } from './transport/node-fetch.js';
-import { RatePacer } from './transport/pacer.js';
-import { RateGate } from './transport/rate-gate.js';
+import { RateController, type RateControlOptions } from './transport/rate-controller.js';
 import { withRequestEvents } from './transport/request-events.js';
 import { withRetry } from './transport/retry.js';
 import { withThrottle } from './transport/throttle.js';
@@ -33,6 +32,8 @@ const DEFAULTS = {
   maxRetryAfterMs: 120_000,
   /** Pause on a 429 that carries no Retry-After. */
   defaultRateLimitPauseMs: 1_000,
+  /** What one call may spend waiting out 429s (ten of the longest Retry-Afters Webex is seen to send). */
+  rateLimitWaitBudgetMs: 600_000,
   maxPages: 1_000,
   trackingIdPrefix: 'WBP',
   hedging: true,
@@ -42,7 +43,6 @@ const DEFAULTS = {
   /** Give up an unhedgeable call after this many times the typical latency. */
   patienceFactor: 40,
   minPatienceMs: 5_000,
-  pacing: true,
 };
 
 /** Defaults: `DEFAULTS` above. */
@@ -62,6 +62,11 @@ export interface WebexClientOptions {
   /** Cap on a server-sent Retry-After. */
   maxRetryAfterMs?: number;
   /**
+   * What one call may spend waiting out 429s, pauses and pace included. 429s do not count against
+   * `retries` (the org is pacing us, nothing failed); this is what bounds a call it keeps refusing.
+   */
+  rateLimitWaitBudgetMs?: number;
+  /**
    * Ceiling for one call, every attempt and wait included; when it passes, everything the call
    * was doing stops. Default: enough for every attempt to time out and back off at most.
    */
@@ -74,8 +79,10 @@ export interface WebexClientOptions {
   fetch?: FetchFn;
   /** Progress and retry events, for logs and adaptive scheduling. */
   onEvent?: EventSink;
-  /** Share one gate between clients that share a rate limit (same token). */
-  gate?: RateGate;
+  /** Share one rate controller between clients that share a rate limit (same token). */
+  rate?: RateController;
+  /** Options of the client's own rate controller (when `rate` is not given). */
+  rateControl?: RateControlOptions;
   /** Send a second copy of an idempotent request that is ten times slower than usual. */
   hedging?: boolean;
   /** Never hedge sooner than this. */
@@ -85,8 +92,6 @@ export interface WebexClientOptions {
    * this long (never more than the request timeout), is given up as outcome unknown.
    */
   minPatienceMs?: number;
-  /** Learn the org's rate limit from 429s and pace below it. */
-  pacing?: boolean;
   /**
    * Called on a 401: obtain a new token (e.g. a service-app refresh) and resolve true to replay the
    * call once with it. `token` must then be a function returning the latest token.
@@ -108,15 +113,14 @@ function definedOnly<T extends object>(given: T): { [K in keyof T]?: Exclude<T[K
  */
 export function createWebexClient(options: WebexClientOptions) {
   const o = { ...DEFAULTS, ...definedOnly(options) };
-  const gate = options.gate ?? new RateGate();
-  const pacer = o.pacing ? new RatePacer() : undefined;
+  const rate = options.rate ?? new RateController(options.rateControl);
   const pool = options.fetch ? undefined : nodeFetch(o.connectTimeoutMs);
   const base: FetchFn = options.fetch ?? (pool as { fetch: FetchFn }).fetch;
   const calls = new CallRegistry();
   const onEvent = options.onEvent;
-  // Unless set: room for every attempt to time out and wait out the longest pause, plus a margin.
+  // Unless set: room for every attempt to time out and back off, the 429 wait budget, and a margin.
   const callDeadlineMs =
-    options.callDeadlineMs ?? (o.retries + 1) * (o.requestTimeoutMs + Math.max(o.maxRetryDelayMs, o.maxRetryAfterMs)) + 5_000;
+    options.callDeadlineMs ?? (o.retries + 1) * (o.requestTimeoutMs + Math.max(o.maxRetryDelayMs, o.maxRetryAfterMs)) + o.rateLimitWaitBudgetMs + 5_000;
   // Outermost first; each layer wraps the ones below it (see README, transport layers).
   const layers: ((next: FetchFn) => FetchFn)[] = [
     (next) => withAuth(next, options.token, o.trackingIdPrefix, options.refreshToken),
@@ -126,10 +130,10 @@ export function createWebexClient(options: WebexClientOptions) {
     withJsonBody,
     (next) =>
       withThrottle(next, {
-        gate,
-        pacer,
+        rate,
         maxRetryAfterMs: o.maxRetryAfterMs,
         defaultRateLimitPauseMs: o.defaultRateLimitPauseMs,
+        waitBudgetMs: o.rateLimitWaitBudgetMs,
         onEvent,
         onStage: calls.stage,
       }),
@@ -141,6 +145,7 @@ export function createWebexClient(options: WebexClientOptions) {
             factor: o.hedgeFactor,
             patienceFactor: o.patienceFactor,
             minPatienceMs: Math.min(o.minPatienceMs, o.requestTimeoutMs),
+            rate,
             onEvent,
           })
         : next,
@@ -156,9 +161,8 @@ export function createWebexClient(options: WebexClientOptions) {
   const ctx: OperationContext = { ...raw, maxPages: o.maxPages };
   return {
     raw,
-    gate,
-    /** The learnt pace (undefined until the first 429). */
-    pacer,
+    /** The rate controller: pause, learnt pace, latency, rows worth having in flight. */
+    rate,
     people: peopleOperations(ctx),
     licenses: licenseOperations(ctx),
     locations: locationOperations(ctx),

@@ -4,8 +4,7 @@ export { WebexApiError, classify, parseErrorBody, type ErrorClassification, type
 export { PERSON_SETTINGS, type PersonSetting, type PersonSettingUpdate, type PersonSettingValue } from './operations/person-settings.js';
 export { linkPages, offsetPages, collect, type Page } from './paginate.js';
 export { nextLink } from './link-header.js';
-export { RateGate } from './transport/rate-gate.js';
-export { RatePacer, type PacerOptions } from './transport/pacer.js';
+export { RateController, systemClock, type RateClock, type RateControlOptions, type RateSnapshot, type RateTicket, type RateVerdict } from './transport/rate-controller.js';
 export { parseRetryAfter } from './transport/retry-after.js';
 export { isIdempotent } from './transport/idempotency.js';
 export type { TokenSource } from './transport/auth.js';

@@ -19,7 +19,8 @@ export function workNumber(person: Person): string | undefined {
  * number in the location's inventory and free, the extension free), so a refusal that still comes
  * back is about something else and ends the row with Webex's own code and message. Never replayed
  * blindly: an unknown outcome (or a 206, or a refusal of the re-send) is settled by reading the
- * person back, and the assignment is sent again only once the settle window shows it did not happen.
+ * person back, and the assignment is sent again (the same body) only once the settle lookups show
+ * it did not happen; being safe to repeat, it uses the short repeat-safe window.
  */
 export async function assignCallingLicence(env: RowEnv, person: Person, line: Line & { locationId: string; locationName: string }, trail: StepTrail): Promise<void> {
   const personId = person.id!;
@@ -57,6 +58,8 @@ export async function assignCallingLicence(env: RowEnv, person: Person, line: Li
       lookup: enabled,
       // A late-applied first attempt makes the re-send look like a conflict over this person's own line.
       mayBeDone: (err) => err.status === 400 || err.status === 409,
+      // The re-send is the same body (same licence entry, same line): it cannot assign a second licence.
+      repeatSafe: true,
       settle: env.settle,
       park: env.park,
       onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'user_enable_calling', person_id: personId, attempt, error: err.message }),

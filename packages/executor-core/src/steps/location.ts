@@ -83,6 +83,8 @@ async function enableCalling(env: RowEnv, location: Location, want: LocationCrea
         (e: unknown) => (e instanceof WebexApiError && e.status === 404 ? undefined : Promise.reject(e)),
       ),
     mayBeDone: isConflict,
+    // Enabling Calling on a location twice cannot make a second one; the repeat answers 409.
+    repeatSafe: true,
     settle: env.settle,
     park: env.park,
     onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'location_enable_calling', location: location.name, attempt, error: err.message }),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ContractConfigError, CsvFileError, READY_FILE, readReadyRows, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
-import { AdaptiveConcurrency, DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type ExecutionStatus, type RunLogger } from '@wbp/executor-core';
+import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
+import { DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type ExecutionStatus, type RunLogger } from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File } from '@wbp/state';
 import { createRedactor, createWebexClient, type ClientEvent, type WebexClientOptions } from '@wbp/webex-client';
 import { OutputCorruptError } from '@wbp/writers';
@@ -61,6 +61,7 @@ export const runCommand: Command = {
 };
 
 async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSignals): Promise<number> {
+  const since: StartupMarks = { command: performance.now() }; // for run.log's rows_start line
   const { values, positionals } = parseCommandArgs(argv, {
     out: { type: 'string' },
     'time-budget': { type: 'string' },
@@ -132,16 +133,14 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
         },
       )
     : undefined;
-  const concurrency = new AdaptiveConcurrency(env.CONCURRENCY, env.CONCURRENCY_MAX);
   let requests = 0;
   const onEvent = (e: ClientEvent) => {
     if (e.type === 'request' || e.type === 'hedge') requests++;
-    else if (e.type === 'response') {
-      if (e.status < 300) concurrency.latency(e.durationMs);
-    } else if (e.type === 'retry') log.warn({ event: 'retry', method: e.method, path: e.path, attempt: e.attempt, retries_left: e.retriesLeft, http_status: e.status, failure: e.failure, tracking_id: e.trackingId }, 'retrying');
-    else if (e.type === 'rate_limited') {
-      concurrency.rateLimited();
-      log.warn({ event: 'rate_limited', path: e.path, retry_after_ms: e.retryAfterMs, concurrency: concurrency.limit(), pace_per_s: client.pacer?.rate }, 'rate limited: all callers pause');
+    else if (e.type === 'retry') log.warn({ event: 'retry', method: e.method, path: e.path, attempt: e.attempt, retries_left: e.retriesLeft, http_status: e.status, failure: e.failure, tracking_id: e.trackingId }, 'retrying');
+    else if (e.type === 'rate_limited' && e.newStorm) {
+      // One line per storm: the other 429s of it are the same pause.
+      const rate = client.rate.snapshot();
+      log.warn({ event: 'rate_limited', path: e.path, retry_after_ms: e.retryAfterMs, concurrency: rate.concurrency, pace_per_s: rate.pacePerSecond, storms: rate.storms }, 'rate limited: every caller pauses once, then requests leave at the learnt pace');
     }
   };
   const clientOptions: WebexClientOptions = {
@@ -151,6 +150,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     retries: env.MAX_RETRIES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
     connectTimeoutMs: env.CONNECT_TIMEOUT_SECONDS * 1000,
+    rateControl: { startConcurrency: env.CONCURRENCY, maxConcurrency: env.CONCURRENCY_MAX },
     onEvent,
   };
   const client = createWebexClient(clientOptions);
@@ -171,9 +171,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
         calls: [...startup.callsInFlight(), ...client.callsInFlight()],
         resources: countBy(process.getActiveResourcesInfo()),
         heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
-        concurrency: concurrency.limit(),
-        pace_per_s: client.pacer?.rate,
-        paused_until: client.gate.pausedUntil,
+        rate: client.rate.snapshot(),
       },
       'rows in flight',
     ),
@@ -199,8 +197,10 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
           pending_by_reason: summary.pendingByReason,
           seconds: Math.round((Date.now() - startedAt) / 1000),
           requests,
-          concurrency: concurrency.limit(),
-          pace_per_s: client.pacer?.rate ?? null,
+          concurrency: client.rate.concurrency(),
+          peak_concurrency: client.rate.snapshot().peakConcurrency,
+          pace_per_s: client.rate.pacePerSecond ?? null,
+          rate_limit_storms: client.rate.snapshot().storms,
           peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
           heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
         },
@@ -220,32 +220,35 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
       log.fatal({ event: 'resume_refused', ...decision }, 'checkpoint belongs to a different CSV or pipeline version');
       return fail(RUN_EXIT.abortedCheckpointMismatch, `${outArg}/checkpoint.json belongs to a different CSV or pipeline version (${decision.kind}); outputs left untouched — use a new --out folder`);
     }
-    const readyPath = join(outDir, READY_FILE);
-    let readyRows: number;
-    if (od.resume && existsSync(readyPath)) {
-      readyRows = 0;
-      for await (const _ of readReadyRows(readyPath)) readyRows++;
-      log.info({ event: 'validation', reused: true, ready: readyRows }, 'resuming: ready_to_load.csv of the first invocation reused');
-    } else {
+    since.validation = performance.now();
+    const reused = od.resume && existsSync(join(outDir, READY_FILE));
+    if (!reused) {
       const v = await validateCsvFile(csv, outDir, { defaults }).catch((err: unknown) => {
         throw err instanceof ContractConfigError ? new UsageError(err.message) : err;
       });
-      readyRows = v.ready;
       await od.recordValidation(v);
       log.info({ event: 'validation', rows: v.rows, ready: v.ready, rejected: v.rejected, by_reason: v.byReason }, 'validation done');
       io.stdout(`validated ${v.rows} rows: ${v.ready} ready, ${v.rejected} rejected\n`);
     }
+    since.verify = performance.now();
     // Every output cross-checked (manifest, checkpoint, each other) before anything is appended.
-    await od.verify();
+    // ready_to_load.csv is read here once: `verified.ready` holds the bytes whose sha256 matched
+    // the manifest, validated once (by validateCsvFile just now, or by verify() on a resume), and
+    // every pass of the executor reads those bytes, not the file, and does not validate again.
+    const verified = await od.verify();
+    const readyRows = verified.readyRows;
+    if (reused) log.info({ event: 'validation', reused: true, ready: readyRows }, 'resuming: ready_to_load.csv of the first invocation reused');
     if (signals.stoppedBy) return await stoppedInStartup(readyRows);
 
     stage = 'startup_checks';
+    since.startupChecks = performance.now();
     const checks = await startupChecks(startup, client, log, env.WEBEX_CALLING_LICENSE_ID);
     await startup.close();
     if (!checks.ok) return fail(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no row was processed`);
     if (signals.stoppedBy) return await stoppedInStartup(readyRows);
 
     stage = 'phases';
+    since.executor = performance.now();
     const tty = values.progress === 'tty' || (values.progress === 'auto' && process.stderr.isTTY === true);
     const progress = values.progress === 'off' ? undefined : new Progress(readyRows, tty ? io.stderr : io.stdout, tty);
     const execConfig = {
@@ -269,20 +272,17 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
       inputHash: csvSha256,
       rows: (type) =>
         (async function* () {
-          for await (const r of readReadyRows(readyPath)) if (r.entity_type === type) yield toExecRow(r);
+          for await (const r of verified.ready.rows({ entityType: type, validate: false })) yield toExecRow(r);
         })(),
       port: client,
       orgCache: checks.org,
       redact,
       config: execConfig,
-      log,
-      concurrency: () => concurrency.limit(),
+      log: withRowsStart(log, () => rowsStartLine(since, reused)),
+      concurrency: () => client.rate.concurrency(),
       exposeInFlight: (list) => (inFlightRows = list),
       requestCount: () => requests,
-      onRowDone: (_row, outcome) => {
-        concurrency.rowDone();
-        progress?.row(outcome.status);
-      },
+      onRowDone: (_row, outcome) => progress?.row(outcome.status),
     });
     progress?.stop();
     return await conclude(result.status, result.detail, readyRows);
@@ -306,6 +306,58 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
   } finally {
     await Promise.all([startup.close(), client.close(), od.release()]);
   }
+}
+
+/** performance.now() (ms since process start) as `wbp run` reaches each start-up step. */
+interface StartupMarks {
+  command: number;
+  validation?: number;
+  verify?: number;
+  startupChecks?: number;
+  executor?: number;
+}
+
+/** run.log's `rows_start` line: how long start-up took (process start → first row) and where it went. */
+function rowsStartLine(since: StartupMarks, reused: boolean): object {
+  const now = performance.now();
+  const span = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? null : Math.round(to - from));
+  return {
+    event: 'rows_start',
+    startup_ms: Math.round(now),
+    // node, tsx and loading the modules, before `wbp run` starts
+    load_ms: Math.round(since.command),
+    // arguments, configuration, the CSV's hash, the output folder's lock and manifest, run.log
+    prepare_ms: span(since.command, since.validation),
+    // validateCsvFile + recording it in manifest.json (0 when a resume reuses ready_to_load.csv)
+    validation_ms: span(since.validation, since.verify),
+    validation_reused: reused,
+    // od.verify(): every output against the manifest, the checkpoint and each other (and, on a
+    // resume, the one validation of the reused ready rows)
+    verify_ms: span(since.verify, since.startupChecks),
+    startup_checks_ms: span(since.startupChecks, since.executor),
+    // the executor up to its first row: outputs opened, the indexes' passes, the first batch read
+    executor_ms: span(since.executor, now),
+  };
+}
+
+/**
+ * The executor's logger, writing `line()` just before the first row starts: the executor logs
+ * `batch_start` right before it starts the rows of a batch, so the line goes ahead of the first.
+ */
+function withRowsStart(log: RunLogger, line: () => object): RunLogger {
+  let first = true;
+  return {
+    info(obj, msg) {
+      if (first && (obj as { event?: unknown }).event === 'batch_start') {
+        first = false;
+        log.info(line(), 'first row starting');
+      }
+      log.info(obj, msg);
+    },
+    warn: (obj, msg) => log.warn(obj, msg),
+    error: (obj, msg) => log.error(obj, msg),
+    fatal: (obj, msg) => log.fatal(obj, msg),
+  };
 }
 
 /** The exit status of a refusal by the output folder's guard, or undefined for any other error. */

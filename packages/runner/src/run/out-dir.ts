@@ -8,8 +8,8 @@
  *   try {
  *     // … run.log, checkResume, … (after prepareOutDir: they are created under its umask)
  *     if (!od.resume) await od.recordValidation(await validateCsvFile(csv, outDir, { defaults }));
- *     const { readyRows } = await od.verify(); // before execute(); throws on damaged outputs
- *     // … execute() …
+ *     const { readyRows, ready } = await od.verify(); // before execute(); throws on damaged outputs
+ *     // … execute({ rows: (type) => ready.rows({ entityType: type, validate: false }), … }) …
  *   } finally {
  *     await od.release();
  *   }
@@ -22,7 +22,11 @@
  * - `od.resume`: validation of this CSV is already recorded → reuse ready_to_load.csv; false →
  *   validate, then `od.recordValidation(summary)` (any `{ ready, rejected, inputSha256? }`).
  * - `od.verify(): Promise<VerifiedOutputs>` cross-checks every output against the manifest, the
- *   checkpoint and each other (`verifyOutputs`, exported for other callers).
+ *   checkpoint and each other (`verifyOutputs`, exported for other callers). ready_to_load.csv is
+ *   read once, into memory: `ready` holds the bytes whose sha256 matched the manifest, for every
+ *   later pass over the rows (byte for byte what validation wrote, so they need no re-validation).
+ *   Its rows are validated once here when this process did not validate them itself (a resume:
+ *   another invocation, possibly another wbp, wrote the file), never again.
  * - `od.release()` removes the lock and restores the umask; idempotent. The lock is also removed
  *   on exit and on a SIGINT/SIGTERM/SIGHUP nobody else handles; after a SIGKILL the next run
  *   finds it stale (same host, pid gone) and takes it over.
@@ -39,7 +43,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { READY_COLUMNS, READY_FILE, REJECTED_FILE } from '@wbp/csv-contract';
+import { CsvFileError, READY_COLUMNS, READY_FILE, ReadyFile, REJECTED_FILE } from '@wbp/csv-contract';
 import { PENDING_FILE, PHASE_OF, RESULTS_FILE, type EntityType } from '@wbp/executor-core';
 import {
   acquireDirLock,
@@ -83,6 +87,8 @@ export interface PrepareOutDirOptions {
 
 export interface VerifiedOutputs {
   readyRows: number;
+  /** ready_to_load.csv as verified: its bytes, whose sha256 matched the manifest. Read rows from here, not from the file. */
+  ready: ReadyFile;
   rejectedRows: number;
   resultLines: number;
   pendingLines: number;
@@ -150,6 +156,8 @@ class Prepared implements PreparedOutDir {
   readonly #lock: DirLock;
   readonly #umask: number | undefined;
   #released = false;
+  /** recordValidation ran in this process: the rows of ready_to_load.csv were validated here, just now. */
+  #validatedHere = false;
 
   constructor(dir: string, manifest: Manifest, resume: boolean, lock: DirLock, umask: number | undefined) {
     this.dir = dir;
@@ -166,10 +174,11 @@ class Prepared implements PreparedOutDir {
     const ready = { rows: summary.ready, sha256: await sha256File(join(this.dir, READY_FILE)) };
     this.manifest = { ...this.manifest, ready, rejected: { rows: summary.rejected } };
     await writeManifest(this.dir, this.manifest);
+    this.#validatedHere = true;
   }
 
   async verify(): Promise<VerifiedOutputs> {
-    return verifyOutputs(this.dir, this.manifest, await readCheckpoint(this.dir));
+    return verifyOutputs(this.dir, this.manifest, await readCheckpoint(this.dir), { validateRows: !this.#validatedHere });
   }
 
   async release(): Promise<void> {
@@ -288,11 +297,11 @@ const REPAIR = `Put back the file as wbp wrote it (a copy, or the run artifact),
  *   results line (or a pending line, which the executor completes into one at open);
  * - each file is byte for byte as the writers write it (no CRLF, BOM, quoting changes).
  */
-export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint: Checkpoint | undefined): Promise<VerifiedOutputs> {
+export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint: Checkpoint | undefined, options: { validateRows?: boolean } = {}): Promise<VerifiedOutputs> {
   const recorded = manifest.ready;
   if (recorded === undefined || manifest.rejected === undefined) throw new Error('verifyOutputs: validation is not recorded in manifest.json yet (call recordValidation first)');
   const readyPath = join(dir, READY_FILE);
-  const ready = await readReady(readyPath, recorded);
+  const { file, ready } = await readReady(readyPath, recorded, options.validateRows ?? true);
 
   const rejectedPath = join(dir, REJECTED_FILE);
   if ((await regularFileSize(rejectedPath)) === undefined) {
@@ -332,28 +341,43 @@ export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint:
       );
     }
   }
-  return { readyRows: ready.size, rejectedRows, resultLines: results.lines.size, pendingLines: pending.lines.size };
+  return { readyRows: ready.size, ready: file, rejectedRows, resultLines: results.lines.size, pendingLines: pending.lines.size };
 }
 
-async function readReady(path: string, recorded: NonNullable<Manifest['ready']>): Promise<Map<number, ReadyRow>> {
+/**
+ * ready_to_load.csv, read once: the bytes, checked against the manifest's sha256 and row count,
+ * and the rows parsed from those same bytes (validated again when `validateRows`). A file whose
+ * hash differs is described by what is wrong with it (re-saved, cut short, rows removed…).
+ */
+async function readReady(path: string, recorded: NonNullable<Manifest['ready']>, validateRows: boolean): Promise<{ file: ReadyFile; ready: Map<number, ReadyRow> }> {
   if ((await regularFileSize(path)) === undefined) {
     throw new OutputCorruptError(path, undefined, 'missing_file', `is gone, but validation wrote it with ${recorded.rows} row(s) (manifest.json). ${REPAIR}`);
   }
-  const ready = new Map<number, ReadyRow>();
-  for await (const { record, line } of readCsvLines(path, READY_COLUMNS)) {
-    const entityType = record.entity_type;
-    ready.set(Number(record.row_id), { entityType, entityKey: record.entity_key, phase: PHASE_OF[entityType as EntityType], line });
-  }
-  const sha256 = await sha256File(path);
-  if (sha256 !== recorded.sha256 || ready.size !== recorded.rows) {
-    throw new OutputCorruptError(
+  const file = await ReadyFile.read(path);
+  const mismatch = (rows: number) =>
+    new OutputCorruptError(
       path,
       undefined,
       'manifest_mismatch',
-      `is not the file validation wrote (${ready.size} row(s), sha256 ${sha256}; manifest.json says ${recorded.rows}, ${recorded.sha256}): a removed row would be silently skipped, an edited one run with other values. ${REPAIR}`,
+      `is not the file validation wrote (${rows} row(s), sha256 ${file.sha256}; manifest.json says ${recorded.rows}, ${recorded.sha256}): a removed row would be silently skipped, an edited one run with other values. ${REPAIR}`,
     );
+  if (file.sha256 !== recorded.sha256) {
+    // Only on this error path is the file read again, as an output: a re-saved or cut-short file is named as such.
+    throw mismatch(await countLines(path, READY_COLUMNS));
   }
-  return ready;
+  const ready = new Map<number, ReadyRow>();
+  try {
+    for (const { row, line } of file.records({ validate: validateRows })) {
+      ready.set(row.row_id, { entityType: row.entity_type, entityKey: row.entity_key, phase: PHASE_OF[row.entity_type as EntityType], line });
+    }
+  } catch (err) {
+    // Outputs adopted from an older wbp are hashed as found: one not as the writers write it is
+    // named as such (re-saved, cut short…); a row that no longer validates stays a CsvFileError.
+    if (err instanceof CsvFileError) await countLines(path, READY_COLUMNS);
+    throw err;
+  }
+  if (ready.size !== recorded.rows) throw mismatch(ready.size);
+  return { file, ready };
 }
 
 /** The lines of results.csv or pending_rows.csv by row_id, each checked against its ready row. */

@@ -2,22 +2,27 @@ import { OrgCache, type RunLogger, type WebexPort } from '@wbp/executor-core';
 import { createWebexClient, WebexApiError, type WebexClient, type WebexClientOptions } from '@wbp/webex-client';
 
 /**
- * Each start-up request gets this long, retries and rate-limit pauses included: an org that keeps
- * answering 429 (or a Webex that keeps failing) ends the start-up in seconds, not after the many
- * minutes a request of the run itself may wait out.
+ * Each start-up request gets this long for its retries and back-off: a Webex that keeps failing
+ * ends the start-up in seconds, not after the many minutes a request of the run itself may take.
  */
 export const STARTUP_CALL_BUDGET_MS = 20_000;
+/**
+ * On top of that, what a start-up request may spend waiting out 429s: the org's Retry-After is
+ * honoured (once, for every caller, by the shared rate controller) up to the client's cap, so a
+ * throttled org delays the start instead of failing it; one that keeps refusing still ends it.
+ */
+export const STARTUP_RATE_LIMIT_BUDGET_MS = 150_000;
 const STARTUP_RETRIES = 3;
 
-/** The client of the start-up requests: the run's options with a short budget, sharing the run client's rate-limit pause. */
+/** The client of the start-up requests: the run's options with short budgets, sharing the run client's rate controller. */
 export function startupClient(options: WebexClientOptions, run: WebexClient): WebexClient {
   return createWebexClient({
     ...options,
-    gate: run.gate,
+    rate: run.rate,
     retries: Math.min(options.retries ?? STARTUP_RETRIES, STARTUP_RETRIES),
     maxRetryDelayMs: 5_000,
-    maxRetryAfterMs: 10_000,
-    callDeadlineMs: STARTUP_CALL_BUDGET_MS,
+    rateLimitWaitBudgetMs: STARTUP_RATE_LIMIT_BUDGET_MS,
+    callDeadlineMs: STARTUP_CALL_BUDGET_MS + STARTUP_RATE_LIMIT_BUDGET_MS,
   });
 }
 
@@ -26,7 +31,7 @@ export type StartupResult = { ok: true; org: OrgCache } | { ok: false; cause: st
 function failureCause(err: unknown, step: string, rateLimited: boolean): string {
   if (err instanceof WebexApiError) {
     if (err.status === 429 || (rateLimited && err.failure === 'timeout')) {
-      return `rate limited: Webex kept answering 429 to ${err.method} ${err.path} for the ${STARTUP_CALL_BUDGET_MS / 1000} s a start-up request may take — the org rate-limits this token; try again later`;
+      return `rate limited: Webex refused ${err.method} ${err.path} with 429 for longer than the ${STARTUP_RATE_LIMIT_BUDGET_MS / 1000} s a start-up request may wait — the org rate-limits this token; try again later`;
     }
     return `${err.classification}: ${err.method} ${err.path} ${err.status ?? err.failure}${err.trackingId ? ` (trackingId ${err.trackingId})` : ''}`;
   }
@@ -42,7 +47,7 @@ function failureCause(err: unknown, step: string, rateLimited: boolean): string 
  */
 export async function startupChecks(startup: WebexClient, run: WebexClient, log: RunLogger, pinnedLicenceId: string | undefined): Promise<StartupResult> {
   let rateLimited = false;
-  const stopListening = startup.gate.onPause(() => (rateLimited = true));
+  const stopListening = startup.rate.onPause(() => (rateLimited = true));
   let step = 'GET /people/me';
   try {
     const me = await startup.people.me();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { json, request, scriptedFetch } from '../../test/scripted-fetch.js';
 import { withHedging } from './hedge.js';
+import { RateController } from './rate-controller.js';
 import type { ClientEvent } from './types.js';
 
 const later = (ms: number, response: () => Response) => new Promise<Response>((resolve) => setTimeout(() => resolve(response()), ms));
@@ -8,17 +9,29 @@ const later = (ms: number, response: () => Response) => new Promise<Response>((r
 function hedged(answer: Parameters<typeof scriptedFetch>[0]) {
   const inner = scriptedFetch(answer);
   const events: ClientEvent[] = [];
-  const fetch = withHedging(inner.fetch, { minDelayMs: 20, factor: 10, patienceFactor: 40, minPatienceMs: 5_000, onEvent: (e) => events.push(e) });
-  return { fetch, inner, events };
+  const rate = new RateController();
+  // The typical latency comes from the rate controller (the throttle layer feeds it).
+  rate.latency(1);
+  const fetch = withHedging(inner.fetch, { minDelayMs: 20, factor: 10, patienceFactor: 40, minPatienceMs: 5_000, rate, onEvent: (e) => events.push(e) });
+  return { fetch, inner, events, rate };
 }
 
 describe('withHedging', () => {
   it('sends a second copy of a slow GET', async () => {
     const { fetch, inner, events } = hedged((req) => (req.url.endsWith('/slow') ? later(200, () => json({})) : json({})));
-    await fetch(request('GET', '/people/me')); // learns a typical latency of ~0 ms
     await fetch(request('GET', '/people/slow'));
-    expect(inner.seen).toHaveLength(3);
+    expect(inner.seen).toHaveLength(2);
     expect(events.map((e) => e.type)).toEqual(['hedge']);
+  });
+
+  it('a second copy waits for its pace slot: none is sent when the first answers before the slot comes', async () => {
+    const { fetch, inner, events, rate } = hedged((req) => (req.url.endsWith('/slow') ? later(200, () => json({})) : json({})));
+    // A storm sets a pace of at most a few requests per second; the slot of this request is taken.
+    rate.settle({ sentAt: Date.now() }, 429, 0, 0);
+    await rate.acquire();
+    await fetch(request('GET', '/people/slow'));
+    expect(inner.seen).toHaveLength(1);
+    expect(events).toEqual([]);
   });
 
   it('never hedges a full-replacement PUT /people/{id}, however slow', async () => {

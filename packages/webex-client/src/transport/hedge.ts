@@ -1,6 +1,7 @@
 import { freshRequest } from './fresh-request.js';
 import { isHedgeable, isIdempotent } from './idempotency.js';
 import { linkedAbort } from './linked-abort.js';
+import type { RateController } from './rate-controller.js';
 import { requestLine } from './request-line.js';
 import { RequestTimeoutError } from './timeout.js';
 import type { EventSink, FetchFn } from './types.js';
@@ -17,6 +18,8 @@ export interface HedgeOptions {
   minDelayMs: number;
   /** Hedge after this many times the typical latency. */
   factor: number;
+  /** Where the typical latency comes from, and whose pace a second copy must fit in. */
+  rate: RateController;
   onEvent?: EventSink | undefined;
 }
 
@@ -28,22 +31,20 @@ export interface HedgeOptions {
  * they are given up early instead (see `patienceFactor`), which the retry layer reports as an
  * unknown outcome so the caller looks the entity up before trying again. A full replacement of a
  * person is not hedged either (see `isHedgeable`); it waits out the request timeout like any call.
+ * The typical latency is the rate controller's, and a second copy waits for its pace slot like
+ * any request, so hedging never pushes the org past its limit.
  */
 export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
-  let typicalMs: number | undefined;
-  const learn = (ms: number) => {
-    typicalMs = typicalMs === undefined ? ms : typicalMs * 0.95 + ms * 0.05;
-  };
+  const { rate } = options;
   return async (request, callerSignal) => {
+    const typicalMs = rate.typicalLatencyMs;
     const signal = callerSignal ?? request.signal;
     const { method, path } = requestLine(request);
     const body = request.body ? await request.arrayBuffer() : undefined;
     const leg = (cancel: { signal: AbortSignal; release: () => void }) => {
-      const started = performance.now();
       return next(freshRequest(request, body), cancel.signal).then(
         (response) => {
           cancel.release();
-          learn(performance.now() - started);
           return response;
         },
         (error: unknown) => {
@@ -53,14 +54,11 @@ export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
       );
     };
     if (!isHedgeable(method, path) || typicalMs === undefined) {
-      const started = performance.now();
       const patience =
         typicalMs === undefined || isIdempotent(method, path) ? undefined : Math.max(options.minPatienceMs, typicalMs * options.patienceFactor);
       const limit = linkedAbort(signal, patience, () => new RequestTimeoutError(Math.round(patience ?? 0)));
       try {
-        const response = await Promise.race([limit.whenAborted, next(freshRequest(request, body), limit.signal)]);
-        learn(performance.now() - started);
-        return response;
+        return await Promise.race([limit.whenAborted, next(freshRequest(request, body), limit.signal)]);
       } finally {
         limit.release();
       }
@@ -87,13 +85,24 @@ export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
         if (--running > 0) return; // the other leg may still answer
         done = true;
         clearTimeout(timer);
+        secondLeg.cancel(); // a copy still waiting for its pace slot takes none
         reject(firstError);
       };
       const timer = setTimeout(() => {
         if (done) return;
+        // The copy is a request like any other: it waits for its pace slot, so a hedge never pushes
+        // the org past its limit (and is not dropped when the pace is full).
         running++;
-        options.onEvent?.({ type: 'hedge', method, path, afterMs: Math.round(delay) });
-        leg(second).then(won(firstLeg), failed);
+        rate.acquire(second.signal).then(
+          () => {
+            if (done) return;
+            options.onEvent?.({ type: 'hedge', method, path, afterMs: Math.round(delay) });
+            leg(second).then(won(firstLeg), failed);
+          },
+          () => {
+            if (!done) failed(second.signal.reason);
+          },
+        );
       }, delay);
       leg(first).then(won(secondLeg), failed);
     });

@@ -55,13 +55,20 @@ describe('withRetry', () => {
   });
 
   it.each([
-    ['429', status(429)],
+    ['503', status(503)],
     ['423 with Retry-After', status(423, { 'Retry-After': '0' })],
   ])('replays a create refused with %s, which was not applied', async (_, refusal) => {
     const inner = scriptedFetch((_, n) => (n === 1 ? refusal : json({ id: 'L1' }, { status: 201 })));
     const response = await settle(withRetry(inner.fetch, options)(request('POST', '/locations', { name: 'X' })));
     expect(response.status).toBe(201);
     expect(await inner.seen[1]!.request.json()).toEqual({ name: 'X' });
+  });
+
+  it('does not send again a 429 the throttle layer gave up on (its wait budget is spent), and counts no retry', async () => {
+    const inner = scriptedFetch(() => status(429));
+    const err = await settle(rejection(withRetry(inner.fetch, options)(request('GET', '/people/me'))));
+    expect(inner.seen).toHaveLength(1);
+    expect(err).toMatchObject({ status: 429, attempts: 1, classification: 'retryable' });
   });
 
   it('replays a create whose connection was refused (it never reached the server)', async () => {

@@ -35,10 +35,11 @@ function sanitizedDetail(err: unknown): string {
 }
 
 /**
- * Bounded retries with exponential back-off and jitter for 429, 5xx, timeouts and network errors.
+ * Bounded retries with exponential back-off and jitter for 5xx, timeouts and network errors (a 429
+ * is waited out by the throttle layer below, within its wait budget, and never counts here).
  * A non-idempotent request whose outcome is unknown (5xx, timeout, dropped connection) is never
- * replayed: it fails with `outcomeUnknown` so the caller can look up before trying again. A 429,
- * or a 423 with Retry-After, is a refusal, so replaying it is safe. Back-off stops the moment the
+ * replayed: it fails with `outcomeUnknown` so the caller can look up before trying again. A 503, or
+ * a 423 with Retry-After, is a refusal, so replaying it is safe. Back-off stops the moment the
  * call's signal aborts. A failure that must not be replayed goes to p-retry wrapped in its
  * AbortError, which p-retry unwraps again, so callers only ever see WebexApiError.
  */
@@ -65,8 +66,13 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
         const apiError = new WebexApiError({ method, path, failure, attempts: attempt, outcomeUnknown: unknown, detail: sanitizedDetail(err) });
         throw unknown ? new AbortError(apiError) : apiError;
       }
+      // Refusals: the request was not carried out, so replaying it is safe. A 503 is Webex's
+      // "Service Unavailable: Server is overloaded with requests. Try again later." (the 503 response of
+      // every operation in the official Webex OpenAPI specs, e.g. webex-admin.json;
+      // RFC 9110 §15.6.4: unable to handle the request); a 423 that names a Retry-After is a lock.
       const refused =
         response.status === 429 ||
+        response.status === 503 ||
         (response.status === 423 && parseRetryAfter(response.headers.get('retry-after'), Infinity) !== undefined);
       if (!refused && !isRetryableStatus(response.status)) return noteAttempts(response, attempt);
       const parsed = parseErrorBody(await response.text().catch(() => ''));
@@ -82,7 +88,9 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
         attempts: attempt,
         outcomeUnknown: unknown,
       });
-      throw unknown ? new AbortError(apiError) : apiError;
+      // A 429 here means the throttle layer spent the call's wait budget: sending again would only
+      // spend more of it, and the attempts are for failures, not for the org's pacing.
+      throw unknown || response.status === 429 ? new AbortError(apiError) : apiError;
     };
 
     return pRetry(once, {

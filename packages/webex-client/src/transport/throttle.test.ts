@@ -1,58 +1,83 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { json, rejection, request, scriptedFetch } from '../../test/scripted-fetch.js';
-import { RatePacer } from './pacer.js';
-import { RateGate } from './rate-gate.js';
+import { RateController } from './rate-controller.js';
 import { withThrottle, type ThrottleOptions } from './throttle.js';
 import type { ClientEvent } from './types.js';
 
-// RateGate and RatePacer keep their own clock (Date.now and node:timers/promises, which fake
-// timers do not reach), so these tests use real time with pauses of a few tens of ms.
+// The controller sleeps on node:timers/promises, which fake timers do not reach, so these tests use
+// real time with pauses of a few tens of ms (the controller's own model tests use a virtual clock).
+
+const limited = (retryAfter = '0') => new Response(null, { status: 429, headers: { 'Retry-After': retryAfter } });
 
 function throttle(answer: Parameters<typeof scriptedFetch>[0], overrides: Partial<ThrottleOptions> = {}) {
   const inner = scriptedFetch(answer);
   const events: ClientEvent[] = [];
-  const gate = new RateGate();
+  const rate = new RateController();
   const fetch = withThrottle(inner.fetch, {
-    gate,
+    rate,
     maxRetryAfterMs: 60_000,
     defaultRateLimitPauseMs: 80,
+    waitBudgetMs: 60_000,
     onEvent: (e) => events.push(e),
     ...overrides,
   });
-  return { fetch, inner, gate, events };
+  return { fetch, inner, rate, events };
 }
 
 describe('withThrottle', () => {
-  it('pauses every caller on a 429, for its Retry-After, and says so', async () => {
-    const { fetch, gate, events } = throttle(() => new Response(null, { status: 429, headers: { 'Retry-After': '2' } }));
+  it('waits out a 429 for its Retry-After and sends again, the body intact', async () => {
+    const { fetch, inner, rate, events } = throttle((_, n) => (n === 1 ? limited('1') : json({ id: 'L1' }, { status: 201 })));
     const before = Date.now();
-    await fetch(request('GET', '/people/me'));
-    expect(gate.pausedUntil - before).toBeGreaterThanOrEqual(2_000);
-    expect(events).toEqual([{ type: 'rate_limited', method: 'GET', path: '/v1/people/me', retryAfterMs: 2_000 }]);
+    const response = await fetch(request('POST', '/locations', { name: 'Madrid' }));
+    expect(response.status).toBe(201);
+    expect(Date.now() - before).toBeGreaterThanOrEqual(990);
+    expect(inner.seen).toHaveLength(2);
+    expect(await inner.seen[1]!.request.json()).toEqual({ name: 'Madrid' });
+    expect(events).toEqual([{ type: 'rate_limited', method: 'POST', path: '/v1/locations', retryAfterMs: 1_000, newStorm: true }]);
+    expect(rate.pacePerSecond).toBeDefined();
   });
 
-  it.each([503, 423])('pauses on a %i only when it carries Retry-After', async (code) => {
+  it('answers the 429 itself once the wait budget would be exceeded', async () => {
+    const { fetch, inner } = throttle(() => limited('1'), { waitBudgetMs: 500 });
+    const response = await fetch(request('GET', '/people/me'));
+    expect(response.status).toBe(429);
+    expect(inner.seen).toHaveLength(1);
+  });
+
+  it('gives up at once when the Retry-After asked for is longer than the budget left, even beyond the cap', async () => {
+    const { fetch, inner, rate } = throttle(() => limited('600'), { waitBudgetMs: 150_000, maxRetryAfterMs: 120_000 });
+    const t0 = Date.now();
+    expect((await fetch(request('GET', '/people/me'))).status).toBe(429);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(inner.seen).toHaveLength(1);
+    // Everyone else still pauses, for the client's cap.
+    expect(rate.pausedUntil - t0).toBeGreaterThanOrEqual(119_000);
+  });
+
+  it.each([503, 423])('pauses everyone on a %i only when it carries Retry-After, and hands it to the retry layer', async (code) => {
     const plain = throttle(() => new Response(null, { status: code }));
-    await plain.fetch(request('GET', '/people/me'));
-    expect(plain.gate.pausedUntil).toBe(0);
+    expect((await plain.fetch(request('GET', '/people/me'))).status).toBe(code);
+    expect(plain.rate.pausedUntil).toBe(0);
     const told = throttle(() => new Response(null, { status: code, headers: { 'Retry-After': '1' } }));
-    await told.fetch(request('GET', '/people/me'));
-    expect(told.gate.pausedUntil).toBeGreaterThan(Date.now());
+    expect((await told.fetch(request('GET', '/people/me'))).status).toBe(code);
+    expect(told.inner.seen).toHaveLength(1);
+    expect(told.rate.pausedUntil).toBeGreaterThan(Date.now());
+    expect(told.rate.pacePerSecond).toBeUndefined();
   });
 
   it('holds a request until the shared pause is over', async () => {
-    const { fetch, inner, gate } = throttle(() => json({}));
-    gate.pause(80);
+    const { fetch, inner, rate } = throttle(() => json({}));
+    rate.settle({ sentAt: Date.now() }, 429, 80, 80);
     const t0 = Date.now();
     await fetch(request('GET', '/people/me'));
     expect(Date.now() - t0).toBeGreaterThanOrEqual(75);
     expect(inner.seen).toHaveLength(1);
   });
 
-  it('sends nothing when its signal aborts during the pause, and reports the stages it went through', async () => {
+  it('sends nothing when its signal aborts during the pause, and reports the stage it was in', async () => {
     const stages: string[] = [];
-    const { fetch, inner, gate } = throttle(() => json({}), { onStage: (_, stage) => stages.push(stage) });
-    gate.pause(10_000);
+    const { fetch, inner, rate } = throttle(() => json({}), { onStage: (_, stage) => stages.push(stage) });
+    rate.settle({ sentAt: Date.now() }, 429, 10_000, 80);
     const call = new AbortController();
     const settled = rejection(fetch(request('GET', '/people/me'), call.signal));
     call.abort(new Error('given up'));
@@ -69,14 +94,10 @@ describe('withThrottle', () => {
     expect(inner.seen).toHaveLength(0);
   });
 
-  it('feeds the pacer every answer', async () => {
-    const pacer = new RatePacer();
-    const accepted = vi.spyOn(pacer, 'accepted');
-    const limited = vi.spyOn(pacer, 'rateLimited');
-    const { fetch } = throttle((_, n) => (n === 1 ? json({}) : new Response(null, { status: 429, headers: { 'Retry-After': '0' } })), { pacer });
+  it('feeds the controller the latency of answered requests', async () => {
+    const { fetch, rate } = throttle(() => json({}));
+    expect(rate.typicalLatencyMs).toBeUndefined();
     await fetch(request('GET', '/people/me'));
-    await fetch(request('GET', '/people/me'));
-    expect(accepted).toHaveBeenCalledTimes(1);
-    expect(limited).toHaveBeenCalledTimes(1);
+    expect(rate.typicalLatencyMs).toBeGreaterThanOrEqual(0);
   });
 });

@@ -1,48 +1,58 @@
 import type { StageSink } from './diagnostics.js';
-import type { RatePacer } from './pacer.js';
-import type { RateGate } from './rate-gate.js';
+import { freshRequest } from './fresh-request.js';
+import type { RateController } from './rate-controller.js';
 import { parseRetryAfter } from './retry-after.js';
 import { requestLine } from './request-line.js';
 import type { EventSink, FetchFn } from './types.js';
 
 export interface ThrottleOptions {
-  /** The pause every caller of the client shares after a 429. */
-  gate: RateGate;
-  /** Pacing learnt from 429s; absent when pacing is off. */
-  pacer?: RatePacer | undefined;
+  /** The client's rate controller (shared by clients that share a token). */
+  rate: RateController;
   /** Upper bound for a server-sent Retry-After. */
   maxRetryAfterMs: number;
   /** Pause applied on a 429 that carries no Retry-After. */
   defaultRateLimitPauseMs: number;
+  /**
+   * How long one call may spend waiting out 429s, pauses and pace included. A 429 is the org
+   * asking us to slow down, not a failure, so it is not counted against the retries; this budget
+   * is what still bounds a call that the org keeps refusing. When it is spent the 429 is the answer.
+   */
+  waitBudgetMs: number;
   onEvent?: EventSink | undefined;
   onStage?: StageSink | undefined;
 }
 
 /**
- * Client-wide rate control for each request: it leaves only once the shared pause is over and the
- * learnt pace allows, and its answer feeds both (a 429, or a Retry-After on 503/423, pauses every
- * caller). Whether to send it again is the retry layer's business, not this one's.
+ * Rate control for each request: it leaves when the controller allows (after any shared pause,
+ * at the pace), its answer feeds the controller, and a 429 is waited out and sent again here,
+ * within the wait budget, so only real answers reach the retry layer.
  */
 export function withThrottle(next: FetchFn, options: ThrottleOptions): FetchFn {
-  const { gate, pacer, onEvent, onStage } = options;
+  const { rate, onEvent, onStage } = options;
   return async (request, callerSignal) => {
     const signal = callerSignal ?? request.signal;
-    onStage?.(signal, 'rate-limit pause');
-    await gate.wait(signal);
-    onStage?.(signal, 'pacing');
-    await pacer?.acquire(signal);
-    // The waits return without looking at the signal when there was nothing to wait for.
-    signal.throwIfAborted();
-    onStage?.(signal, 'request');
-    const response = await next(request, signal);
-    if (response.status === 429) pacer?.rateLimited();
-    else pacer?.accepted();
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), options.maxRetryAfterMs);
-    if (response.status === 429 || (retryAfterMs !== undefined && (response.status === 503 || response.status === 423))) {
-      const pauseMs = retryAfterMs ?? options.defaultRateLimitPauseMs;
-      gate.pause(pauseMs);
-      onEvent?.({ type: 'rate_limited', ...requestLine(request), retryAfterMs: pauseMs });
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    const started = performance.now();
+    for (;;) {
+      onStage?.(signal, rate.pausedUntil > Date.now() ? 'rate-limit pause' : 'pacing');
+      const ticket = await rate.acquire(signal);
+      // The waits return without looking at the signal when there was nothing to wait for.
+      signal.throwIfAborted();
+      onStage?.(signal, 'request');
+      const sent = performance.now();
+      const response = await next(freshRequest(request, body), signal);
+      const askedMs = parseRetryAfter(response.headers.get('retry-after'), Infinity);
+      const retryAfterMs = askedMs === undefined ? undefined : Math.min(askedMs, options.maxRetryAfterMs);
+      const verdict = rate.settle(ticket, response.status, retryAfterMs, options.defaultRateLimitPauseMs);
+      if (response.status !== 429) {
+        if (response.status < 500) rate.latency(performance.now() - sent);
+        return response;
+      }
+      onEvent?.({ type: 'rate_limited', ...requestLine(request), retryAfterMs: retryAfterMs ?? options.defaultRateLimitPauseMs, newStorm: verdict.newStorm });
+      // Give up now when the wait the org asks for (or the pause in force) does not fit in what is
+      // left of the budget: waiting part of it only to be refused again helps nobody.
+      if (performance.now() - started + Math.max(verdict.pauseMs, askedMs ?? 0) > options.waitBudgetMs) return response;
+      await response.body?.cancel().catch(() => undefined);
     }
-    return response;
   };
 }

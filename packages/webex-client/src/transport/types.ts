@@ -22,6 +22,7 @@ export type ClientEvent =
       failure: string;
       trackingId?: string | undefined;
     }
-  | { type: 'rate_limited'; method: string; path: string; retryAfterMs: number };
+  /** A 429 (waited out and sent again by the client); `newStorm` is false for the other 429s of a storm already being waited out. */
+  | { type: 'rate_limited'; method: string; path: string; retryAfterMs: number; newStorm: boolean };
 
 export type EventSink = (event: ClientEvent) => void;
