@@ -179,10 +179,16 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       requestsAtStart: number;
       /** Keys of rows that have not ended, once the phase released the next one (shrinks only). */
       holding?: Set<string>;
+      /** Set once the phase has ended: it holds nothing and counts against no limit from then on. */
+      ended?: boolean;
       next?: PhaseHandle;
     }
     const finish = async (run: Running): Promise<boolean> => {
       const { end, detail } = await run.handle.done;
+      // Whatever is still in `holding` can no longer end (a row that wrote no outcome): let go of it.
+      run.ended = true;
+      run.holding = new Set();
+      run.next?.wake();
       log.info({ event: 'phase_end', phase: run.phase, name: run.name, end, ...run.counts, requests: (input.requestCount?.() ?? 0) - run.requestsAtStart }, `phase ${run.phase} (${run.name}) end`);
       if (end !== 'completed') {
         if (result.status === 'completed') {
@@ -241,7 +247,8 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
         config,
         outputs,
         log,
-        limit: input.concurrency ?? (() => config.concurrency),
+        // One limit for the rows of both phases while they overlap.
+        limit: () => (input.concurrency?.() ?? config.concurrency) - (before && !before.ended ? before.handle.active() : 0),
         lockKey,
         held: before ? (row) => before.holding!.has(dependsOn(row, directory)) : undefined,
         process: async (row, park) => {

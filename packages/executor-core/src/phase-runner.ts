@@ -33,7 +33,7 @@ export interface PhaseRun {
   onBatchEnd?: (batchId: string, tally: BatchTally) => void;
   /**
    * A row that may not start yet because it depends on a row of the previous phase that is still
-   * settling an unknown outcome (same person, same location); checked each time rows are picked.
+   * still in flight (same person, same location); checked each time rows are picked.
    */
   held?: (row: ExecRow) => boolean;
 }
@@ -52,6 +52,8 @@ export interface PhaseHandle {
   unfinished: () => ExecRow[];
   /** The checkpoint mark now: every row up to it has ended (for when the checkpoint reaches this phase). */
   lowWater: () => number;
+  /** Rows in flight holding a slot (not parked): the next phase, overlapping, counts them against the same limit. */
+  active: () => number;
   /** Re-checks held rows (a row of the previous phase ended). */
   wake: () => void;
   /** Stops starting rows (an earlier phase stopped the run). */
@@ -264,6 +266,7 @@ export function startPhase(run: PhaseRun): PhaseHandle {
     released,
     unfinished: () => [...running.values(), ...open.flatMap((ob) => ob.queue)],
     lowWater,
+    active: () => inFlight - parked,
     wake: () => wake(),
     stop: (end, detail) => {
       stop ??= { end, ...(detail !== undefined ? { detail } : {}) };

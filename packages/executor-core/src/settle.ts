@@ -99,7 +99,9 @@ export async function onceOrAdopt<T>(spec: OnceOrAdopt<T>): Promise<Settled<T>> 
         spec.onUnknown?.(attempt, err);
         found = await settleLookup(spec);
       } else if (spec.mayBeDone?.(err)) {
-        found = await spec.lookup();
+        // The re-send of a repeat-safe mutation meeting "already done": the first one is landing,
+        // so look over the whole window before concluding otherwise.
+        found = attempt >= 2 && spec.repeatSafe ? await settleLookup({ ...spec, repeatSafe: false }) : await spec.lookup();
       } else {
         throw err;
       }

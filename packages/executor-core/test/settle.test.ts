@@ -51,6 +51,15 @@ describe('onceOrAdopt: an unknown outcome settles by lookup before anything is r
     expect(log).toEqual(['send@0', 'lookup@0', 'lookup@5000', 'send@5000']);
   });
 
+  it('a repeat-safe re-send answered "already done" looks over the whole window for the first one landing', async () => {
+    const { spec, log } = scripted([unknown(), refused(409)], 20_000);
+    spec.repeatSafe = true;
+    spec.settle = { windowMs: 60_000, firstDelayMs: 1_000, repeatSafeWindowMs: 5_000 };
+    expect(await onceOrAdopt(spec)).toEqual({ value: 'found', adopted: true });
+    expect(log.filter((l) => l.startsWith('send'))).toEqual(['send@0', 'send@5000']);
+    expect(log.at(-1)).toBe('lookup@20000');
+  });
+
   it('a re-send answered "already exists" is adopted after a lookup, never a third send', async () => {
     const { spec, log } = scripted([unknown(), refused(409)], 61_000);
     // Lands just after the window: the re-send meets it as a conflict.

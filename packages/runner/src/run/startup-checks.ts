@@ -3,7 +3,8 @@ import { createWebexClient, WebexApiError, type WebexClient, type WebexClientOpt
 
 /**
  * Each start-up request gets this long for its retries and back-off: a Webex that keeps failing
- * ends the start-up in seconds, not after the many minutes a request of the run itself may take.
+ * ends the start-up in about 20 s (plus any pause it asked for with Retry-After), not after the many
+ * minutes a request of the run itself may take.
  */
 export const STARTUP_CALL_BUDGET_MS = 20_000;
 /**

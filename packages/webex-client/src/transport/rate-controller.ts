@@ -17,7 +17,7 @@ export interface RateControlOptions {
   startConcurrency?: number;
   /** Never more rows in flight than this (default 32). */
   maxConcurrency?: number;
-  /** Unthrottled, one more row in flight after each such period without trouble (default 250 ms). */
+  /** Unpaced, one more row in flight after each such period from the first rows on (default 100 ms). */
   growEveryMs?: number;
   /** Share of the measured accepted rate to pace at after the first 429 (default 0.9). */
   backoff?: number;
@@ -50,7 +50,7 @@ export interface RateControlOptions {
 const DEFAULTS = {
   startConcurrency: 8,
   maxConcurrency: 32,
-  growEveryMs: 250,
+  growEveryMs: 100,
   backoff: 0.9,
   correction: 0.75,
   sustainedShare: 0.98,
@@ -128,7 +128,8 @@ export class RateController {
   /** Paced without a measure yet: doubling from 1/s until the next storm. */
   #slowStart = false;
   #unpacedLimit: number;
-  #lastGrowthAt: number;
+  /** When rows in flight last grew; unset until the first `concurrency()` (the rows' start, not the client's). */
+  #lastGrowthAt: number | undefined;
   #peak: number;
   #latencyMs: number | undefined;
   #bestLatencyMs = Infinity;
@@ -141,13 +142,16 @@ export class RateController {
     for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) positive(key, o[key]);
     for (const key of ['backoff', 'correction', 'sustainedShare'] as const) if (o[key] >= 1) throw new RangeError(`rate control: ${key} must be below 1, got ${o[key]}`);
     if (o.probeStep <= 1) throw new RangeError(`rate control: probeStep must be above 1, got ${o.probeStep}`);
-    if (o.minWindowMs > o.maxWindowMs) throw new RangeError('rate control: minWindowMs must not exceed maxWindowMs');
+    if (2 * o.minWindowMs > o.maxWindowMs) throw new RangeError('rate control: maxWindowMs must be at least twice minWindowMs');
+    for (const key of ['startConcurrency', 'maxConcurrency', 'probeEveryAccepted'] as const) {
+      if (!Number.isInteger(o[key])) throw new RangeError(`rate control: ${key} must be a whole number, got ${o[key]}`);
+    }
+    if (o.startConcurrency > o.maxConcurrency) throw new RangeError(`rate control: startConcurrency (${o.startConcurrency}) exceeds maxConcurrency (${o.maxConcurrency})`);
     const { clock, ...rest } = { ...o, clock: options.clock };
     this.#o = rest;
     this.#clock = clock ?? systemClock;
-    this.#unpacedLimit = Math.max(1, Math.min(Math.floor(o.startConcurrency), o.maxConcurrency));
+    this.#unpacedLimit = o.startConcurrency;
     this.#peak = this.#unpacedLimit;
-    this.#lastGrowthAt = this.#clock.now();
   }
 
   /**
@@ -170,7 +174,15 @@ export class RateController {
       if (slot <= now) return { sentAt: now };
       this.#paceHeldBack = true;
       const pauseBefore = this.#pausedUntil;
-      await this.#clock.sleep(slot - now, signal);
+      const after = this.#nextSlot;
+      try {
+        await this.#clock.sleep(slot - now, signal);
+      } catch (err) {
+        // Given up while waiting (a cancelled hedge copy, a deadline): the slot goes back if no
+        // one took a later one, so the pace does not lose it.
+        if (this.#nextSlot === after) this.#nextSlot = slot;
+        throw err;
+      }
       // A pause that began meanwhile voids the slot; otherwise it is ours.
       if (this.#pausedUntil === pauseBefore) return { sentAt: this.#clock.now() };
     }
@@ -242,6 +254,7 @@ export class RateController {
     const now = this.#clock.now();
     let limit: number;
     if (this.#rate === undefined) {
+      this.#lastGrowthAt ??= now;
       const steps = Math.floor((now - this.#lastGrowthAt) / this.#o.growEveryMs);
       if (steps > 0) {
         this.#unpacedLimit = Math.min(this.#o.maxConcurrency, this.#unpacedLimit + steps);

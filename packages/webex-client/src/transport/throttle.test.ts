@@ -54,6 +54,16 @@ describe('withThrottle', () => {
     expect(rate.pausedUntil - t0).toBeGreaterThanOrEqual(119_000);
   });
 
+  it('counts the budget per call: a retry of the same call does not start it again', async () => {
+    const { fetch, inner } = throttle(() => limited('1'), { waitBudgetMs: 1_500 });
+    const call = new AbortController();
+    expect((await fetch(request('GET', '/people/me'), call.signal)).status).toBe(429); // waited 1 s once
+    expect(inner.seen).toHaveLength(2);
+    // The retry layer's next attempt: one request, and its 429 is the answer (the budget is spent).
+    expect((await fetch(request('GET', '/people/me'), call.signal)).status).toBe(429);
+    expect(inner.seen).toHaveLength(3);
+  });
+
   it.each([503, 423])('pauses everyone on a %i only when it carries Retry-After, and hands it to the retry layer', async (code) => {
     const plain = throttle(() => new Response(null, { status: code }));
     expect((await plain.fetch(request('GET', '/people/me'))).status).toBe(code);

@@ -29,10 +29,17 @@ export interface ThrottleOptions {
  */
 export function withThrottle(next: FetchFn, options: ThrottleOptions): FetchFn {
   const { rate, onEvent, onStage } = options;
+  // The budget is the call's, across the retry layer's attempts: each attempt arrives with the
+  // call's own signal (the deadline layer's), so the first one's start is kept under it.
+  const callStarted = new WeakMap<AbortSignal, number>();
   return async (request, callerSignal) => {
     const signal = callerSignal ?? request.signal;
     const body = request.body ? await request.arrayBuffer() : undefined;
-    const started = performance.now();
+    let started = callStarted.get(signal);
+    if (started === undefined) {
+      started = performance.now();
+      callStarted.set(signal, started);
+    }
     for (;;) {
       onStage?.(signal, rate.pausedUntil > Date.now() ? 'rate-limit pause' : 'pacing');
       const ticket = await rate.acquire(signal);
