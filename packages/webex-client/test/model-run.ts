@@ -23,8 +23,6 @@ export interface ModelResult {
   share429: number;
   storms: number;
   pace: number | null;
-  /** Most requests that reached the org within any 1/rate × 10 window after a pause ended. */
-  maxAfterPause: number;
 }
 
 /** One job of `rows` rows, each a few sequential requests, against a token bucket, on a virtual clock. */
@@ -36,11 +34,9 @@ export async function runModelJob(job: ModelJob): Promise<ModelResult> {
   const perRow = job.requestsPerRow ?? 4;
   let accepted = 0;
   let rejected = 0;
-  const sends: number[] = [];
   const request = async (): Promise<void> => {
     for (;;) {
       const ticket = await ctl.acquire();
-      sends.push(clock.now());
       await clock.sleep(latency / 2);
       const wait = bucket.take(clock.now());
       await clock.sleep(latency / 2);
@@ -96,12 +92,5 @@ export async function runModelJob(job: ModelJob): Promise<ModelResult> {
   const wallS = clock.now() / 1000;
   const floorS = accepted / job.ratePerSecond;
   const snap = ctl.snapshot();
-  // Burst check: requests in any window of 10 slots at the org's rate.
-  const span = (10 / job.ratePerSecond) * 1000;
-  let maxAfterPause = 0;
-  for (let i = 0, j = 0; i < sends.length; i++) {
-    while (sends[i]! - sends[j]! > span) j++;
-    maxAfterPause = Math.max(maxAfterPause, i - j + 1);
-  }
-  return { wallS, floorS, ratio: wallS / floorS, accepted, rejected, share429: rejected / (accepted + rejected), storms: snap.storms, pace: snap.pacePerSecond, maxAfterPause };
+  return { wallS, floorS, ratio: wallS / floorS, accepted, rejected, share429: rejected / (accepted + rejected), storms: snap.storms, pace: snap.pacePerSecond };
 }
