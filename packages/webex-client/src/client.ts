@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { AdminPaths, CallingPaths, DevicePaths, OperationContext, RawClients } from './types.js';
+import { definedOnly } from './defined-only.js';
 import { callingLocationOperations } from './operations/calling-locations.js';
 import { licenseOperations } from './operations/licenses.js';
 import { locationOperations } from './operations/locations.js';
@@ -97,13 +98,6 @@ export interface WebexClientOptions {
    * call once with it. `token` must then be a function returning the latest token.
    */
   refreshToken?: () => Promise<boolean>;
-}
-
-/** The options given, without those given as undefined (which must not hide a default). */
-function definedOnly<T extends object>(given: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
 }
 
 /**

@@ -188,6 +188,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
       summary.exitStatus = exitFor(status, allSuccess);
       summary.outcome = EXIT_MEANING[summary.exitStatus] ?? summary.outcome;
       await publishSummary(outDir, summary, io.env, redact);
+      const rate = client.rate.snapshot();
       log.info(
         {
           event: 'run_end',
@@ -197,10 +198,10 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
           pending_by_reason: summary.pendingByReason,
           seconds: Math.round((Date.now() - startedAt) / 1000),
           requests,
-          concurrency: client.rate.concurrency(),
-          peak_concurrency: client.rate.snapshot().peakConcurrency,
-          pace_per_s: client.rate.pacePerSecond ?? null,
-          rate_limit_storms: client.rate.snapshot().storms,
+          concurrency: rate.concurrency,
+          peak_concurrency: rate.peakConcurrency,
+          pace_per_s: rate.pacePerSecond,
+          rate_limit_storms: rate.storms,
           peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
           heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
         },

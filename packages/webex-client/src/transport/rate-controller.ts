@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { definedOnly } from '../defined-only.js';
 
 /** Time as the controller sees it; tests pass a virtual one. */
 export interface RateClock {
@@ -137,8 +138,7 @@ export class RateController {
   #listeners = new Set<(untilMs: number) => void>();
 
   constructor(options: RateControlOptions = {}) {
-    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RateControlOptions;
-    const o = { ...DEFAULTS, ...given };
+    const o = { ...DEFAULTS, ...definedOnly(options) };
     for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) positive(key, o[key]);
     for (const key of ['backoff', 'correction', 'sustainedShare'] as const) if (o[key] >= 1) throw new RangeError(`rate control: ${key} must be below 1, got ${o[key]}`);
     if (o.probeStep <= 1) throw new RangeError(`rate control: probeStep must be above 1, got ${o.probeStep}`);
@@ -254,6 +254,7 @@ export class RateController {
     const now = this.#clock.now();
     let limit: number;
     if (this.#rate === undefined) {
+      // Asked for by the executor as rows start: the growth clock starts with the first rows.
       this.#lastGrowthAt ??= now;
       const steps = Math.floor((now - this.#lastGrowthAt) / this.#o.growEveryMs);
       if (steps > 0) {
@@ -273,7 +274,8 @@ export class RateController {
     return {
       pacePerSecond: this.#rate === undefined ? null : Math.round(this.#rate * 100) / 100,
       pausedUntil: this.#pausedUntil,
-      concurrency: this.concurrency(),
+      // Read, not asked for: a log line during start-up must not start the growth clock.
+      concurrency: this.#rate === undefined ? this.#unpacedLimit : this.concurrency(),
       peakConcurrency: this.#peak,
       storms: this.#storms,
       typicalLatencyMs: this.#latencyMs === undefined ? null : Math.round(this.#latencyMs),
