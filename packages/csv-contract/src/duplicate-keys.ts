@@ -1,4 +1,5 @@
 import type { EntityType } from './columns.js';
+import { foldLocationKey } from './location-key.js';
 import { quote } from './normalise/result.js';
 import type { RowIssue, RuleId } from './reasons.js';
 import type { NormalisedRow } from './validate-row.js';
@@ -93,6 +94,4 @@ function duplicateMessage(claim: Claim, first: FirstSeen): string {
 }
 
 /** How the executor compares location keys and names: trimmed, lower case. */
-function fold(value: string): string {
-  return value.trim().toLowerCase();
-}
+const fold = foldLocationKey;

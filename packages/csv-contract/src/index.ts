@@ -21,6 +21,7 @@ export { PRE_API_REASON_CODES, RULES, formatIssue, type PreApiReasonCode, type R
 export { CsvFileError, ContractConfigError, type CsvFileProblem } from './errors.js';
 export {
   validateCsvFile,
+  physicalLinesOf,
   READY_FILE,
   REJECTED_FILE,
   MAX_RECORD_BYTES,
@@ -28,6 +29,8 @@ export {
   type ValidationSummary,
   type RejectedRowInfo,
 } from './validate-file.js';
+export { foldLocationKey } from './location-key.js';
+export { LocationOrphans, type OrphanedLocation } from './orphans.js';
 export { readReadyRows, ReadyFile, type ReadyRowsOptions } from './ready-file.js';
 export { validateRecord, deriveEntityKey, type RowVerdict, type NormalisedRow, type ContractDefaults } from './validate-row.js';
 export { resolveDefaults } from './defaults.js';

@@ -11,6 +11,7 @@ import { CsvFileError } from './errors.js';
 import { missingColumns, resolveHeader, type Header } from './header.js';
 import { PRE_API_REASON_CODES, formatIssue, type PreApiReasonCode, type RowIssue, type RuleId } from './reasons.js';
 import { ReadyFileWriter } from './ready-file.js';
+import { LocationOrphans, type OrphanedLocation } from './orphans.js';
 import { validateRecord } from './validate-row.js';
 
 export const READY_FILE = 'ready_to_load.csv';
@@ -64,6 +65,11 @@ export interface ValidationSummary {
   rejectedRows: RejectedRowInfo[];
   /** Header names the contract does not know (their values were ignored). */
   ignoredColumns: string[];
+  /**
+   * Rejected location rows that ready rows still name in `location_key` (no ready location row
+   * has that key or name): unless the location already exists in Webex, those rows will end pending.
+   */
+  orphanedLocations: OrphanedLocation[];
   /** sha256 of the input bytes (the checkpoint's input_hash). */
   inputSha256: string;
 }
@@ -94,6 +100,7 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
   const rejectedRows: RejectedRowInfo[] = [];
   const entityTypes = new Set<EntityType>();
   const duplicates = new DuplicateKeys();
+  const orphans = new LocationOrphans();
   let header: Header | undefined;
   let headerLine = 1;
   let rows = 0;
@@ -122,8 +129,7 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
     for await (const batch of batches) for (const { cells, line } of batch) {
       lastLine = line;
       utf8.assertCells(cells, line);
-      // `,,,,` lines left behind by spreadsheets are neither a header nor a row
-      if (cells.every((cell) => cell.trim() === '')) continue;
+      if (isBlankRecord(cells)) continue;
       if (!header) {
         header = resolveHeader(inputPath, cells, line);
         headerLine = line;
@@ -152,11 +158,14 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
           const backpressure = readyFile.write(rows, verdict.row);
           if (backpressure) await backpressure;
           ready++;
+          if (verdict.entityType === 'location') orphans.readyLocation(verdict.row.entity_key, verdict.row.location_name);
+          else orphans.dependent(verdict.entityType, verdict.row.location_key, rows, line);
           continue;
         }
         verdict = { ok: false, reasonCode: 'duplicate_key', issues: [duplicate], entityType: verdict.entityType, entityKey: verdict.row.entity_key };
       }
 
+      if (verdict.entityType === 'location') orphans.rejectedLocation(raw, rows, line, verdict.reasonCode);
       const first = verdict.issues[0] as RowIssue;
       const message = verdict.issues.map(formatIssue).join('; ');
       byReason[verdict.reasonCode] = (byReason[verdict.reasonCode] ?? 0) + 1;
@@ -211,8 +220,42 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
     byRule,
     rejectedRows,
     ignoredColumns: header.ignored,
+    orphanedLocations: orphans.list(),
     inputSha256: hash.digest('hex'),
   };
+}
+
+/** `,,,,` lines left behind by spreadsheets are neither a header nor a row (and get no row_id). */
+export function isBlankRecord(cells: readonly string[]): boolean {
+  return cells.every((cell) => cell.trim() === '');
+}
+
+/**
+ * The physical line (header = line 1) where each of `rowIds` starts, counting rows exactly as
+ * validation does; for reports that point back into the CSV after the run (a few rows, one pass).
+ */
+export async function physicalLinesOf(inputPath: string, rowIds: ReadonlySet<number>): Promise<Map<number, number>> {
+  const lines = new Map<number, number>();
+  if (rowIds.size === 0) return lines;
+  const source = createReadStream(inputPath);
+  let seenHeader = false;
+  let rows = 0;
+  try {
+    for await (const batch of physicalRecordBatches(source, { relaxQuotes: true, skipEmptyLines: true, maxRecordSize: MAX_RECORD_BYTES })) {
+      for (const { cells, line } of batch) {
+        if (isBlankRecord(cells)) continue;
+        if (!seenHeader) {
+          seenHeader = true;
+          continue;
+        }
+        if (rowIds.has(++rows)) lines.set(rows, line);
+        if (lines.size === rowIds.size) return lines;
+      }
+    }
+  } finally {
+    source.destroy();
+  }
+  return lines;
 }
 
 /** Rejected-row appends queued before waiting for one to land. */

@@ -5,8 +5,13 @@ export type EntityType = 'location' | 'user' | 'extension_assignment';
 
 export const PHASE_OF: Record<EntityType, Phase> = { location: 1, user: 2, extension_assignment: 3 };
 
+/** What a success row did to the org: made the entity, changed it, or found it already as the CSV asks. */
+export type RowEffect = 'created' | 'changed' | 'unchanged';
+
 export interface SuccessOutcome {
   status: 'success';
+  /** Set by `runSteps` from the mutations the row's steps recorded, unless a step says otherwise. */
+  effect?: RowEffect | undefined;
   /** The last step that ran (or decided there was nothing to do). */
   step: string;
   message: string;

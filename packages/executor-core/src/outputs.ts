@@ -46,6 +46,7 @@ export async function openOutputs(outDir: string, onCompleted: (rowId: number) =
         http_status: p.http_status,
         message: `${p.reason_code}: ${p.reason_message}`,
         remote_id: '',
+        effect: '',
       });
       terminal.add(rowId);
       onCompleted(rowId);
@@ -74,6 +75,7 @@ export async function openOutputs(outDir: string, onCompleted: (rowId: number) =
         http_status: outcome.httpStatus ?? '',
         message: redact(outcome.status === 'pending' ? `${outcome.reasonCode}: ${outcome.message}` : outcome.message),
         remote_id: outcome.remoteId ?? '',
+        effect: outcome.status === 'success' ? (outcome.effect ?? '') : '',
       });
       terminal.add(row.rowId);
     },

@@ -1,5 +1,5 @@
 import { mapError } from './error-mapping.js';
-import type { PendingOutcome, RowOutcome, SuccessOutcome } from './outcome.js';
+import type { PendingOutcome, RowEffect, RowOutcome, SuccessOutcome } from './outcome.js';
 
 /** Which step a row is in and which mutating steps already took effect (for half_applied). */
 export class StepTrail {
@@ -15,7 +15,16 @@ export class StepTrail {
   mutated(what: string): void {
     this.applied.push(what);
   }
+
+  /** The row's effect from what took effect: a create makes it `created`, any other change `changed`. */
+  effect(): RowEffect {
+    if (this.applied.includes(CREATED_MARK)) return 'created';
+    return this.applied.length > 0 ? 'changed' : 'unchanged';
+  }
 }
+
+/** The mutation a step records when it made the row's entity (only locations are ever created). */
+export const CREATED_MARK = 'location_create';
 
 /**
  * Runs a row's steps; any failure becomes exactly one pending outcome. A failure after a change
@@ -25,7 +34,8 @@ export async function runSteps(body: (trail: StepTrail) => Promise<SuccessOutcom
   const trail = new StepTrail();
   onTrail?.(trail);
   try {
-    return await body(trail);
+    const done = await body(trail);
+    return { ...done, effect: done.effect ?? trail.effect() };
   } catch (err) {
     const mapped = mapError(err);
     const base: Omit<PendingOutcome, 'reasonCode' | 'message'> = {

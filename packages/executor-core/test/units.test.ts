@@ -8,6 +8,7 @@ import { runPhase } from '../src/phase-runner.js';
 import type { RunOutputs } from '../src/outputs.js';
 import { assertIdentityUnchanged, DEFAULT_EXECUTOR_CONFIG, lineChangeBody, locationPayload, userSettingChanges, type ExecRow, type RowOutcome } from '../src/index.js';
 import { assertSafeToReplace, identityDifferences } from '../src/steps/person-update.js';
+import { CREATED_MARK, runSteps } from '../src/trail.js';
 import { resetRowIds, site, user } from './fixtures.js';
 
 describe('batches', () => {
@@ -276,5 +277,19 @@ describe('scope', () => {
     const puts = text.match(/people\.update\(/g) ?? [];
     expect(puts).toHaveLength(1);
     expect(text).toMatch(/assertIdentityUnchanged\(read, body\);\s*\n\s*await env\.port\.people\.update\(/);
+  });
+});
+
+describe('row effect', () => {
+  it('a create makes the row created, any other change changed, none unchanged; a step may say otherwise', async () => {
+    const effect = async (mutations: string[], own?: 'changed') =>
+      runSteps(async (trail) => {
+        for (const m of mutations) trail.mutated(m);
+        return { status: 'success', step: 'x', message: '', effect: own };
+      });
+    expect(await effect([CREATED_MARK, 'location_enable_calling'])).toMatchObject({ effect: 'created' });
+    expect(await effect(['calling licence assigned'])).toMatchObject({ effect: 'changed' });
+    expect(await effect([])).toMatchObject({ effect: 'unchanged' });
+    expect(await effect([], 'changed')).toMatchObject({ effect: 'changed' });
   });
 });

@@ -5,13 +5,28 @@ import { relative, resolve, sep } from 'node:path';
  * the first few and put the full list in the step summary.
  */
 
+interface AnnotationProps {
+  file?: string;
+  line?: number;
+  title?: string;
+}
+
 /** `::error file=…,line=…,title=…::message`, escaped as the runner expects. */
-export function errorAnnotation(message: string, props: { file?: string; line?: number; title?: string }): string {
+export function errorAnnotation(message: string, props: AnnotationProps): string {
+  return annotation('error', message, props);
+}
+
+/** `::warning …`: a line that is valid but will not end as the author expects. */
+export function warningAnnotation(message: string, props: AnnotationProps): string {
+  return annotation('warning', message, props);
+}
+
+function annotation(kind: 'error' | 'warning', message: string, props: AnnotationProps): string {
   const parts: string[] = [];
   if (props.file !== undefined) parts.push(`file=${escapeProperty(props.file)}`);
   if (props.line !== undefined) parts.push(`line=${props.line}`);
   if (props.title !== undefined) parts.push(`title=${escapeProperty(props.title)}`);
-  return `::error${parts.length > 0 ? ` ${parts.join(',')}` : ''}::${escapeData(message)}\n`;
+  return `::${kind}${parts.length > 0 ? ` ${parts.join(',')}` : ''}::${escapeData(message)}\n`;
 }
 
 export function noticeAnnotation(message: string): string {

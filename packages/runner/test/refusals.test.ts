@@ -116,6 +116,23 @@ describe('Markdown from CSV values is escaped (summary.md, the GitHub job summar
       pendingByReason: { 'code`|<b>': 1 },
       rejectedByReason: {},
       topFailingSteps: [{ step: '[s](http://e)', count: 1 }],
+      effects: { '<b>user</b>': { created: 0, changed: 1, unchanged: 0 } },
+      pendingCauses: {
+        byLocation: [
+          {
+            locationRowId: 1,
+            locationLine: 2,
+            locationKey: '[loc](http://evil)',
+            state: 'rejected',
+            reasonCode: 'invalid_input_schema',
+            message: '<script>x</script>',
+            count: 1,
+            rows: [{ rowId: 2, line: 3, entityType: 'user', entityKey: '*a*@example.com', reasonCode: 'precondition_missing', message: 'm | cell' }],
+          },
+        ],
+        byReason: [],
+      },
+      elapsed: { seconds: 1, rowsFinished: 1, rowsPerSecond: 1 },
       resumable: true,
       detail: '**boom** <img src=x onerror=alert(1)> _x_ | cell',
       throughput: { bucketSeconds: 0, rowsPerSecond: [] },
@@ -127,5 +144,10 @@ describe('Markdown from CSV values is escaped (summary.md, the GitHub job summar
     expect(md).toContain('\\*\\*boom\\*\\* \\<img src=x onerror=alert\\(1\\)\\> \\_x\\_ \\| cell');
     expect(md).toContain('| pending | `` code`\\|<b> `` | 1 |');
     expect(md).toContain('`[s](http://e)` (1)');
+    expect(md).not.toContain('[loc](http://evil)');
+    expect(md).not.toContain('<script>');
+    expect(md).toContain('\\<script\\>x\\</script\\>');
+    expect(md).toContain('| \\<b\\>user\\</b\\> | 0 | 1 | 0 |');
+    expect(md).toContain('| 2 | 3 | user | \\*a\\*@example.com | `precondition_missing` | m \\| cell |');
   });
 });

@@ -39,6 +39,26 @@ describe('wbp validate', () => {
     expect(summary).toContain('| 6 | 5 | extension | invalid_input_schema | extension: "9" is not an extension; use 2 to 8 digits \\[extension\\_format\\] |');
   });
 
+  it('warns about rows that name a rejected location row, on the location row\'s line', async () => {
+    // The location row's country is not ISO 3166: it is rejected, and the user and assignment rows
+    // (row 3 is a duplicate, rejected itself)
+    // that name it stay ready (the location may exist in Webex) but will most likely end pending.
+    const site = SITE_CSV.replace(',28013,ES,', ',28013,Spain,');
+    const dir = await workspace({ 'site.csv': site, 'summary.md': '' });
+    const text = await wbp(['validate', 'site.csv', '--out', 'out'], { cwd: dir });
+    expect(text.stdout).toContain(
+      '  warning: 2 row(s) name location_key "ES-MAD-01", whose location row 1 (line 2) was rejected (invalid_input_schema): they will end pending unless that location already exists in Webex; fix line 2 first (rows 2 (line 3), 4 (line 5))\n',
+    );
+    const env = { GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_WORKSPACE: dir };
+    const github = await wbp(['validate', 'site.csv', '--out', 'out', '--format', 'github'], { cwd: dir, env });
+    expect(github.stdout.split('\n').filter((l) => l.startsWith('::warning'))).toEqual([
+      expect.stringMatching(/^::warning file=site\.csv,line=2,title=2 row\(s\) depend on rejected location row 1::2 row\(s\) name location_key "ES-MAD-01"/),
+    ]);
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('| 1 (2) | ES-MAD-01 | invalid_input_schema | 2 | 2 (3), 4 (5) |');
+    // Without the rejection there is nothing to warn about.
+    expect((await wbp(['validate', 'site.csv', '--out', 'out'], { cwd: await workspace({ 'site.csv': SITE_CSV }) })).stdout).not.toContain('warning');
+  });
+
   it('caps annotations and says how many more there are', async () => {
     const rows = Array.from({ length: 15 }, (_, i) => `user,ES-MAD-01,bad${i}`);
     const dir = await workspace({ 'site.csv': ['entity_type,location_key,email', ...rows].join('\n') });

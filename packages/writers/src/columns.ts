@@ -1,7 +1,8 @@
 /**
- * The three human-facing outputs of a run, with exactly the columns of the term sheet (§12.1–12.3)
- * in that order. Resume, the executor and every check read these files by column name, so the
- * order is part of the contract: change it and existing outputs stop verifying.
+ * The three human-facing outputs of a run: the term sheet's minimum columns (§12.1–12.3) in that
+ * order, then wbp's own, appended after them. Resume, the executor and every check read these
+ * files by column name, so the order is part of the contract: change it and existing outputs stop
+ * verifying.
  */
 
 /** rejected_rows.csv (§12.1): rows refused before any API call. */
@@ -15,7 +16,11 @@ export const REJECTED_COLUMNS = [
   'raw_row_minified',
 ] as const;
 
-/** results.csv (§12.2): one line per row's final outcome in its phase (`status` success | pending). */
+/**
+ * results.csv (§12.2): one line per row's final outcome in its phase (`status` success | pending).
+ * `effect` (wbp's): what a success row did to the org, `created` | `changed` | `unchanged`
+ * (already as the CSV asks); empty on pending lines.
+ */
 export const RESULTS_COLUMNS = [
   'timestamp',
   'batch_id',
@@ -28,6 +33,7 @@ export const RESULTS_COLUMNS = [
   'http_status',
   'message',
   'remote_id',
+  'effect',
 ] as const;
 
 /** pending_rows.csv (§12.3): rows that failed during execution or are out of scope. */

@@ -1,7 +1,7 @@
 import { WebexApiError, type Location, type LocationCreate } from '@wbp/webex-client';
 import type { SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
-import type { StepTrail } from '../trail.js';
+import { CREATED_MARK, type StepTrail } from '../trail.js';
 import { onceOrAdopt } from '../settle.js';
 import type { RowEnv } from './env.js';
 
@@ -67,7 +67,7 @@ async function createLocation(env: RowEnv, want: LocationCreate, trail: StepTrai
     park: env.park,
     onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'location_create', location: want.name, attempt, error: err.message }),
   });
-  trail.mutated('location_create');
+  trail.mutated(CREATED_MARK);
   return value;
 }
 

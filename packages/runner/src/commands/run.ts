@@ -183,7 +183,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     /** Summaries, the run_end line and the one-line verdict: the end of every run that got this far. */
     const conclude = async (status: ExecutionStatus, detail: string | undefined, readyRows: number): Promise<number> => {
       const provisional = exitFor(status, false);
-      const summary = await summarise(outDir, { csv: positionals[0]!, csvSha256, environment: env.ENVIRONMENT, exitStatus: provisional, readyRows, detail });
+      const summary = await summarise(outDir, { csv: positionals[0]!, csvPath: csv, csvSha256, environment: env.ENVIRONMENT, exitStatus: provisional, readyRows, detail, startedAt });
       const allSuccess = summary.rows.pending === 0 && summary.rows.rejected === 0 && summary.rows.notYetProcessed === 0;
       summary.exitStatus = exitFor(status, allSuccess);
       summary.outcome = EXIT_MEANING[summary.exitStatus] ?? summary.outcome;

@@ -4,10 +4,11 @@ import {
   ContractConfigError,
   CsvFileError,
   validateCsvFile,
+  type OrphanedLocation,
   type ValidationSummary,
 } from '@wbp/csv-contract';
 import type { Command } from '../command.js';
-import { annotationPath, errorAnnotation, mdCode, mdText, noticeAnnotation } from '../github.js';
+import { annotationPath, errorAnnotation, mdCode, mdText, noticeAnnotation, warningAnnotation } from '../github.js';
 import { parseDefaults } from '../default-flags.js';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from '../io.js';
 import { unusableOutDir } from '../paths.js';
@@ -81,6 +82,9 @@ export const validateCommand: Command = {
       for (const row of summary.rejectedRows.slice(0, args.maxAnnotations)) {
         io.stdout(errorAnnotation(row.message, { file, line: row.line, title: `row ${row.rowId} rejected (${row.reasonCode})` }));
       }
+      for (const orphan of summary.orphanedLocations.slice(0, args.maxAnnotations)) {
+        io.stdout(warningAnnotation(orphanMessage(orphan), { file, line: orphan.locationLine, title: `${orphan.dependents} row(s) depend on rejected location row ${orphan.locationRowId}` }));
+      }
       const unannotated = summary.rejected - Math.min(args.maxAnnotations, summary.rejectedRows.length);
       if (unannotated > 0) io.stdout(noticeAnnotation(`${unannotated} more rejected rows: see the job summary and ${annotationPath(summary.rejectedPath, io.env, io.cwd)}`));
       await appendStepSummary(io, markdownReport(file, summary));
@@ -134,6 +138,7 @@ function textReport(csv: string, s: ValidationSummary, cwd: string): string {
     lines.push(`  line ${row.line} (row ${row.rowId}) ${row.reasonCode}: ${row.message}`);
   }
   if (s.rejected > TEXT_LIST) lines.push(`  … ${s.rejected - TEXT_LIST} more in ${shown(s.rejectedPath)}`);
+  for (const orphan of s.orphanedLocations) lines.push(`  warning: ${orphanMessage(orphan)}`);
   lines.push(`  wrote ${shown(s.readyPath)}`, `  wrote ${shown(s.rejectedPath)}`, `  input sha256 ${s.inputSha256}`);
   return `${lines.join('\n')}\n`;
 }
@@ -157,9 +162,25 @@ function markdownReport(file: string, s: ValidationSummary): string {
     if (s.rejected > SUMMARY_LIST) out.push('', `… and ${s.rejected - SUMMARY_LIST} more: see rejected_rows.csv in the run's artifacts.`);
     out.push('');
   }
+  if (s.orphanedLocations.length > 0) {
+    out.push('**Rows that depend on a rejected location row** (ready, but they will end pending unless the location already exists in Webex):', '');
+    out.push('| location row (line) | location_key | reason | dependent rows | first of them (line) |', '| --- | --- | --- | ---: | --- |');
+    for (const o of s.orphanedLocations) {
+      out.push(`| ${o.locationRowId} (${o.locationLine}) | ${mdText(o.locationKey)} | ${o.reasonCode} | ${o.dependents} | ${o.sample.map((r) => `${r.rowId} (${r.line})`).join(', ')} |`);
+    }
+    out.push('');
+  }
   if (s.ignoredColumns.length > 0) out.push(`Ignored columns (not in the contract): ${s.ignoredColumns.map((c) => mdCode(c)).join(', ')}`, '');
   out.push(`Input sha256 \`${s.inputSha256}\``, '', '');
   return out.join('\n');
+}
+
+function orphanMessage(o: OrphanedLocation): string {
+  const first = o.sample.map((r) => `${r.rowId} (line ${r.line})`).join(', ');
+  return (
+    `${o.dependents} row(s) name location_key "${o.locationKey}", whose location row ${o.locationRowId} (line ${o.locationLine}) was rejected (${o.reasonCode}): ` +
+    `they will end pending unless that location already exists in Webex; fix line ${o.locationLine} first (rows ${first}${o.dependents > o.sample.length ? ', …' : ''})`
+  );
 }
 
 async function appendStepSummary(io: CliIo, markdown: string): Promise<void> {
