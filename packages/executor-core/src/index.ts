@@ -9,6 +9,19 @@ export { PENDING_REASON_CODES, BREAKER_CODES, type PendingReasonCode } from './r
 export { mapError } from './error-mapping.js';
 export { RESULTS_FILE, PENDING_FILE } from './outputs.js';
 export { locationPayload } from './steps/location.js';
-export { userSettingChanges } from './steps/settings-payloads.js';
+export {
+  userSettingChanges,
+  callerIdChange,
+  compareCallWaiting,
+  compareDoNotDisturb,
+  compareVoicemail,
+  compareForwardAlways,
+  compareCallerId,
+  sameDestination,
+  type SettingChange,
+  type SettingComparison,
+  type FieldComparison,
+  type SettingValue,
+} from './steps/settings-payloads.js';
 export { lineChangeBody, assertIdentityUnchanged, IDENTITY_FIELDS } from './steps/person-update.js';
 export { OrgCache } from './org-cache.js';

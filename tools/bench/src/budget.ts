@@ -47,7 +47,10 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
         const site = siteOf(hint.location_key);
         n += listOnce(site); // the site's lines, to check the extension/number before assigning
         if (!(hint.extension && org.takenExtensions.has(`${site}|${hint.extension}`))) {
-          n += 1 + settings; // licence assignment + one PUT per setting (fresh defaults: no GET)
+          // licence assignment + one PUT per setting (fresh defaults: no GET, no compare). A person who
+          // already had Calling (GET per setting, PUT only when it differs) is not modelled: the
+          // generated sites' users never have Calling before the run.
+          n += 1 + settings;
           enabled.add(r.email);
         }
       }

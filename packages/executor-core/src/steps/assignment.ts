@@ -1,7 +1,7 @@
 import { RowStop, type SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
-import { applySettings } from './apply-settings.js';
+import { applySettings, describeSettings } from './apply-settings.js';
 import { assignCallingLicence, hasCalling, workNumber } from './calling-licence.js';
 import type { RowEnv } from './env.js';
 import { assertIdentityUnchanged, assertSafeToReplace, identityDifferences, lineChangeBody } from './person-update.js';
@@ -18,7 +18,7 @@ export async function processAssignment(row: ExecRow, env: RowEnv, trail: StepTr
   const known = env.knownLines.get(email);
   if (known && known.locationId === location.id && (!extension || known.extension === extension) && (!number || known.phoneNumber === number)) {
     // This run gave the person exactly this line moments ago (phase 2): nothing to look up or assign.
-    return applyFinalSettings(env, row, email, known.personId, number ?? known.phoneNumber, 'extension/number assigned with Calling (phase 2)', trail);
+    return applyFinalSettings(env, row, email, known.personId, number ?? known.phoneNumber, 'extension/number assigned with Calling (phase 2)', true, trail);
   }
   const person = await lookupPerson(env, email);
   const calling = hasCalling(person, env);
@@ -40,7 +40,7 @@ export async function processAssignment(row: ExecRow, env: RowEnv, trail: StepTr
     }
   }
 
-  return applyFinalSettings(env, row, email, person.id!, number ?? currentNumber, did, trail);
+  return applyFinalSettings(env, row, email, person.id!, number ?? currentNumber, did, !calling, trail);
 }
 
 /**
@@ -75,16 +75,19 @@ async function changeLine(env: RowEnv, personId: string, location: { id: string;
   }
 }
 
-/** apply_final_settings: the caller ID the row asks for, once the line is in place. */
-async function applyFinalSettings(env: RowEnv, row: ExecRow, email: string, personId: string, directNumber: string | undefined, did: string, trail: StepTrail): Promise<SuccessOutcome> {
+/**
+ * apply_final_settings: the caller ID the row asks for, once the line is in place. `fresh`: this
+ * run enabled the person's Calling (phase 2 or just above), so it is PUT without reading first;
+ * otherwise it is read and PUT only when it differs.
+ */
+async function applyFinalSettings(env: RowEnv, row: ExecRow, email: string, personId: string, directNumber: string | undefined, did: string, fresh: boolean, trail: StepTrail): Promise<SuccessOutcome> {
   const callerId = field(row, 'caller_id_selected');
   if (callerId) {
     trail.step('apply_final_settings');
     if (callerId === 'DIRECT_LINE' && !directNumber) {
       throw new RowStop('precondition_missing', `caller ID DIRECT_LINE needs a phone number for ${email}: add phone_number to this row`);
     }
-    await applySettings(env, personId, [callerIdChange(callerId, 'caller_id_selected')], false, trail);
-    did += '; caller ID set';
+    did += `; ${describeSettings(await applySettings(env, personId, [callerIdChange(callerId, 'caller_id_selected')], fresh, trail))}`;
   }
   return { status: 'success', step: trail.current, message: did, remoteId: personId };
 }

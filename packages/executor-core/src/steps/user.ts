@@ -2,7 +2,7 @@ import type { Location, Person } from '@wbp/webex-client';
 import { RowStop, type SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
-import { applySettings } from './apply-settings.js';
+import { applySettings, describeSettings } from './apply-settings.js';
 import { assignCallingLicence, hasCalling } from './calling-licence.js';
 import type { RowEnv, StepEnv } from './env.js';
 import { userSettingChanges } from './settings-payloads.js';
@@ -61,13 +61,14 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
   }
 
   const changes = userSettingChanges(row);
+  let settings = '';
   if (changes.length > 0) {
     trail.step('user_apply_calling_settings');
     if (!already && !fresh) {
       throw new RowStop('precondition_missing', `${email} has no Webex Calling, so calling settings cannot be applied: set calling_enabled=true`);
     }
-    await applySettings(env, person.id!, changes, fresh, trail);
+    settings = describeSettings(await applySettings(env, person.id!, changes, fresh, trail));
   }
-  const did = [fresh ? 'Calling enabled' : already ? 'Calling already enabled' : 'Calling not requested', changes.length > 0 ? `${changes.length} setting(s) applied` : ''];
+  const did = [fresh ? 'Calling enabled' : already ? 'Calling already enabled' : 'Calling not requested', settings];
   return { status: 'success', step: trail.current, message: did.filter(Boolean).join('; '), remoteId: person.id };
 }
