@@ -1,7 +1,8 @@
 /**
- * The three human-facing outputs of a run, with exactly the columns of the term sheet (§12.1–12.3)
- * in that order. Resume, the executor and every check read these files by column name, so the
- * order is part of the contract: change it and existing outputs stop verifying.
+ * The three human-facing outputs of a run, with the columns of the term sheet (§12.1–12.3) in that
+ * order; the term sheet's columns are minimum columns, so ours are only ever added at the end.
+ * Resume, the executor and every check read these files by column name, so the order is part of
+ * the contract: change it and existing outputs stop verifying.
  */
 
 /** rejected_rows.csv (§12.1): rows refused before any API call. */
@@ -15,7 +16,7 @@ export const REJECTED_COLUMNS = [
   'raw_row_minified',
 ] as const;
 
-/** results.csv (§12.2): one line per row's final outcome in its phase (`status` success | pending). */
+/** results.csv (§12.2): one line per row's final outcome in its phase (`status` success | pending), per attempt. */
 export const RESULTS_COLUMNS = [
   'timestamp',
   'batch_id',
@@ -28,6 +29,8 @@ export const RESULTS_COLUMNS = [
   'http_status',
   'message',
   'remote_id',
+  // Added: which attempt of the run wrote the line (1, then 2, 3 … for each re-run of the pending rows).
+  'attempt',
 ] as const;
 
 /** pending_rows.csv (§12.3): rows that failed during execution or are out of scope. */
@@ -43,6 +46,8 @@ export const PENDING_COLUMNS = [
   'reason_message',
   'http_status',
   'raw_row_minified',
+  // Added: as results.csv's, the attempt that wrote the line.
+  'attempt',
 ] as const;
 
 export type RejectedColumn = (typeof REJECTED_COLUMNS)[number];
