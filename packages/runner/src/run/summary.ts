@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
+import { latestPerRow, PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
 import { mdCode, mdText } from '../github.js';
 import { EXIT_MEANING, RESUMABLE } from './exit-status.js';
 import { throughputMermaid, throughputSeries } from './throughput-chart.js';
@@ -10,6 +10,8 @@ export interface RunSummary {
   csv: string;
   csvSha256: string;
   environment: string;
+  /** The attempt this invocation ran (1, then 2, 3 … for each re-run of the pending rows). */
+  attempt: number;
   exitStatus: number;
   outcome: string;
   rows: { total: number; success: number; pending: number; rejected: number; notYetProcessed: number };
@@ -25,19 +27,24 @@ async function* records<C extends string>(file: string, columns: readonly C[]) {
   if (existsSync(file)) yield* readCsvRecords(file, columns);
 }
 
-/** Counts from the run's files, so a resumed run reports the whole CSV, not one invocation. */
-export async function summarise(outDir: string, base: { csv: string; csvSha256: string; environment: string; exitStatus: number; readyRows: number; detail?: string | undefined }): Promise<RunSummary> {
+/**
+ * Counts from the run's files, so a resumed run reports the whole CSV, not one invocation; each
+ * row counts once, by its latest line (a row pending in attempt 1 and fixed in attempt 2 is a success).
+ */
+export async function summarise(outDir: string, base: { csv: string; csvSha256: string; environment: string; attempt: number; exitStatus: number; readyRows: number; detail?: string | undefined }): Promise<RunSummary> {
   let success = 0;
   let pending = 0;
   let rejected = 0;
   const pendingByReason: Record<string, number> = {};
   const rejectedByReason: Record<string, number> = {};
   const steps: Record<string, number> = {};
-  for await (const r of records(join(outDir, 'results.csv'), RESULTS_COLUMNS)) {
+  const latest = await latestPerRow(records(join(outDir, 'results.csv'), RESULTS_COLUMNS));
+  for (const r of latest.values()) {
     if (r.status === 'success') success++;
     else pending++;
   }
-  for await (const p of records(join(outDir, 'pending_rows.csv'), PENDING_COLUMNS)) {
+  for (const p of (await latestPerRow(records(join(outDir, 'pending_rows.csv'), PENDING_COLUMNS))).values()) {
+    if (latest.get(Number(p.row_id))?.status !== 'pending') continue; // pending once, success since
     pendingByReason[p.reason_code] = (pendingByReason[p.reason_code] ?? 0) + 1;
     steps[p.step] = (steps[p.step] ?? 0) + 1;
   }
@@ -49,6 +56,7 @@ export async function summarise(outDir: string, base: { csv: string; csvSha256: 
     csv: base.csv,
     csvSha256: base.csvSha256,
     environment: base.environment,
+    attempt: base.attempt,
     exitStatus: base.exitStatus,
     outcome: EXIT_MEANING[base.exitStatus] ?? 'unknown',
     rows: { total: base.readyRows + rejected, success, pending, rejected, notYetProcessed: Math.max(0, base.readyRows - success - pending) },
@@ -60,13 +68,13 @@ export async function summarise(outDir: string, base: { csv: string; csvSha256: 
       .map(([step, count]) => ({ step, count })),
     resumable: RESUMABLE.has(base.exitStatus),
     detail: base.detail,
-    throughput: await throughputSeries(join(outDir, 'results.csv')),
+    throughput: await throughputSeries(join(outDir, 'results.csv'), undefined, base.attempt),
   };
 }
 
 export function summaryMarkdown(s: RunSummary): string {
   const lines = [
-    `## wbp run — ${mdText(s.csv)} (${s.environment})`,
+    `## wbp run — ${mdText(s.csv)} (${s.environment}, attempt ${s.attempt})`,
     '',
     `**${s.outcome}** (exit status ${s.exitStatus})${s.detail ? ` — ${mdText(s.detail)}` : ''}`,
     '',
