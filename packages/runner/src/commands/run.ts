@@ -263,7 +263,9 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     stage = 'phases';
     since.executor = performance.now();
     const tty = values.progress === 'tty' || (values.progress === 'auto' && process.stderr.isTTY === true);
-    const progress = values.progress === 'off' ? undefined : new Progress(readyRows, tty ? io.stderr : io.stdout, tty);
+    // A re-run goes through the pending rows only: count progress against those.
+    const progressTotal = decision.kind === 'finished' ? verified.pendingRows : readyRows;
+    const progress = values.progress === 'off' ? undefined : new Progress(progressTotal, tty ? io.stderr : io.stdout, tty);
     const execConfig = {
       ...DEFAULT_EXECUTOR_CONFIG,
       batchSize: env.BATCH_SIZE,
