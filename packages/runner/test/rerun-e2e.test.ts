@@ -118,6 +118,7 @@ describe('re-running the pending rows of a finished run (child process ↔ wbp-s
     const total = (await stats()).requests.total;
     const third = await run(dir);
     expect(third.code).toBe(0);
+    expect(third.stdout).toMatch(/^nothing to re-run: attempt 2 finished and no row is pending; no request sent\n/m);
     expect((await stats()).requests.total).toBe(total);
     expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(resultsAfter);
     expect(logEvents(out).at(-2)).toMatchObject({ event: 'nothing_pending', attempt: 2 });

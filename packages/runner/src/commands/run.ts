@@ -250,6 +250,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
       // Re-run of a run that finished with nothing pending: no attempt to start, so no request at
       // all (not even the startup checks); the exit status is the CSV's as it stands.
       log.info({ event: 'nothing_pending', attempt: decision.attempt }, `attempt ${decision.attempt} finished and no row is pending: nothing to re-run`);
+      io.stdout(`nothing to re-run: attempt ${decision.attempt} finished and no row is pending; no request sent\n`);
       return await conclude('completed', `nothing to re-run: attempt ${decision.attempt} finished and no row is pending`, readyRows, decision.attempt);
     }
 
