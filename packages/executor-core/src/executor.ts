@@ -1,4 +1,4 @@
-import { checkResume, readCheckpoint, writeCheckpoint, type Checkpoint } from '@wbp/state';
+import { checkpointAttempt, checkResume, readCheckpoint, writeCheckpoint, type Checkpoint } from '@wbp/state';
 import type { ExecutorConfig } from './config.js';
 import { LocationDirectory } from './location-directory.js';
 import type { RunLogger } from './logger.js';
@@ -19,6 +19,13 @@ export type ExecutionStatus = 'completed' | 'aborted_breaker' | 'time_budget' | 
 
 export interface ExecutionResult {
   status: ExecutionStatus;
+  /**
+   * The attempt this invocation ran or resumed: 1, then N+1 for each re-run of a finished run's
+   * pending rows. When nothing was pending (`nothingPending`), the attempt that had finished.
+   */
+  attempt: number;
+  /** The run had finished and no row's latest outcome was pending: nothing was started, no checkpoint written. */
+  nothingPending?: boolean;
   /** Rows that reached a terminal state in this invocation. */
   success: number;
   pending: number;
@@ -97,9 +104,15 @@ async function buildIndexes(input: ExecutionInput): Promise<{ directory: Locatio
 
 /**
  * Runs the three phases strictly in order, batch by batch, rows concurrently within a batch.
- * Every row ends with exactly one results.csv line (pending rows also in pending_rows.csv),
- * written as soon as it ends; the checkpoint's `last_row_id` is the low-water mark of rows whose
- * outputs are on disk and is written only after those outputs are fsynced.
+ * Every row ends with exactly one results.csv line per attempt (pending rows also in
+ * pending_rows.csv), written as soon as it ends; the checkpoint's `last_row_id` is the low-water
+ * mark of rows whose outputs are on disk and is written only after those outputs are fsynced.
+ *
+ * Attempts: a checkpoint whose attempt has not finished is resumed (a crash, a cancel, a spent
+ * time budget); once every row of attempt N has its line the checkpoint says so
+ * (`attempt_finished_at`), and the next invocation runs attempt N+1 over exactly the rows whose
+ * latest line is pending, through the same phases and lookups; rows an earlier attempt ended
+ * success are skipped like finished rows on a resume.
  */
 export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
   const { config, log } = input;
@@ -107,18 +120,33 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
   const decision = checkResume(existing, { inputHash: input.inputHash, pipelineVersion: config.pipelineVersion });
   if (decision.kind === 'hash_mismatch' || decision.kind === 'version_mismatch') {
     log.fatal({ event: 'resume_refused', ...decision }, 'checkpoint belongs to a different CSV or pipeline version; outputs left untouched');
-    return { status: decision.kind, success: 0, pending: 0, byReason: {}, skipped: 0, detail: JSON.stringify(decision) };
+    return { status: decision.kind, attempt: checkpointAttempt(existing), success: 0, pending: 0, byReason: {}, skipped: 0, detail: JSON.stringify(decision) };
   }
-  const startedAt = decision.kind === 'resume' ? decision.checkpoint.started_at : new Date().toISOString();
-  if (decision.kind === 'resume') {
-    const reopened = await reopenTokenFailures(input.outDir, decision.phase);
-    if (reopened.length > 0) log.info({ event: 'token_failures_reopened', rows: reopened.length, row_ids: reopened.slice(0, 50) }, `resume: ${reopened.length} row(s) that ended pending on the token are tried again`);
+  const now = new Date().toISOString();
+  /** The checkpoint being resumed (an attempt that has not finished); none for a new attempt. */
+  const resuming = decision.kind === 'resume' ? decision : undefined;
+  const attempt = decision.kind === 'fresh' ? 1 : decision.kind === 'finished' ? decision.attempt + 1 : decision.attempt;
+  const startedAt = decision.kind === 'fresh' ? now : decision.checkpoint.started_at;
+  const attemptStartedAt = resuming ? (resuming.checkpoint.attempt_started_at ?? resuming.checkpoint.started_at) : now;
+  if (resuming) {
+    const reopened = await reopenTokenFailures(input.outDir, resuming.phase, attempt);
+    if (reopened.length > 0) log.info({ event: 'token_failures_reopened', attempt, rows: reopened.length, row_ids: reopened.slice(0, 50) }, `resume: ${reopened.length} row(s) that ended pending on the token are tried again`);
   }
-  const outputs = await openOutputs(input.outDir, (rowId) => log.warn({ event: 'results_line_completed', row_id: rowId }, 'completed a results.csv line from pending_rows.csv after a crash'), input.redact);
-  const result: ExecutionResult = { status: 'completed', success: 0, pending: 0, byReason: {}, skipped: 0 };
+  const outputs = await openOutputs(input.outDir, attempt, (rowId) => log.warn({ event: 'results_line_completed', row_id: rowId }, 'completed a results.csv line from pending_rows.csv after a crash'), input.redact);
+  const result: ExecutionResult = { status: 'completed', attempt, success: 0, pending: 0, byReason: {}, skipped: 0 };
   try {
-    if (decision.kind === 'resume') {
-      log.info({ event: 'resume', phase: decision.phase, next_row_id: decision.nextRowId, terminal_rows: outputs.terminal.size }, 'resuming from checkpoint');
+    if (decision.kind === 'finished' && outputs.pendingRows === 0) {
+      // The run finished and every row's latest outcome is success: an attempt would send nothing.
+      log.info({ event: 'nothing_pending', attempt: decision.attempt }, `attempt ${decision.attempt} finished and no row is pending: nothing to re-run`);
+      return { ...result, attempt: decision.attempt, nothingPending: true };
+    }
+    if (resuming) {
+      log.info({ event: 'resume', attempt, phase: resuming.phase, next_row_id: resuming.nextRowId, terminal_rows: outputs.terminal.size }, `resuming attempt ${attempt} from checkpoint`);
+    } else {
+      log.info(
+        { event: 'attempt_start', attempt, rows: attempt === 1 ? null : outputs.pendingRows },
+        attempt === 1 ? 'attempt 1 start' : `attempt ${attempt} start: the ${outputs.pendingRows} row(s) whose latest outcome is pending are tried again`,
+      );
     }
     const cache = input.orgCache ?? (await OrgCache.load(input.port, config.callingLicenceId));
     log.info(
@@ -142,24 +170,31 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       critical: (event, details) => log.fatal({ event, ...details }, event),
       note: (event, details) => log.warn({ event, ...details }, event),
     };
-    const save = async (phase: Phase, lastRowId: number): Promise<void> => {
+    const save = async (phase: Phase, lastRowId: number, finished = false): Promise<void> => {
       await outputs.sync();
+      const updatedAt = new Date().toISOString();
       const checkpoint: Checkpoint = {
         pipeline_version: config.pipelineVersion,
         input_hash: input.inputHash,
         phase,
         last_row_id: lastRowId,
         started_at: startedAt,
-        updated_at: new Date().toISOString(),
+        updated_at: updatedAt,
+        attempt,
+        attempt_started_at: attemptStartedAt,
+        ...(finished ? { attempt_finished_at: updatedAt } : {}),
       };
       await writeCheckpoint(input.outDir, checkpoint);
       result.checkpoint = checkpoint;
     };
+    // A new attempt is on disk before its first row: a crash from here on resumes this attempt
+    // (it does not start another one), and a crash before it starts this same attempt again.
+    if (decision.kind === 'finished') await save(1, 0);
     const counters = { rows: 0, batches: 0 };
     /** Rows in flight and the step each is in: what `inFlightRows()` reports (SIGUSR2 in the runner). */
     const inFlight = new Map<number, { trail: StepTrail; started: number }>();
     input.exposeInFlight?.(() => [...inFlight].map(([rowId, { trail, started }]) => ({ rowId, step: trail.current, seconds: Math.round((Date.now() - started) / 1000) })));
-    const firstPhase = decision.kind === 'resume' ? decision.phase : 1;
+    const firstPhase = resuming ? resuming.phase : 1;
 
     /**
      * Phases run in order, but the next one starts as soon as the current one has nothing left to
@@ -208,6 +243,8 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       return true;
     };
     let previous: Running | undefined;
+    /** The last phase started: once it has completed, the attempt has finished. */
+    let last: Running | undefined;
     for (const { phase, entityType, name } of PHASES) {
       if (phase < firstPhase) {
         // Finished by an earlier invocation: counted, not touched.
@@ -243,7 +280,7 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
             yield row;
           }
         })(),
-        startMark: decision.kind === 'resume' && phase === decision.phase ? decision.nextRowId - 1 : 0,
+        startMark: resuming && phase === resuming.phase ? resuming.nextRowId - 1 : 0,
         config,
         outputs,
         log,
@@ -275,6 +312,7 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       });
       current.handle = handle;
       previous = current;
+      last = current;
       if (before) {
         before.next = handle;
         let ok: boolean;
@@ -294,6 +332,13 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       }
     }
     if (previous) await finish(previous);
+    if (result.status === 'completed' && last) {
+      // Every row of this attempt has its line: say so, so the next invocation starts attempt + 1
+      // instead of resuming this one. A crash before this write resumes the attempt, which finds
+      // nothing left to run and writes it then.
+      await save(last.phase, last.handle.lowWater(), true);
+      log.info({ event: 'attempt_end', attempt, success: result.success, pending: result.pending }, `attempt ${attempt} finished`);
+    }
     return result;
   } finally {
     await outputs.close();

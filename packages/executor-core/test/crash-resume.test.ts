@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,5 +107,93 @@ describe('crash at a random instant, then resume (real processes over HTTP)', ()
       expect(stats.requests.invalid, JSON.stringify(stats.invalidSamples)).toBe(0);
     }
     expect(killedMidRun).toBeGreaterThanOrEqual(TRIALS - 2);
+  }, 180_000);
+});
+
+describe('crash at a random instant of attempt 2 (re-running the pending rows), then resume', () => {
+  const MISSING = PEOPLE.filter((_, i) => i % 3 === 1); // 8 people the directory has not synced yet
+  let sim: StartedSimulator;
+  let hook: ((total: number) => void) | undefined;
+  const dir = tmpOut();
+  const rowsFile = join(dir, 'rows.json');
+  const rows = buildRows();
+  const TRIALS2 = 8;
+  /** Operations of the requests as they arrive, while set. */
+  let ops: string[] | undefined;
+
+  beforeAll(async () => {
+    writeFileSync(rowsFile, JSON.stringify(rows));
+    sim = await startSimulator({
+      token: TOKEN,
+      people: PEOPLE.filter((p) => !MISSING.includes(p)).map((email) => ({ email, displayName: email.split('@')[0]! })),
+      numbers: PEOPLE.map((_, i) => ({ locationName: SITES[i % 3]!, phoneNumber: `+3491000${String(i).padStart(4, '0')}` })),
+      onRequest: (op, total) => {
+        ops?.push(op);
+        hook?.(total);
+      },
+    });
+  });
+  afterAll(() => sim.close());
+
+  /** Attempt 1 (the missing people's rows end pending), then the directory sync; returns attempt 1's lines. */
+  async function attemptOne(outDir: string) {
+    sim.sim.reset();
+    expect((await runDriver(rowsFile, outDir, sim.baseUrl)).code).toBe(0);
+    const lines = await readResults(outDir);
+    expect(lines.filter((r) => r.status === 'pending')).toHaveLength(2 * MISSING.length);
+    for (const email of MISSING) sim.sim.syncPerson({ email, displayName: email.split('@')[0]! });
+    return lines;
+  }
+
+  it(`attempt 2 resumes as attempt 2 and the org equals an uninterrupted re-run's, over ${TRIALS2} SIGKILLs`, async () => {
+    const reference = tmpOut();
+    await attemptOne(reference);
+    const before = sim.sim.stats().requests.total;
+    ops = [];
+    expect((await runDriver(rowsFile, reference, sim.baseUrl)).code).toBe(0);
+    const requestsPerAttempt = sim.sim.stats().requests.total - before;
+    // The run-wide org lookups come before attempt 2's checkpoint: kill after them, so (nearly) every kill lands inside the attempt.
+    const lookups = ops.findIndex((op) => !['GET /locations', 'GET /telephony/config/locations', 'GET /licenses'].includes(op));
+    ops = undefined;
+    expect(lookups).toBeGreaterThan(0);
+    const expected = snapshot(sim);
+    expect((await readResults(reference)).filter((r) => r.attempt === '2' && r.status === 'success')).toHaveLength(2 * MISSING.length);
+
+    let killedMidAttempt = 0;
+    for (let trial = 0; trial < TRIALS2; trial++) {
+      const outDir = tmpOut();
+      const attempt1 = await attemptOne(outDir);
+      const start = sim.sim.stats().requests.total;
+      const killAtRequest = start + lookups + 1 + Math.floor(Math.random() * (requestsPerAttempt - lookups));
+      const killed = await runDriver(rowsFile, outDir, sim.baseUrl, {
+        arm: (kill) => {
+          hook = (total) => {
+            if (total >= killAtRequest) {
+              hook = undefined;
+              kill();
+            }
+          };
+        },
+      });
+      hook = undefined;
+      const checkpoint = JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8')) as { attempt?: number; attempt_finished_at?: string };
+      if (killed.signal === 'SIGKILL' && checkpoint.attempt === 2 && checkpoint.attempt_finished_at === undefined) killedMidAttempt++;
+      expect((await runDriver(rowsFile, outDir, sim.baseUrl)).code, `trial ${trial} resume exit`).toBe(0);
+
+      const results = await readResults(outDir);
+      expect(results.slice(0, attempt1.length), `trial ${trial}: attempt 1's lines untouched`).toEqual(attempt1);
+      expect(new Set(results.map((r) => r.attempt)), `trial ${trial}: no attempt 3`).toEqual(new Set(['1', '2']));
+      const again = results.slice(attempt1.length);
+      expect(again.every((r) => r.attempt === '2' && r.status === 'success'), `trial ${trial}`).toBe(true);
+      expect(again.map((r) => Number(r.row_id)).sort((a, b) => a - b), `trial ${trial}: exactly the pending rows, once each`).toEqual(
+        attempt1.filter((r) => r.status === 'pending').map((r) => Number(r.row_id)).sort((a, b) => a - b),
+      );
+      expect(JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8'))).toMatchObject({ attempt: 2, attempt_finished_at: expect.any(String) });
+      expect(snapshot(sim), `trial ${trial}: same org as an uninterrupted re-run`).toEqual(expected);
+      const stats = sim.sim.stats();
+      expect(stats.state).toMatchObject({ duplicateLocationNames: 0, duplicateLicenseAssignments: 0, identityChanges: 0 });
+      expect(stats.requests.invalid, JSON.stringify(stats.invalidSamples)).toBe(0);
+    }
+    expect(killedMidAttempt).toBeGreaterThanOrEqual(TRIALS2 - 2);
   }, 180_000);
 });

@@ -134,6 +134,9 @@ describe('resume', () => {
     await run(rows, { outDir });
     const results = readFileSync(join(outDir, 'results.csv'), 'utf8').trimEnd().split('\n');
     writeFileSync(join(outDir, 'results.csv'), `${results.slice(0, -1).join('\n')}\n`);
+    // The crash came before the attempt could be marked finished: the same attempt resumes.
+    const { attempt_finished_at: _finished, ...unfinished } = JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(outDir, 'checkpoint.json'), JSON.stringify(unfinished));
     const { result } = await run(rows, { outDir });
     expect(result).toMatchObject({ status: 'completed', success: 0, pending: 0, skipped: 2 });
     const after = await readResults(outDir);

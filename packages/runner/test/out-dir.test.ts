@@ -46,8 +46,12 @@ function wbpRun(cwd: string, env: Record<string, string>): Promise<number | null
 }
 
 let sim: StartedSimulator;
-/** Workspaces (site.csv + out/) left by real `wbp run`s: every phase done, and stopped by MAX_ROWS in phase 2. */
-const runs = { complete: '', partial: '' };
+/**
+ * Workspaces (site.csv + out/) left by real `wbp run`s: every phase done, stopped by MAX_ROWS in
+ * phase 2, and a finished run re-run once ghost@ was synced (attempt 2: row 6 pending again,
+ * precondition_missing).
+ */
+const runs = { complete: '', partial: '', rerun: '' };
 
 beforeAll(async () => {
   sim = await startSimulator({ token: TOKEN, people: [0, 1, 2, 3].map((i) => ({ email: `u${i}@example.com`, displayName: `User ${i}` })) });
@@ -60,7 +64,12 @@ beforeAll(async () => {
     expect(await wbpRun(dir, env)).toBe(status);
     runs[name] = dir;
   }
-}, 60_000);
+  const dir = copyOf(runs.complete);
+  sim.sim.syncPerson({ email: 'ghost@example.com' }); // no later run here expects ghost@ to be missing
+  // Row 6 is tried again and ends pending again, now for want of an extension_assignment row.
+  expect(await wbpRun(dir, {})).toBe(10);
+  runs.rerun = dir;
+}, 90_000);
 afterAll(async () => {
   await sim.close();
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -125,13 +134,14 @@ function editLines(dir: string, file: string, edit: (lines: string[]) => string[
 const snapshot = (dir: string) => Object.fromEntries(readdirSync(join(dir, 'out')).map((f) => [f, readFileSync(out(dir, f), 'utf8')]));
 
 describe('outputs of real runs', () => {
-  it.each(['complete', 'partial'] as const)('the %s run: this CSV resumes, every output verifies', async (name) => {
+  it.each(['complete', 'partial', 'rerun'] as const)('the %s run: this CSV resumes, every output verifies', async (name) => {
     const dir = copyOf(runs[name]);
     const od = await prepare(dir);
     expect(od.resume).toBe(true);
     expect(od.manifest).toMatchObject({ input_sha256: await sha256File(join(dir, 'site.csv')), pipeline_version: 1, defaults: DEFAULTS, ready: { rows: 10 }, rejected: { rows: 1 } });
     const { ready, ...counts } = await od.verify();
-    expect(counts).toEqual({ readyRows: 10, rejectedRows: 1, resultLines: name === 'complete' ? 10 : 3, pendingLines: name === 'complete' ? 1 : 0 });
+    const lines = { complete: [10, 1, 1], partial: [3, 0, 0], rerun: [11, 2, 1] }[name];
+    expect(counts).toEqual({ readyRows: 10, rejectedRows: 1, resultLines: lines[0], pendingLines: lines[1], pendingRows: lines[2] });
     expect(ready.sha256).toBe(await sha256File(out(dir, 'ready_to_load.csv')));
     expect(existsSync(out(dir, LOCK_FILE))).toBe(true);
     await od.release();
@@ -249,13 +259,23 @@ describe('damaged outputs are found before anything is appended', () => {
     ['results.csv emptied', 'partial', (d: string) => writeFileSync(out(d, 'results.csv'), ''), 'results.csv', 'checkpoint_ahead', /has no result lines/],
     ['a phase-1 results line removed', 'partial', (d: string) => editLines(d, 'results.csv', (l) => l.filter((x) => !x.includes(',1,1,location,'))), 'results.csv', 'checkpoint_ahead', /no line for row\(s\) 1,/],
     ['a results line of the checkpoint’s phase removed', 'partial', (d: string) => editLines(d, 'results.csv', (l) => l.slice(0, -1)), 'results.csv', 'checkpoint_ahead', /no line for row\(s\) 3,/],
-    ['a results line duplicated', 'complete', (d: string) => editLines(d, 'results.csv', (l) => [...l, l[2]!]), 'results.csv', 'duplicate_row', /row 2 already has a line \(line 3\)/],
+    ['a results line duplicated', 'complete', (d: string) => editLines(d, 'results.csv', (l) => [...l, l[2]!]), 'results.csv', 'duplicate_row', /row 2 already has a line of attempt 1 \(line 3\)/],
     ['a results line of a row that is not in ready_to_load.csv', 'complete', (d: string) => editLines(d, 'results.csv', (l) => [...l, l[1]!.replace(',1,1,', ',99,1,')]), 'results.csv', 'foreign_line', /row_id "99" is not a row/],
     ['a results line with an unknown status', 'complete', (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 1 ? x.replace(',success,', ',done,') : x))), 'results.csv', 'foreign_line', /status "done"/],
     ['a results line with phase 7', 'complete', (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 1 ? x.replace(',1,1,', ',1,7,') : x))), 'results.csv', 'foreign_line', /phase "7" is not 1, 2 or 3/],
     ['a results line whose entity_type is not the ready row’s', 'complete', (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 2 ? x.replace(',2,user,', ',2,location,') : x))), 'results.csv', 'foreign_line', /row 2 of ready_to_load\.csv \(line 3\) is a user row/],
     ['pending_rows.csv deleted', 'complete', (d: string) => unlinkSync(out(d, 'pending_rows.csv')), 'pending_rows.csv', 'missing_file', /is gone, but it has a line for row 6/],
-    ['the pending line of a pending row removed', 'complete', (d: string) => editLines(d, 'pending_rows.csv', (l) => l.slice(0, 1)), 'pending_rows.csv', 'missing_pending', /has no line for row 6, which results\.csv line \d+ says ended pending/],
+    ['the pending line of a pending row removed', 'complete', (d: string) => editLines(d, 'pending_rows.csv', (l) => l.slice(0, 1)), 'pending_rows.csv', 'missing_pending', /has no line for row 6 \(attempt 1\), which results\.csv line \d+ says ended pending/],
+    // Several attempts (the re-run workspace: row 6 pending in attempt 1, success in attempt 2).
+    ['a success row of attempt 1 with a line of attempt 2', 'rerun', (d: string) => editLines(d, 'results.csv', (l) => [...l, l[2]!.replace(/,1$/, ',2')]), 'results.csv', 'duplicate_row', /row 2 ended success in attempt 1 \(line 3\), yet has a line of attempt 2/],
+    ['a line of an attempt the checkpoint has not started', 'rerun', (d: string) => editLines(d, 'results.csv', (l) => [...l, l.at(-1)!.replace(/,2$/, ',3')]), 'results.csv', 'foreign_line', /attempt 3, but checkpoint\.json is at attempt 2/],
+    ['an attempt cell that is not a number', 'rerun', (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 1 ? x.replace(/,1$/, ',first') : x))), 'results.csv', 'foreign_line', /attempt "first" is not a whole number/],
+    [
+      'the attempt-2 lines of the re-run row removed',
+      'rerun',
+      (d: string) => ['results.csv', 'pending_rows.csv'].forEach((f) => editLines(d, f, (l) => l.slice(0, -1))),
+      'results.csv', 'checkpoint_ahead', /no line for row\(s\) 6 in attempt 2, but checkpoint\.json says every row before phase 3 .* is done in attempt 2/,
+    ],
     ['rejected_rows.csv deleted', 'complete', (d: string) => unlinkSync(out(d, 'rejected_rows.csv')), 'rejected_rows.csv', 'missing_file', /validation rejected 1 row/],
     ['a row removed from ready_to_load.csv', 'partial', (d: string) => editLines(d, 'ready_to_load.csv', (l) => l.filter((_, i) => i !== 5)), 'ready_to_load.csv', 'manifest_mismatch', /9 row\(s\).*manifest\.json says 10/],
     ['results.csv re-saved by Excel (CRLF)', 'partial', (d: string) => writeFileSync(out(d, 'results.csv'), read(d, 'results.csv').replaceAll('\n', '\r\n')), 'results.csv', 'line_endings', /CRLF/],

@@ -110,6 +110,7 @@ describe('Markdown from CSV values is escaped (summary.md, the GitHub job summar
       csv: '[x](http://evil).csv',
       csvSha256: 'ab',
       environment: 'lab',
+      attempt: 1,
       exitStatus: 30,
       outcome: 'aborted by the circuit breaker',
       rows: { total: 1, success: 0, pending: 1, rejected: 0, notYetProcessed: 0 },

@@ -3,6 +3,7 @@ export {
   CheckpointSchema,
   DEFAULT_PIPELINE_VERSION,
   validateCheckpoint,
+  checkpointAttempt,
   type Checkpoint,
   type Phase,
   type CheckpointValidation,

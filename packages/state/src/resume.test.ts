@@ -15,8 +15,26 @@ describe('checkResume', () => {
       kind: 'resume',
       phase: 2,
       nextRowId: 42,
+      attempt: 1,
       checkpoint,
     });
+  });
+
+  it('a checkpoint of attempt 2 not finished → resume attempt 2 (a crash during a re-run goes on with it)', () => {
+    const checkpoint = cp({ attempt: 2, attempt_started_at: '2026-12-07T08:00:00.000Z' });
+    expect(checkResume(checkpoint, { inputHash: HASH })).toEqual({ kind: 'resume', phase: 2, nextRowId: 42, attempt: 2, checkpoint });
+  });
+
+  it('a finished attempt → finished (the next invocation re-runs the pending rows as attempt + 1)', () => {
+    const checkpoint = cp({ phase: 3, attempt: 2, attempt_finished_at: '2026-12-07T09:00:00.000Z' });
+    expect(checkResume(checkpoint, { inputHash: HASH })).toEqual({ kind: 'finished', attempt: 2, checkpoint });
+    // Without `attempt` (written before attempts existed) a finished checkpoint is attempt 1.
+    const old = cp({ phase: 3, attempt_finished_at: '2026-12-07T09:00:00.000Z' });
+    expect(checkResume(old, { inputHash: HASH })).toMatchObject({ kind: 'finished', attempt: 1 });
+  });
+
+  it('a hash or version mismatch wins over a finished attempt', () => {
+    expect(checkResume(cp({ attempt_finished_at: '2026-12-07T09:00:00.000Z' }), { inputHash: OTHER })).toMatchObject({ kind: 'hash_mismatch' });
   });
 
   it('last_row_id 0 → the phase starts at row 1', () => {

@@ -5,6 +5,7 @@ import {
   type Checkpoint,
   CheckpointCorruptError,
   InvalidCheckpointError,
+  checkpointAttempt,
   checkpointPath,
   cleanStaleTemps,
   readCheckpoint,
@@ -195,5 +196,36 @@ describe('temp files of an interrupted write', () => {
     await Promise.all([...writes, ...cleans]);
     expect((await readCheckpoint(dir))?.last_row_id).toBe(19);
     expect((await Promise.all(cleans)).flat()).toEqual([]);
+  });
+});
+
+describe('the attempt fields (added to the term sheet six)', () => {
+  it('an old checkpoint without them reads as attempt 1, not finished, and its six fields are unchanged', async () => {
+    const dir = tempDir();
+    writeRaw(dir, JSON.stringify(sample()));
+    const read = await readCheckpoint(dir);
+    expect(read).toEqual(sample());
+    expect(checkpointAttempt(read)).toBe(1);
+    expect(read?.attempt_finished_at).toBeUndefined();
+    expect(checkpointAttempt(undefined)).toBe(1);
+  });
+
+  it('round-trips attempt, attempt_started_at and attempt_finished_at next to the six', async () => {
+    const dir = tempDir();
+    const cp = sample({ attempt: 3, attempt_started_at: '2026-12-07T08:00:00.000Z', attempt_finished_at: '2026-12-07T08:30:00.000Z' });
+    await writeCheckpoint(dir, cp);
+    expect(await readCheckpoint(dir)).toEqual(cp);
+    expect(checkpointAttempt(cp)).toBe(3);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['attempt 0', { attempt: 0 }, /attempt must be ≥ 1/],
+    ['fractional attempt', { attempt: 1.5 }, /attempt must be an integer/],
+    ['attempt as a string', { attempt: '2' }, /attempt must be a number/],
+    ['bad attempt_finished_at', { attempt_finished_at: 'today' }, /attempt_finished_at must be an ISO-8601 timestamp/],
+  ])('a damaged attempt field (%s) → CheckpointCorruptError', async (_, change, reason) => {
+    const dir = tempDir();
+    writeRaw(dir, JSON.stringify({ ...sample(), ...change }));
+    expect(await corruptReason(dir)).toMatch(reason);
   });
 });

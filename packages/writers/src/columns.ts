@@ -1,8 +1,8 @@
 /**
- * The three human-facing outputs of a run: the term sheet's minimum columns (§12.1–12.3) in that
- * order, then wbp's own, appended after them. Resume, the executor and every check read these
- * files by column name, so the order is part of the contract: change it and existing outputs stop
- * verifying.
+ * The three human-facing outputs of a run: the term sheet's columns (§12.1–12.3) in that order;
+ * they are minimum columns, so wbp's own are only ever added at the end. Resume, the executor and
+ * every check read these files by column name, so the order is part of the contract: change it
+ * and existing outputs stop verifying.
  */
 
 /** rejected_rows.csv (§12.1): rows refused before any API call. */
@@ -17,9 +17,9 @@ export const REJECTED_COLUMNS = [
 ] as const;
 
 /**
- * results.csv (§12.2): one line per row's final outcome in its phase (`status` success | pending).
- * `effect` (wbp's): what a success row did to the org, `created` | `changed` | `unchanged`
- * (already as the CSV asks); empty on pending lines.
+ * results.csv (§12.2): one line per row's final outcome in its phase (`status` success | pending),
+ * per attempt. `effect` (wbp's): what a success row did to the org, `created` | `changed` |
+ * `unchanged` (already as the CSV asks); empty on pending lines.
  */
 export const RESULTS_COLUMNS = [
   'timestamp',
@@ -34,6 +34,8 @@ export const RESULTS_COLUMNS = [
   'message',
   'remote_id',
   'effect',
+  // Added: which attempt of the run wrote the line (1, then 2, 3 … for each re-run of the pending rows).
+  'attempt',
 ] as const;
 
 /** pending_rows.csv (§12.3): rows that failed during execution or are out of scope. */
@@ -49,6 +51,8 @@ export const PENDING_COLUMNS = [
   'reason_message',
   'http_status',
   'raw_row_minified',
+  // Added: as results.csv's, the attempt that wrote the line.
+  'attempt',
 ] as const;
 
 export type RejectedColumn = (typeof REJECTED_COLUMNS)[number];

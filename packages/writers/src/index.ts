@@ -18,3 +18,4 @@ export { neutraliseCell } from './neutralise.js';
 export { minifyRow } from './minify.js';
 export { formatCsvLine } from './csv-line.js';
 export { physicalRecords, physicalRecordBatches, CsvSyntaxError, type PhysicalRecord, type PhysicalRecordsOptions } from './physical-records.js';
+export { latestPerRow, lineAttempt } from './latest.js';

@@ -9,7 +9,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'wbp-writers-'));
 });
 
-const line = (rowId: number, message = 'created') => `2026-02-05T10:00:00.000Z,b1,${rowId},1,location,Madrid HQ,create_location,success,201,${message},loc-${rowId},created\n`;
+const line = (rowId: number, message = 'created') => `2026-02-05T10:00:00.000Z,b1,${rowId},1,location,Madrid HQ,create_location,success,201,${message},loc-${rowId},created,1\n`;
 const header = `${RESULTS_COLUMNS.join(',')}\n`;
 const record = (rowId: number): ResultsRecord => ({
   timestamp: '2026-02-05T10:00:00.000Z',
@@ -24,6 +24,7 @@ const record = (rowId: number): ResultsRecord => ({
   message: 'created',
   remote_id: `loc-${rowId}`,
   effect: 'created',
+  attempt: 1,
 });
 
 /** Opens `content` as results.csv for appending: the error, or 'opened' after appending a record. */

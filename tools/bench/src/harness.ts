@@ -225,13 +225,23 @@ function csvObjects(file: string): Record<string, string>[] {
 }
 
 /**
- * Rows that ended pending with this HTTP status (pending_rows.csv, and results.csv lines with
- * status `pending`; the column names are the writers' contract, packages/writers/src/columns.ts).
+ * Rows whose latest outcome is pending with this HTTP status (the latest results.csv line of each
+ * row, and that attempt's pending_rows.csv line; the column names are the writers' contract,
+ * packages/writers/src/columns.ts). A row pending in one attempt and fixed by a later one is not counted.
  */
 export function rowsPendingWithStatus(runDir: string, httpStatus: number): number {
+  const latest = (file: string) => {
+    const byRow = new Map<string, Record<string, string>>();
+    // Lines are appended attempt by attempt: the last line of a row is its latest.
+    for (const r of csvObjects(join(runDir, file))) byRow.set(r.row_id!, r);
+    return byRow;
+  };
+  const status = String(httpStatus);
+  const results = latest('results.csv');
   const ids = new Set<string>();
-  for (const r of csvObjects(join(runDir, 'pending_rows.csv'))) if (r.http_status === String(httpStatus)) ids.add(r.row_id!);
-  for (const r of csvObjects(join(runDir, 'results.csv'))) if (r.status === 'pending' && r.http_status === String(httpStatus)) ids.add(r.row_id!);
+  for (const [id, r] of results) if (r.status === 'pending' && r.http_status === status) ids.add(id);
+  // A pending line of a later attempt than the row's results line: a crash fell between the two writes.
+  for (const [id, p] of latest('pending_rows.csv')) if (p.http_status === status && Number(p.attempt) > Number(results.get(id)?.attempt ?? 0)) ids.add(id);
   return ids.size;
 }
 

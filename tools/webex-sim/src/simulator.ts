@@ -37,6 +37,8 @@ export interface Simulator {
   configure(patch: Partial<SimConfig>): SimConfig;
   /** Back to the seeded org with zeroed counters. */
   reset(): void;
+  /** A directory (LDAP) sync bringing one person in, without Calling; returns their id (test hook, also `POST /_sim/people`). */
+  syncPerson(person: { email: string; displayName?: string | undefined }): string;
   stats(): { requests: ReturnType<RequestStats['toJSON']> & { refusedNoUnits: number }; state: ReturnType<OrgState['counts']>; invalidSamples: RequestStats['invalidSamples'] };
   state(): unknown;
 }
@@ -83,6 +85,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       buckets.setRate(config.rateLimitPerMin);
       ctx.random = createPrng(config.seed);
     },
+    syncPerson(person) {
+      return ctx.org.syncPerson(person);
+    },
     stats() {
       return { requests: { ...stats.toJSON(), refusedNoUnits: ctx.org.refusedNoUnits }, state: ctx.org.counts(), invalidSamples: stats.invalidSamples };
     },
@@ -102,6 +107,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       stats: () => sim.stats(),
       state: () => sim.state(),
       reset: () => sim.reset(),
+      syncPerson: (person) => sim.syncPerson(person),
       configure: (patch) => {
         const { token: _t, tokenNoScope: _n, ...visible } = sim.configure(patch);
         return visible;

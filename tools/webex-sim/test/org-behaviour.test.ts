@@ -209,3 +209,20 @@ describe('extensions, numbers and settings', () => {
     expect((await stats(box.control)).requests.invalid).toBe(1);
   });
 });
+
+describe('directory sync test hook (POST /_sim/people)', () => {
+  it('brings a person in without Calling, once; a reset goes back to the seed', async () => {
+    const find = async () => (await raw(box.sim.baseUrl, 'GET', '/people?email=late.joiner%40example.com')).json?.items as unknown[];
+    expect(await find()).toEqual([]);
+    const synced = await fetch(`${box.control}/people`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'Late.Joiner@example.com', displayName: 'Late Joiner' }) });
+    expect(synced.status).toBe(200);
+    const { id } = (await synced.json()) as { id: string };
+    expect(await find()).toMatchObject([{ id, displayName: 'Late Joiner', emails: ['late.joiner@example.com'] }]);
+    expect(box.sim.sim.syncPerson({ email: 'late.joiner@example.com' })).toBe(id); // already there: nothing changes
+    expect((await stats(box.control)).state).toMatchObject({ callingUsers: 0, identityChanges: 0 });
+    const bad = await fetch(`${box.control}/people`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'x' }) });
+    expect(bad.status).toBe(400);
+    box.sim.sim.reset();
+    expect(await find()).toEqual([]);
+  });
+});

@@ -23,7 +23,7 @@ export const RUN_EXIT_STATUSES = {
     conclusion: 'warning',
     resumable: false,
     action:
-      'Read the reason codes in the table above and in pending_rows.csv / rejected_rows.csv, fix each cause (the operator guide says how, per reason code), then dispatch a fresh run of the same CSV (resume empty): finished rows are looked up and left alone, nothing is created twice.',
+      'Read the reason codes in the table above and in pending_rows.csv / rejected_rows.csv, fix each cause (the operator guide says how, per reason code), then re-run: dispatch the same CSV with resume = this run id (or latest) and only the rows that ended pending are tried again (the next attempt; rows that succeeded are not sent to Webex again). Rejected rows need a CSV fix by PR, then a fresh run (resume empty): finished rows are looked up and left alone, nothing is created twice.',
   },
   20: {
     meaning: 'configuration or startup checks failed; no row was touched',

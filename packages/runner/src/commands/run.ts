@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
 import { DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type ExecutionStatus, type RunLogger } from '@wbp/executor-core';
-import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File } from '@wbp/state';
+import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File, type ResumeDecision } from '@wbp/state';
 import { createRedactor, createWebexClient, type ClientEvent, type WebexClientOptions } from '@wbp/webex-client';
 import { OutputCorruptError } from '@wbp/writers';
 import type { Command } from '../command.js';
@@ -25,7 +25,8 @@ const USAGE = `usage: wbp run <csv> [--out DIR] [--time-budget 5h30m] [--progres
 
 Provisions a site CSV in the Webex org of $WEBEX_TOKEN: validates it (rejected rows never reach
 the API), runs the startup checks, then phases 1–3. If DIR holds a checkpoint of the same CSV the
-run resumes from it. Configuration comes from the environment (docs/configuration.md).
+run resumes from it; if that run had finished, the rows that ended pending are tried again (the
+next attempt). Configuration comes from the environment (docs/configuration.md).
 --default column=value: the same explicit defaults as wbp validate (input_schema.md).
 
 Exit statuses: ${Object.entries(EXIT_MEANING)
@@ -178,12 +179,17 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
   );
 
   try {
-    log.info({ event: 'run_start', csv: positionals[0], csv_sha256: csvSha256, out: outArg, time_budget: budget ?? null, config: redactedConfig(env, serviceApp) }, 'run start');
+    const decision = checkResume(await readCheckpoint(outDir), { inputHash: csvSha256, pipelineVersion: env.PIPELINE_VERSION });
+    const planned = plannedAttempt(decision);
+    log.info(
+      { event: 'run_start', csv: positionals[0], csv_sha256: csvSha256, out: outArg, attempt: planned?.attempt ?? null, attempt_kind: planned?.kind ?? null, time_budget: budget ?? null, config: redactedConfig(env, serviceApp) },
+      planned ? `run start (attempt ${planned.attempt}, ${planned.kind})` : 'run start',
+    );
 
     /** Summaries, the run_end line and the one-line verdict: the end of every run that got this far. */
-    const conclude = async (status: ExecutionStatus, detail: string | undefined, readyRows: number): Promise<number> => {
+    const conclude = async (status: ExecutionStatus, detail: string | undefined, readyRows: number, attempt: number): Promise<number> => {
       const provisional = exitFor(status, false);
-      const summary = await summarise(outDir, { csv: positionals[0]!, csvPath: csv, csvSha256, environment: env.ENVIRONMENT, exitStatus: provisional, readyRows, detail, startedAt });
+      const summary = await summarise(outDir, { csv: positionals[0]!, csvPath: csv, csvSha256, environment: env.ENVIRONMENT, attempt, exitStatus: provisional, readyRows, detail, startedAt });
       const allSuccess = summary.rows.pending === 0 && summary.rows.rejected === 0 && summary.rows.notYetProcessed === 0;
       summary.exitStatus = exitFor(status, allSuccess);
       summary.outcome = EXIT_MEANING[summary.exitStatus] ?? summary.outcome;
@@ -193,6 +199,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
         {
           event: 'run_end',
           status,
+          attempt,
           exit_status: summary.exitStatus,
           rows: summary.rows,
           pending_by_reason: summary.pendingByReason,
@@ -214,9 +221,8 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
       return summary.exitStatus;
     };
     /** A stop signal during start-up: no row started, so stop like a spent time budget (exit 40, resumable). */
-    const stoppedInStartup = (readyRows: number) => conclude('time_budget', `${signals.stoppedBy} during start-up: stopped before any row`, readyRows);
+    const stoppedInStartup = (readyRows: number) => conclude('time_budget', `${signals.stoppedBy} during start-up: stopped before any row`, readyRows, planned?.attempt ?? 1);
 
-    const decision = checkResume(await readCheckpoint(outDir), { inputHash: csvSha256, pipelineVersion: env.PIPELINE_VERSION });
     if (decision.kind === 'hash_mismatch' || decision.kind === 'version_mismatch') {
       log.fatal({ event: 'resume_refused', ...decision }, 'checkpoint belongs to a different CSV or pipeline version');
       return fail(RUN_EXIT.abortedCheckpointMismatch, `${outArg}/checkpoint.json belongs to a different CSV or pipeline version (${decision.kind}); outputs left untouched — use a new --out folder`);
@@ -240,6 +246,13 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     const readyRows = verified.readyRows;
     if (reused) log.info({ event: 'validation', reused: true, ready: readyRows }, 'resuming: ready_to_load.csv of the first invocation reused');
     if (signals.stoppedBy) return await stoppedInStartup(readyRows);
+    if (decision.kind === 'finished' && verified.pendingRows === 0) {
+      // Re-run of a run that finished with nothing pending: no attempt to start, so no request at
+      // all (not even the startup checks); the exit status is the CSV's as it stands.
+      log.info({ event: 'nothing_pending', attempt: decision.attempt }, `attempt ${decision.attempt} finished and no row is pending: nothing to re-run`);
+      io.stdout(`nothing to re-run: attempt ${decision.attempt} finished and no row is pending; no request sent\n`);
+      return await conclude('completed', `nothing to re-run: attempt ${decision.attempt} finished and no row is pending`, readyRows, decision.attempt);
+    }
 
     stage = 'startup_checks';
     since.startupChecks = performance.now();
@@ -251,7 +264,9 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     stage = 'phases';
     since.executor = performance.now();
     const tty = values.progress === 'tty' || (values.progress === 'auto' && process.stderr.isTTY === true);
-    const progress = values.progress === 'off' ? undefined : new Progress(readyRows, tty ? io.stderr : io.stdout, tty);
+    // A re-run goes through the pending rows only: count progress against those.
+    const progressTotal = decision.kind === 'finished' ? verified.pendingRows : readyRows;
+    const progress = values.progress === 'off' ? undefined : new Progress(progressTotal, tty ? io.stderr : io.stdout, tty);
     const execConfig = {
       ...DEFAULT_EXECUTOR_CONFIG,
       batchSize: env.BATCH_SIZE,
@@ -286,7 +301,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
       onRowDone: (_row, outcome) => progress?.row(outcome.status),
     });
     progress?.stop();
-    return await conclude(result.status, result.detail, readyRows);
+    return await conclude(result.status, result.detail, readyRows, result.attempt);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const refused = outDirRefusal(err);
@@ -306,6 +321,25 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     return fail(RUN_EXIT.internalError, `internal error: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     await Promise.all([startup.close(), client.close(), od.release()]);
+  }
+}
+
+/**
+ * The attempt this invocation works on, from the checkpoint alone (run.log's `run_start`): the
+ * first, the one to resume, or a re-run of the pending rows of a finished one (which starts only
+ * if a row is pending: otherwise `nothing_pending` follows). Undefined for a checkpoint of another
+ * CSV or version, which is refused.
+ */
+function plannedAttempt(decision: ResumeDecision): { attempt: number; kind: 'first' | 'resume' | 're_run' } | undefined {
+  switch (decision.kind) {
+    case 'fresh':
+      return { attempt: 1, kind: 'first' };
+    case 'resume':
+      return { attempt: decision.attempt, kind: 'resume' };
+    case 'finished':
+      return { attempt: decision.attempt + 1, kind: 're_run' };
+    default:
+      return undefined;
   }
 }
 

@@ -48,6 +48,7 @@ import { PENDING_FILE, PHASE_OF, RESULTS_FILE, type EntityType } from '@wbp/exec
 import {
   acquireDirLock,
   CHECKPOINT_FILE,
+  checkpointAttempt,
   checkpointPath,
   cleanStaleTemps,
   MANIFEST_FILE,
@@ -61,6 +62,7 @@ import {
   type Manifest,
 } from '@wbp/state';
 import {
+  lineAttempt,
   neutraliseCell,
   OutputCorruptError,
   PENDING_COLUMNS,
@@ -90,8 +92,11 @@ export interface VerifiedOutputs {
   /** ready_to_load.csv as verified: its bytes, whose sha256 matched the manifest. Read rows from here, not from the file. */
   ready: ReadyFile;
   rejectedRows: number;
+  /** Lines in results.csv / pending_rows.csv, over every attempt. */
   resultLines: number;
   pendingLines: number;
+  /** Rows whose latest results line (the highest attempt) is pending: what a re-run would try again. */
+  pendingRows: number;
 }
 
 export interface PreparedOutDir {
@@ -281,6 +286,7 @@ interface RowLine {
   rowId: number;
   line: number;
   status: string;
+  attempt: number;
 }
 
 const REPAIR = `Put back the file as wbp wrote it (a copy, or the run artifact), or ${NEW_FOLDER}`;
@@ -291,10 +297,13 @@ const REPAIR = `Put back the file as wbp wrote it (a copy, or the run artifact),
  *
  * - ready_to_load.csv and rejected_rows.csv are what validation wrote (manifest `ready`, `rejected`);
  * - every results.csv / pending_rows.csv line is one this run could have written: a row of
- *   ready_to_load.csv, once, with its entity_type, entity_key and phase, status success|pending;
- * - every results line with status pending has its pending_rows.csv line;
- * - every row the checkpoint calls done (earlier phases, and its phase up to last_row_id) has a
- *   results line (or a pending line, which the executor completes into one at open);
+ *   ready_to_load.csv, with its entity_type, entity_key and phase, status success|pending, an
+ *   attempt no later than the checkpoint's; once per attempt, attempts in order, and none after an
+ *   attempt that ended the row success (success rows are never run again);
+ * - every results line with status pending has its pending_rows.csv line of the same attempt;
+ * - every row the checkpoint calls done (earlier phases, and its phase up to last_row_id) is done
+ *   for the checkpoint's attempt: a results line of that attempt (or a pending line, which the
+ *   executor completes into one at open), or an earlier attempt ended it success;
  * - each file is byte for byte as the writers write it (no CRLF, BOM, quoting changes).
  */
 export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint: Checkpoint | undefined, options: { validateRows?: boolean } = {}): Promise<VerifiedOutputs> {
@@ -314,21 +323,32 @@ export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint:
 
   const resultsPath = join(dir, RESULTS_FILE);
   const pendingPath = join(dir, PENDING_FILE);
-  const results = await readRowLines(resultsPath, RESULTS_COLUMNS, ready);
-  const pending = await readRowLines(pendingPath, PENDING_COLUMNS, ready);
+  // No line can be of an attempt the checkpoint has not started (each attempt is checkpointed before its first row).
+  const attempt = checkpointAttempt(checkpoint);
+  const results = await readRowLines(resultsPath, RESULTS_COLUMNS, ready, attempt);
+  const pending = await readRowLines(pendingPath, PENDING_COLUMNS, ready, attempt);
 
-  for (const r of results.lines.values()) {
-    if (r.status !== 'pending' || pending.lines.has(r.rowId)) continue;
-    const [kind, detail] = pending.exists ? (['missing_pending', 'has no line'] as const) : (['missing_file', 'is gone, but it has a line'] as const);
-    throw new OutputCorruptError(pendingPath, undefined, kind, `${detail} for row ${r.rowId}, which results.csv line ${r.line} says ended pending: the list of rows to follow up would miss it. ${REPAIR}`);
+  let pendingRows = 0;
+  for (const lines of results.lines.values()) {
+    if (lines.at(-1)!.status === 'pending') pendingRows++;
+    for (const r of lines) {
+      if (r.status !== 'pending' || pending.lines.get(r.rowId)?.some((p) => p.attempt === r.attempt)) continue;
+      const [kind, detail] = pending.exists ? (['missing_pending', 'has no line'] as const) : (['missing_file', 'is gone, but it has a line'] as const);
+      throw new OutputCorruptError(pendingPath, undefined, kind, `${detail} for row ${r.rowId} (attempt ${r.attempt}), which results.csv line ${r.line} says ended pending: the list of rows to follow up would miss it. ${REPAIR}`);
+    }
   }
 
   if (checkpoint) {
     const { phase, last_row_id: last } = checkpoint;
+    /** Done for this attempt: ended in it, or an earlier attempt ended it success (it is not run again). */
+    const doneInAttempt = (rowId: number): boolean => {
+      const own = results.lines.get(rowId) ?? [];
+      return own.some((r) => r.attempt === attempt || r.status === 'success') || (pending.lines.get(rowId) ?? []).some((p) => p.attempt === attempt);
+    };
     const missing: number[] = [];
     for (const [rowId, row] of ready) {
       const done = row.phase !== undefined && (row.phase < phase || (row.phase === phase && rowId <= last));
-      if (done && !results.lines.has(rowId) && !pending.lines.has(rowId)) missing.push(rowId);
+      if (done && !doneInAttempt(rowId)) missing.push(rowId);
     }
     if (missing.length > 0) {
       const rows = `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`;
@@ -337,11 +357,11 @@ export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint:
         resultsPath,
         undefined,
         'checkpoint_ahead',
-        `${state}, but checkpoint.json says every row before phase ${phase}${last > 0 ? ` and of phase ${phase} up to row ${last}` : ''} is done: ${missing.length} row(s) would never be processed again. ${REPAIR}`,
+        `${state}${attempt > 1 ? ` in attempt ${attempt}` : ''}, but checkpoint.json says every row before phase ${phase}${last > 0 ? ` and of phase ${phase} up to row ${last}` : ''} is done${attempt > 1 ? ` in attempt ${attempt}` : ''}: ${missing.length} row(s) would never be processed again. ${REPAIR}`,
       );
     }
   }
-  return { readyRows: ready.size, ready: file, rejectedRows, resultLines: results.lines.size, pendingLines: pending.lines.size };
+  return { readyRows: ready.size, ready: file, rejectedRows, resultLines: results.count, pendingLines: pending.count, pendingRows };
 }
 
 /**
@@ -380,23 +400,36 @@ async function readReady(path: string, recorded: NonNullable<Manifest['ready']>,
   return { file, ready };
 }
 
-/** The lines of results.csv or pending_rows.csv by row_id, each checked against its ready row. */
+/**
+ * The lines of results.csv or pending_rows.csv by row_id (each row's lines in file order: one per
+ * attempt, attempts ascending), each checked against its ready row and `maxAttempt`, the
+ * checkpoint's attempt.
+ */
 async function readRowLines(
   path: string,
   columns: readonly string[],
   ready: ReadonlyMap<number, ReadyRow>,
-): Promise<{ exists: boolean; lines: Map<number, RowLine> }> {
-  const lines = new Map<number, RowLine>();
-  if ((await regularFileSize(path)) === undefined) return { exists: false, lines };
+  maxAttempt: number,
+): Promise<{ exists: boolean; lines: Map<number, RowLine[]>; count: number }> {
+  const lines = new Map<number, RowLine[]>();
+  let count = 0;
+  if ((await regularFileSize(path)) === undefined) return { exists: false, lines, count };
   const foreign = (line: number, what: string) => new OutputCorruptError(path, line, 'foreign_line', `${what}: not a line this run wrote (edited, or mixed with another run's file). ${REPAIR}`);
   for await (const { record, line } of readCsvLines(path, columns)) {
     const r: Partial<Record<string, string>> = record;
     const rowId = /^[1-9]\d*$/.test(r.row_id ?? '') ? Number(r.row_id) : NaN;
     const row = ready.get(rowId);
     if (row === undefined) throw foreign(line, `row_id ${JSON.stringify(r.row_id)} is not a row of ready_to_load.csv`);
-    const earlier = lines.get(rowId);
-    if (earlier) {
-      throw new OutputCorruptError(path, line, 'duplicate_row', `row ${rowId} already has a line (line ${earlier.line}); every row ends exactly once, so the file was edited or another run wrote to it too. ${REPAIR}`);
+    const attempt = lineAttempt({ attempt: r.attempt ?? '' });
+    if (Number.isNaN(attempt)) throw foreign(line, `attempt ${JSON.stringify(r.attempt)} is not a whole number from 1`);
+    if (attempt > maxAttempt) throw foreign(line, `attempt ${attempt}, but checkpoint.json is at attempt ${maxAttempt}`);
+    const earlier = lines.get(rowId)?.at(-1);
+    if (earlier && earlier.attempt === attempt) {
+      throw new OutputCorruptError(path, line, 'duplicate_row', `row ${rowId} already has a line of attempt ${attempt} (line ${earlier.line}); every row ends exactly once per attempt, so the file was edited or another run wrote to it too. ${REPAIR}`);
+    }
+    if (earlier && earlier.attempt > attempt) throw foreign(line, `attempt ${attempt} after row ${rowId}'s line of attempt ${earlier.attempt} (line ${earlier.line}): attempts are appended in order`);
+    if (earlier && earlier.status === 'success') {
+      throw new OutputCorruptError(path, line, 'duplicate_row', `row ${rowId} ended success in attempt ${earlier.attempt} (line ${earlier.line}), yet has a line of attempt ${attempt}: a success row is never run again. ${REPAIR}`);
     }
     if (!/^[123]$/.test(r.phase ?? '')) throw foreign(line, `phase ${JSON.stringify(r.phase)} is not 1, 2 or 3`);
     if (r.entity_type !== row.entityType) throw foreign(line, `entity_type ${JSON.stringify(r.entity_type)}, but row ${rowId} of ready_to_load.csv (line ${row.line}) is a ${row.entityType} row`);
@@ -404,9 +437,10 @@ async function readRowLines(
     if (r.entity_key !== neutraliseCell(row.entityKey)) throw foreign(line, `entity_key ${JSON.stringify(r.entity_key)}, but row ${rowId} of ready_to_load.csv is ${JSON.stringify(row.entityKey)}`);
     const status = r.status ?? 'pending';
     if (status !== 'success' && status !== 'pending') throw foreign(line, `status ${JSON.stringify(status)} is neither success nor pending`);
-    lines.set(rowId, { rowId, line, status });
+    lines.set(rowId, [...(lines.get(rowId) ?? []), { rowId, line, status, attempt }]);
+    count++;
   }
-  return { exists: true, lines };
+  return { exists: true, lines, count };
 }
 
 /** process.umask(mask) → the previous mask; undefined where it cannot be set (worker threads). */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { foldLocationKey, physicalLinesOf, READY_FILE, ReadyFile } from '@wbp/csv-contract';
-import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
+import { latestPerRow, PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
 import { mdCode, mdText } from '../github.js';
 import { EXIT_MEANING, RESUMABLE } from './exit-status.js';
 import { groupPendingByCause, MAX_LOCATION_GROUPS, rawCells, type FailedLocationRow, type PendingCauses, type PendingRowInput, type PendingRowRef } from './pending-causes.js';
@@ -14,6 +14,8 @@ export interface RunSummary {
   csv: string;
   csvSha256: string;
   environment: string;
+  /** The attempt this invocation ran (1, then 2, 3 … for each re-run of the pending rows). */
+  attempt: number;
   exitStatus: number;
   outcome: string;
   rows: { total: number; success: number; pending: number; rejected: number; notYetProcessed: number };
@@ -41,6 +43,8 @@ export interface SummaryBase {
   csvPath?: string | undefined;
   csvSha256: string;
   environment: string;
+  /** The attempt this invocation ran (1, then 2, 3 … for each re-run of the pending rows). */
+  attempt: number;
   exitStatus: number;
   readyRows: number;
   detail?: string | undefined;
@@ -50,31 +54,27 @@ export interface SummaryBase {
 }
 
 /**
- * Counts from the run's files, so a resumed run reports the whole CSV, not one invocation. A row's
- * latest line is its state (files are append-only, so a later line supersedes an earlier one).
+ * Counts from the run's files, so a resumed run reports the whole CSV, not one invocation; each
+ * row counts once, by its latest line (a row pending in attempt 1 and fixed in attempt 2 is a success).
  */
 export async function summarise(outDir: string, base: SummaryBase): Promise<RunSummary> {
   const now = base.now?.() ?? Date.now();
   const startedAt = base.startedAt ?? now;
-  const latest = new Map<number, { status: string; entityType: string; effect: string; finishedAt: number }>();
-  for await (const r of records(join(outDir, 'results.csv'), RESULTS_COLUMNS)) {
-    latest.set(Number(r.row_id), { status: r.status, entityType: r.entity_type, effect: r.effect, finishedAt: Date.parse(r.timestamp) });
-  }
-  const pendingLines = new Map<number, PendingRecordRead>();
-  for await (const p of records(join(outDir, 'pending_rows.csv'), PENDING_COLUMNS)) pendingLines.set(Number(p.row_id), p);
+  const latest = await latestPerRow(records(join(outDir, 'results.csv'), RESULTS_COLUMNS));
+  const pendingLines = await latestPerRow(records(join(outDir, 'pending_rows.csv'), PENDING_COLUMNS));
 
   let success = 0;
   let pending = 0;
   let rowsFinished = 0;
   const effects: Record<string, EffectCounts> = {};
-  for (const [, r] of latest) {
-    if (r.finishedAt >= startedAt) rowsFinished++;
+  for (const r of latest.values()) {
+    if (Date.parse(r.timestamp) >= startedAt) rowsFinished++;
     if (r.status !== 'success') {
       pending++;
       continue;
     }
     success++;
-    const counts = (effects[r.entityType] ??= { created: 0, changed: 0, unchanged: 0 });
+    const counts = (effects[r.entity_type] ??= { created: 0, changed: 0, unchanged: 0 });
     if (r.effect === 'created' || r.effect === 'changed' || r.effect === 'unchanged') counts[r.effect]++;
   }
 
@@ -83,7 +83,7 @@ export async function summarise(outDir: string, base: SummaryBase): Promise<RunS
   const pendingRows: PendingRowInput[] = [];
   const failedLocations: FailedLocationRow[] = [];
   for (const [rowId, p] of pendingLines) {
-    if (latest.get(rowId)?.status === 'success') continue;
+    if (latest.get(rowId)?.status !== 'pending') continue; // pending once, success since
     pendingByReason[p.reason_code] = (pendingByReason[p.reason_code] ?? 0) + 1;
     steps[p.step] = (steps[p.step] ?? 0) + 1;
     const raw = rawCells(p.raw_row_minified);
@@ -105,6 +105,7 @@ export async function summarise(outDir: string, base: SummaryBase): Promise<RunS
     csv: base.csv,
     csvSha256: base.csvSha256,
     environment: base.environment,
+    attempt: base.attempt,
     exitStatus: base.exitStatus,
     outcome: EXIT_MEANING[base.exitStatus] ?? 'unknown',
     rows: { total: base.readyRows + rejected, success, pending, rejected, notYetProcessed: Math.max(0, base.readyRows - success - pending) },
@@ -119,17 +120,15 @@ export async function summarise(outDir: string, base: SummaryBase): Promise<RunS
     elapsed: { seconds: Math.round(seconds * 10) / 10, rowsFinished, rowsPerSecond: seconds > 0 ? Math.round((rowsFinished / seconds) * 10) / 10 : 0 },
     resumable: RESUMABLE.has(base.exitStatus),
     detail: base.detail,
-    throughput: await throughputSeries(join(outDir, 'results.csv')),
+    throughput: await throughputSeries(join(outDir, 'results.csv'), undefined, base.attempt),
   };
 }
-
-type PendingRecordRead = Record<(typeof PENDING_COLUMNS)[number], string>;
 
 /**
  * The keys and names of the location rows that succeeded (from ready_to_load.csv, which has their
  * cells): a failed row with the same key or name is no cause, the location exists.
  */
-async function succeededLocationKeys(outDir: string, latest: ReadonlyMap<number, { status: string; entityType: string }>): Promise<Set<string>> {
+async function succeededLocationKeys(outDir: string, latest: ReadonlyMap<number, { readonly status: string }>): Promise<Set<string>> {
   const keys = new Set<string>();
   const ready = join(outDir, READY_FILE);
   if (!existsSync(ready)) return keys;
@@ -166,7 +165,7 @@ async function addLineNumbers(causes: PendingCauses, csvPath: string | undefined
 
 export function summaryMarkdown(s: RunSummary): string {
   const lines = [
-    `## wbp run — ${mdText(s.csv)} (${s.environment})`,
+    `## wbp run — ${mdText(s.csv)} (${s.environment}, attempt ${s.attempt})`,
     '',
     `**${s.outcome}** (exit status ${s.exitStatus})${s.detail ? ` — ${mdText(s.detail)}` : ''}`,
     '',
@@ -190,7 +189,7 @@ export function summaryMarkdown(s: RunSummary): string {
   if (s.resumable) {
     lines.push('**To continue**, run the same CSV with the same output folder (its `checkpoint.json` is kept): locally `wbp run <csv> --out <dir>`; in Actions, dispatch *provision* with `resume` = this run id.', '');
   } else if (s.rows.pending > 0) {
-    lines.push('Fix what `pending_rows.csv` says, then re-run the same CSV: finished rows are looked up, not created twice.', '');
+    lines.push(`Fix what \`pending_rows.csv\` says, then run the same CSV with the same output folder: attempt ${s.attempt + 1} tries only the pending rows again (lookup first); success rows are not touched.`, '');
   }
   const chart = s.throughput.rowsPerSecond.length >= 3 ? throughputMermaid(s.throughput) : '';
   if (chart) lines.push(chart, '');

@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
-import { readCsvRecords, RESULTS_COLUMNS } from '@wbp/writers';
+import { lineAttempt, readCsvRecords, RESULTS_COLUMNS } from '@wbp/writers';
 
-/** Rows finished per time bucket, from results.csv timestamps. */
-export async function throughputSeries(resultsCsv: string, buckets = 30): Promise<{ bucketSeconds: number; rowsPerSecond: number[] }> {
+/**
+ * Rows finished per time bucket, from results.csv timestamps; with `attempt`, of that attempt's
+ * lines only (a re-run days later would otherwise squeeze its own rows into one bucket).
+ */
+export async function throughputSeries(resultsCsv: string, buckets = 30, attempt?: number): Promise<{ bucketSeconds: number; rowsPerSecond: number[] }> {
   const times: number[] = [];
-  if (existsSync(resultsCsv)) for await (const r of readCsvRecords(resultsCsv, RESULTS_COLUMNS)) times.push(Date.parse(r.timestamp));
+  if (existsSync(resultsCsv)) {
+    for await (const r of readCsvRecords(resultsCsv, RESULTS_COLUMNS)) if (attempt === undefined || lineAttempt(r) === attempt) times.push(Date.parse(r.timestamp));
+  }
   if (times.length < 2) return { bucketSeconds: 0, rowsPerSecond: [] };
   let min = Infinity;
   let max = -Infinity;

@@ -6,6 +6,8 @@ export interface ControlApi {
   state: () => unknown;
   reset: () => void;
   configure: (patch: ReturnType<typeof parseConfigPatch>) => unknown;
+  /** A directory sync of one person (see `OrgState.syncPerson`). */
+  syncPerson: (person: { email: string; displayName?: string | undefined }) => string;
 }
 
 /** The referee's control API, outside /v1: no auth, no faults. */
@@ -16,6 +18,14 @@ export function controlHandlers(api: ControlApi): HttpHandler[] {
     http.post('*/_sim/reset', () => {
       api.reset();
       return HttpResponse.json({ ok: true });
+    }),
+    // Test hook: the LDAP sync brings a person in between two runs ("user_not_found, then fixed").
+    http.post('*/_sim/people', async ({ request }) => {
+      const body: unknown = await request.json().catch(() => undefined);
+      const email = typeof body === 'object' && body !== null && 'email' in body && typeof body.email === 'string' ? body.email : undefined;
+      const displayName = typeof body === 'object' && body !== null && 'displayName' in body && typeof body.displayName === 'string' ? body.displayName : undefined;
+      if (!email || !email.includes('@')) return HttpResponse.json({ message: 'give {"email": "…", "displayName"?: "…"}' }, { status: 400 });
+      return HttpResponse.json({ id: api.syncPerson({ email, displayName }) });
     }),
     http.post('*/_sim/config', async ({ request }) => {
       try {

@@ -128,6 +128,18 @@ export class OrgState {
     return id;
   }
 
+  /**
+   * A directory sync bringing one more person in (test hook, `POST /_sim/people`): a person with
+   * that primary e-mail and no Calling, as a seeded one without `locationName`. An e-mail already
+   * in the org changes nothing. Returns the person's id. A reset goes back to the seed without them.
+   */
+  syncPerson(p: { email: string; displayName?: string | undefined }): string {
+    const email = p.email.trim().toLowerCase();
+    const known = this.byEmail.get(email);
+    if (known !== undefined) return known;
+    return this.#addPerson([email], p.displayName?.trim() || email.split('@')[0]!, {});
+  }
+
   /** Every address of a person, primary first (the order GET returns and a PUT sets). */
   emailsOf(person: SimPerson): string[] {
     return [person.email, ...person.extraEmails];
