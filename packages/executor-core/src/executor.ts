@@ -311,6 +311,9 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
         },
       });
       current.handle = handle;
+      // `done` is awaited by finish(), possibly only after the previous phase has ended: a row that
+      // fails this phase meanwhile must not count as an unhandled rejection (finish() still sees it).
+      handle.done.catch(() => undefined);
       previous = current;
       last = current;
       if (before) {
