@@ -1,3 +1,4 @@
+import type { Person } from '@wbp/webex-client';
 import { RowStop, type SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
@@ -54,9 +55,21 @@ async function changeLine(env: RowEnv, personId: string, location: { id: string;
   assertSafeToReplace(read);
   const releaseClaim = await env.cache.lines.claim(personId, location.id, location.name, line);
   const body = lineChangeBody(read, { extension: line.extension, workNumber: line.phoneNumber });
+  const detail = [
+    ...(line.extension && read.extension !== line.extension ? [`extension: ${read.extension ?? '(none)'} → ${line.extension}`] : []),
+    ...(line.phoneNumber && workNumber(read) !== line.phoneNumber ? [`phone_number: ${workNumber(read) ?? '(none)'} → ${line.phoneNumber}`] : []),
+  ].join(', ');
   try {
-    assertIdentityUnchanged(read, body);
-    await env.port.people.update(personId, body);
+    await env.apply.apply(
+      trail,
+      'change_line',
+      detail,
+      async (port) => {
+        assertIdentityUnchanged(read, body);
+        await port.people.update(personId, body);
+      },
+      (projection) => projection.person(personId, () => ({ ...read, ...(body as Person) })),
+    );
   } catch (err) {
     releaseClaim();
     throw err;
@@ -64,7 +77,9 @@ async function changeLine(env: RowEnv, personId: string, location: { id: string;
   trail.mutated('primary line updated');
   const oldLine = { extension: line.extension && read.extension !== line.extension ? read.extension : undefined, phoneNumber: line.phoneNumber && workNumber(read) !== line.phoneNumber ? workNumber(read) : undefined };
   await env.cache.lines.release(personId, location.id, oldLine);
+  if (env.apply.planning) return;
 
+  // Verification after the PUT: the People API fans out to several services and can alter more than it was sent.
   const after = await env.port.people.get(personId);
   const differences = identityDifferences(read, after);
   if (differences.length > 0) {
