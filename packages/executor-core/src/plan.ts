@@ -80,6 +80,11 @@ export class PlanReader implements Projection {
     };
   }
 
+  /** Whether an earlier row's action changed this person (its settings are then known without a read). */
+  isProjected(personId: string): boolean {
+    return this.#projected.has(personId);
+  }
+
   person(personId: string, patch: (current: Person | undefined) => Person): void {
     this.#projected.set(personId, patch(this.#projected.get(personId)));
   }
@@ -191,7 +196,8 @@ async function readAhead(rows: readonly ExecRow[], reader: PlanReader, env: Step
     const person = email ? await reader.port.people.findByEmail(email).catch(() => undefined) : undefined;
     const location = env.directory.resolve(field(row, 'location_key') ?? '', env.cache);
     if (location) locations.add(location.id);
-    if (!person?.id || !hasCalling(person, env)) continue;
+    // A person only this plan gives Calling: the run PUTs its settings without reading them.
+    if (!person?.id || reader.isProjected(person.id) || !hasCalling(person, env)) continue;
     const wanted = row.entityType === 'user' ? userSettingChanges(row) : field(row, 'caller_id_selected') ? [callerIdChange(field(row, 'caller_id_selected')!, 'caller_id_selected')] : [];
     for (const c of wanted) settings.push({ personId: person.id, setting: c.setting });
   }

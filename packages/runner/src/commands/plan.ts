@@ -141,7 +141,8 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
       reader,
       orgCache: checks.org,
       config: { ...DEFAULT_EXECUTOR_CONFIG, callingLicenceId: env.WEBEX_CALLING_LICENSE_ID },
-      concurrency: env.CONCURRENCY,
+      // Reads only, paced by the client's rate controller: as many in flight as a run may reach.
+      concurrency: env.CONCURRENCY_MAX,
       log,
     });
 
