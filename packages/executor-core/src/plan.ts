@@ -44,6 +44,7 @@ export class PlanReader implements Projection {
   readonly #settings = new Map<string, Promise<SettingValue>>();
   readonly #projectedSettings = new Map<string, SettingValue>();
   readonly port: ReadPort;
+  readonly #lookup: (email: string) => Promise<Person | undefined>;
 
   constructor(base: ReadPort) {
     this.#base = base;
@@ -57,14 +58,15 @@ export class PlanReader implements Projection {
       }
       return p;
     };
+    this.#lookup = async (email: string) => {
+      const person = await memo(this.#byEmail, email.trim().toLowerCase(), () => this.#base.people.findByEmail(email));
+      if (person?.id && !this.#byId.has(person.id)) this.#byId.set(person.id, Promise.resolve(person));
+      return person;
+    };
     const overlay = (p: Person | undefined): Person | undefined => (p?.id && this.#projected.has(p.id) ? this.#projected.get(p.id) : p);
     this.port = {
       people: {
-        findByEmail: async (email: string) => {
-          const person = await memo(this.#byEmail, email.trim().toLowerCase(), () => this.#base.people.findByEmail(email));
-          if (person?.id && !this.#byId.has(person.id)) this.#byId.set(person.id, Promise.resolve(person));
-          return overlay(person);
-        },
+        findByEmail: async (email: string) => overlay(await this.#lookup(email)),
         get: async (personId: string) => overlay(await memo(this.#byId, personId, () => this.#base.people.get(personId)))!,
       },
       licenses: { list: (...a) => this.#base.licenses.list(...a) },
@@ -78,6 +80,11 @@ export class PlanReader implements Projection {
         }) as ReadPort['settings']['get'],
       },
     };
+  }
+
+  /** The person as the org holds them (no projection), read once. */
+  lookup(email: string): Promise<Person | undefined> {
+    return this.#lookup(email);
   }
 
   /** Whether an earlier row's action changed this person (its settings are then known without a read). */
@@ -165,42 +172,62 @@ export async function plan(input: PlanInput): Promise<PlannedRow[]> {
   };
   const rowEnv: RowEnv = { ...env, park: parkInPlace };
   const limit = input.concurrency ?? 16;
-  const out: PlannedRow[] = [];
+  const byPhase = new Map<EntityType, ExecRow[]>();
   for (const entityType of PHASE_TYPES) {
     const rows: ExecRow[] = [];
     for await (const row of input.rows(entityType)) rows.push(row);
-    input.log.info({ event: 'plan_phase', entity_type: entityType, rows: rows.length }, `plan: ${rows.length} ${entityType} row(s)`);
-    if (entityType !== 'location') await readAhead(rows, reader, env, limit);
-    for (const row of rows) {
-      let actions: readonly DecidedAction[] = [];
-      const outcome = await runSteps(
-        (trail) => PROCESSORS[entityType](row, rowEnv, trail),
-        (trail) => (actions = trail.decided),
-      );
-      const planned = plannedRow(row, outcome, actions);
-      out.push(planned);
-      input.onRowPlanned?.(planned);
+    byPhase.set(entityType, rows);
+  }
+  // The reads go ahead (in file order, `limit` at a time) while the rows are decided in file order
+  // behind them: a row waits only for its own person's read.
+  const ahead = readAhead([...byPhase.get('user')!, ...byPhase.get('extension_assignment')!], reader, env, limit);
+  const out: PlannedRow[] = [];
+  try {
+    for (const entityType of PHASE_TYPES) {
+      const rows = byPhase.get(entityType)!;
+      input.log.info({ event: 'plan_phase', entity_type: entityType, rows: rows.length }, `plan: ${rows.length} ${entityType} row(s)`);
+      for (const row of rows) {
+        let actions: readonly DecidedAction[] = [];
+        const outcome = await runSteps(
+          (trail) => PROCESSORS[entityType](row, rowEnv, trail),
+          (trail) => (actions = trail.decided),
+        );
+        const planned = plannedRow(row, outcome, actions);
+        out.push(planned);
+        input.onRowPlanned?.(planned);
+      }
     }
+  } finally {
+    await ahead;
   }
   return out;
 }
 
-/** Reads a phase's lookups concurrently before its rows are decided in order (answers are kept by the reader). */
+/**
+ * Reads what the rows will look up, before they are decided: each location's lines once (for the
+ * locations that exist), each person once by e-mail (in file order), and for a person who already
+ * has Calling the settings their rows compare. Answers are kept by the reader; a failed read is
+ * simply read again by the row that needs it.
+ */
 async function readAhead(rows: readonly ExecRow[], reader: PlanReader, env: StepEnv, limit: number): Promise<void> {
-  const emails = [...new Set(rows.map((r) => field(r, 'email')).filter((e): e is string => e !== undefined))];
-  await eachLimited(emails, limit, (email) => reader.port.people.findByEmail(email));
+  const byEmail = new Map<string, ExecRow[]>();
   const locations = new Set<string>();
-  const settings: { personId: string; setting: PersonSetting }[] = [];
   for (const row of rows) {
     const email = field(row, 'email');
-    const person = email ? await reader.port.people.findByEmail(email).catch(() => undefined) : undefined;
+    if (email) byEmail.set(email, [...(byEmail.get(email) ?? []), row]);
     const location = env.directory.resolve(field(row, 'location_key') ?? '', env.cache);
     if (location) locations.add(location.id);
-    // A person only this plan gives Calling: the run PUTs its settings without reading them.
-    if (!person?.id || reader.isProjected(person.id) || !hasCalling(person, env)) continue;
-    const wanted = row.entityType === 'user' ? userSettingChanges(row) : field(row, 'caller_id_selected') ? [callerIdChange(field(row, 'caller_id_selected')!, 'caller_id_selected')] : [];
-    for (const c of wanted) settings.push({ personId: person.id, setting: c.setting });
   }
-  await eachLimited([...locations], limit, (id) => env.cache.lines.prefetch(id));
-  await eachLimited(settings, limit, ({ personId, setting }) => reader.port.settings.get(personId, setting));
+  const lines = eachLimited([...locations], 4, (id) => env.cache.lines.prefetch(id));
+  await eachLimited([...byEmail], limit, async ([email, its]) => {
+    const person = await reader.lookup(email);
+    if (!person?.id || !hasCalling(person, env)) return;
+    const settings = new Set<PersonSetting>();
+    for (const row of its) {
+      const wanted = row.entityType === 'user' ? userSettingChanges(row) : field(row, 'caller_id_selected') ? [callerIdChange(field(row, 'caller_id_selected')!, 'caller_id_selected')] : [];
+      for (const c of wanted) settings.add(c.setting);
+    }
+    for (const setting of settings) await reader.port.settings.get(person.id, setting).catch(() => undefined);
+  });
+  await lines;
 }

@@ -114,25 +114,26 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
   const startup = startupClient(clientOptions, client);
   try {
     log.info({ event: 'plan_start', csv: csvArg, csv_sha256: csvSha256, environment: env.ENVIRONMENT }, 'plan start');
+    // The startup checks (reads of the org) go on while the CSV is validated: neither needs the other.
+    // Only the read methods of the client, in a new object: the plan has no way to send a mutation.
+    const reader = new PlanReader(readOnly(client));
+    const checking = startupChecks(startup, client, log, env.WEBEX_CALLING_LICENSE_ID, reader.port).finally(() => startup.close());
     let validation;
     try {
       validation = await validateCsvFile(csv, outDir, { defaults });
     } catch (err) {
+      await checking;
       if (err instanceof ContractConfigError) throw new UsageError(err.message);
       if (err instanceof CsvFileError) return fail(RUN_EXIT.configOrStartupFailed, `${csvArg}${err.line === undefined ? '' : `:${err.line}`}: ${err.detail}; no plan was made`);
       throw err;
     }
     io.stdout(`validated ${validation.rows} rows: ${validation.ready} ready, ${validation.rejected} rejected\n`);
-
-    // Only the read methods of the client, in a new object: the plan has no way to send a mutation.
-    const reader = new PlanReader(readOnly(client));
-    const checks = await startupChecks(startup, client, log, env.WEBEX_CALLING_LICENSE_ID, reader.port);
-    await startup.close();
+    const ready: ExecRow[] = [];
+    for await (const r of readReadyRows(join(outDir, READY_FILE))) ready.push(toExecRow(r));
+    const checks = await checking;
     if (!checks.ok) return fail(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no plan was made`);
     const licencesBefore = checks.org.licences.entries.map((e) => ({ id: e.id, name: e.name, subscriptionId: e.subscriptionId, freeBefore: e.unitsLeft }));
 
-    const ready: ExecRow[] = [];
-    for await (const r of readReadyRows(join(outDir, READY_FILE))) ready.push(toExecRow(r));
     const planned = await plan({
       rows: (type) =>
         (async function* () {
