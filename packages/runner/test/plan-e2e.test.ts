@@ -262,6 +262,8 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     const env = { ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN };
     const planned = await spawnWbp(dir, ['plan', 'a.csv', '--out', 'p', '--detailed-exitcode'], env);
     expect(planned.code).toBe(2);
+    for (const f of ['plan.csv', 'plan.md', 'plan.json', 'plan.log']) expect(await readFile(join(dir, 'p', f), 'utf8')).not.toContain(TOKEN);
+    expect(planned.stdout + planned.stderr).not.toContain(TOKEN);
     const mark = requests.seen.length;
 
     const otherCsv = await spawnWbp(dir, ['run', 'b.csv', '--out', 'r1', '--plan', 'p/plan.json'], env);

@@ -15,6 +15,7 @@ import { EXIT_MEANING, RUN_EXIT } from '../run/exit-status.js';
 import { fileLogger } from '../run/logger.js';
 import { fromPlanned, planCsv, planDocument, planMarkdown, type PlanLine } from '../run/plan-report.js';
 import { startupChecks, startupClient } from '../run/startup-checks.js';
+import { refreshingToken } from '../run/token-refresh.js';
 
 export const PLAN_FILES = { csv: 'plan.csv', md: 'plan.md', json: 'plan.json' } as const;
 
@@ -82,7 +83,7 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
     io.stderr(`wbp plan: configuration is not valid:\n${config.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     return RUN_EXIT.configOrStartupFailed;
   }
-  const { env } = config;
+  const { env, serviceApp } = config;
   const outDir = resolve(io.cwd, values.out);
   const outProblem = await unusableOutDir(outDir);
   if (outProblem) return fail(RUN_EXIT.configOrStartupFailed, `--out ${values.out} ${outProblem}; nothing was done`);
@@ -101,8 +102,22 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
   const onEvent = (e: ClientEvent) => {
     if (e.type === 'request' || e.type === 'hedge') requests++;
   };
+  // A service app's token is refreshed as in a run (a refresh is a call to the token endpoint, not to the org).
+  const token = serviceApp
+    ? refreshingToken(
+        env.WEBEX_TOKEN,
+        serviceApp,
+        env.WEBEX_BASE_URL,
+        (ok, detail) => (ok ? log.info({ event: 'token_refresh', ok }, detail) : log.error({ event: 'token_refresh', ok }, detail)),
+        (secret) => {
+          redact.add(secret);
+          if (io.env.GITHUB_ACTIONS === 'true') rawIo.stdout(`::add-mask::${secret}\n`);
+        },
+      )
+    : undefined;
   const clientOptions: WebexClientOptions = {
-    token: env.WEBEX_TOKEN,
+    token: token ? token.token : env.WEBEX_TOKEN,
+    ...(token ? { refreshToken: token.refresh } : {}),
     baseUrl: env.WEBEX_BASE_URL,
     retries: env.MAX_RETRIES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
