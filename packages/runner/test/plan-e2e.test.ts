@@ -60,7 +60,10 @@ function orgSnapshot(sim: StartedSimulator): string {
 
 interface Compared {
   rows: number;
+  /** Rows whose plan detail says "known after apply". */
   afterApply: number;
+  /** Of those, rows the run ended otherwise than planned, in the way the detail warned of. */
+  differedAfterApply: string[];
   mismatches: string[];
 }
 
@@ -70,6 +73,7 @@ interface Compared {
  */
 function compare(plan: Map<string, PlanRecord>, run: Map<string, { status: string; reason: string; message: string }>): Compared {
   const mismatches: string[] = [];
+  const differedAfterApply: string[] = [];
   let afterApply = 0;
   for (const [rowId, p] of plan) {
     const r = run.get(rowId);
@@ -79,12 +83,15 @@ function compare(plan: Map<string, PlanRecord>, run: Map<string, { status: strin
     }
     if (p.detail.includes('known after apply')) afterApply++;
     if (r.status !== p.expected_status || r.reason !== p.reason_code) {
-      if (p.detail.includes('known after apply') && r.status === 'pending' && r.reason === 'precondition_missing' && /inventory|already assigned/.test(r.message)) continue;
+      if (p.detail.includes('known after apply') && r.status === 'pending' && r.reason === 'precondition_missing' && /inventory|already assigned/.test(r.message)) {
+        differedAfterApply.push(`row ${rowId}: ${r.message}`);
+        continue;
+      }
       mismatches.push(`row ${rowId} (${p.entity_type} ${p.entity_key}): planned ${p.expected_status}/${p.reason_code} (${p.action}: ${p.detail}), run ${r.status}/${r.reason} (${r.message})`);
     }
   }
   expect(run.size).toBe(plan.size);
-  return { rows: plan.size, afterApply, mismatches };
+  return { rows: plan.size, afterApply, differedAfterApply, mismatches };
 }
 
 /** Row ids of the user and assignment rows of people whose user row and assignment row ask for different caller IDs. */
@@ -141,6 +148,10 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     expect(run.code).toBe(10);
     const compared = compare(plan1, await runOutcomes(join(dir, 'run')));
     expect(compared.mismatches).toEqual([]);
+    // The demo's locations are new, so its rows' lines are "known after apply"; none of them ends
+    // otherwise: on the demo the plan equals the run for every row.
+    expect(compared.afterApply).toBeGreaterThan(0);
+    expect(compared.differedAfterApply).toEqual([]);
 
     const mark = requests.seen.length;
     const second = await spawnWbp(dir, ['plan', 'site.csv', '--out', 'plan2', '--detailed-exitcode'], env);
@@ -246,6 +257,23 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     const ran = await runOutcomes(join(dir, 'run'));
     expect([...ran].filter(([id, r]) => r.status === 'success' && plan2.get(id)?.action !== 'no_change').map(([id]) => `${id}: ${plan2.get(id)?.detail}`)).toEqual([]);
   }, 240_000);
+
+  it('generated site on a fresh org: rows at a location the plan would create say "known after apply", and only those end otherwise (extensions already held there)', async () => {
+    const site = generateSite({ rows: 700, seed: 5 });
+    expect(site.stats.extensionsTaken).toBeGreaterThan(0);
+    const dir = await workspace({});
+    const paths = await writeSite(join(dir, 'gen'), site);
+    sim = await startSimulator({ token: TOKEN, seed: 5, people: await readPeopleSeed(paths.people), numbers: await readNumbersSeed(paths.numbers), callingLicenses: 2000 });
+    const env = { ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN, CONCURRENCY: '1', CONCURRENCY_MAX: '1' };
+    const planned = await spawnWbp(dir, ['plan', 'gen/input.csv', '--out', 'plan1'], env);
+    expect(planned.code).toBe(0);
+    const run = await spawnWbp(dir, ['run', 'gen/input.csv', '--out', 'run', '--plan', 'plan1/plan.json', '--progress', 'off'], env);
+    expect(run.code).toBe(10);
+    const compared = compare(await planRows(join(dir, 'plan1')), await runOutcomes(join(dir, 'run')));
+    expect(compared.mismatches).toEqual([]);
+    expect(compared.differedAfterApply.length).toBeGreaterThan(0);
+    for (const d of compared.differedAfterApply) expect(d).toMatch(/extension \d+ in ".*" is already assigned to/);
+  }, 180_000);
 
   it('wbp run --plan refuses a plan made for another CSV or another environment, sending nothing', async () => {
     const requests = new Requests();

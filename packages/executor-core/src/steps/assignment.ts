@@ -1,4 +1,5 @@
 import type { Person } from '@wbp/webex-client';
+import { isPlannedLocation } from '../line-inventory.js';
 import { RowStop, type SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
@@ -19,7 +20,10 @@ export async function processAssignment(row: ExecRow, env: RowEnv, trail: StepTr
   const known = env.knownLines.get(email);
   if (known && known.locationId === location.id && (!extension || known.extension === extension) && (!number || known.phoneNumber === number)) {
     // This run gave the person exactly this line moments ago (phase 2): nothing to look up or assign.
-    return applyFinalSettings(env, row, email, known.personId, number ?? known.phoneNumber, 'extension/number assigned with Calling (phase 2)', true, trail);
+    const did = isPlannedLocation(location.id)
+      ? `extension/number assigned with Calling (phase 2); known after apply: the number inventory of "${location.name}" and the extensions held there (the location is created by this run)`
+      : 'extension/number assigned with Calling (phase 2)';
+    return applyFinalSettings(env, row, email, known.personId, number ?? known.phoneNumber, did, true, trail);
   }
   const person = await lookupPerson(env, email);
   const calling = hasCalling(person, env);
