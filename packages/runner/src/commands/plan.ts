@@ -162,6 +162,7 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
       log,
     });
 
+    log.info({ event: 'plan_decided', rows: planned.length, requests }, 'every ready row decided');
     const lines: PlanLine[] = planned.map(fromPlanned);
     for await (const r of readCsvRecords(join(outDir, REJECTED_FILE), REJECTED_COLUMNS)) {
       lines.push({ rowId: Number(r.row_id), entityType: r.entity_type, entityKey: r.entity_key, action: 'none', expectedStatus: 'rejected', reasonCode: r.reason_code, detail: r.reason_message });

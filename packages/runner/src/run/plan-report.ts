@@ -86,10 +86,11 @@ export function planDocument(
 
 /** plan.csv: header and one injection-safe line per row, in row order. */
 export function planCsv(lines: readonly PlanLine[], redact: (text: string) => string = (t) => t): string {
-  const cell = (v: string | number | undefined) => neutraliseCell(redact(v === undefined ? '' : String(v)));
-  return (
+  const cell = (v: string | number | undefined) => neutraliseCell(v === undefined ? '' : String(v));
+  // Scrubbed as one text (a replacement holds no quote, comma or line break, so the CSV stays intact).
+  return redact(
     formatCsvLine([...PLAN_COLUMNS]) +
-    lines.map((l) => formatCsvLine([l.rowId, l.entityType, l.entityKey, l.action, l.expectedStatus, l.reasonCode, l.detail, l.line].map(cell))).join('')
+      lines.map((l) => formatCsvLine([l.rowId, l.entityType, l.entityKey, l.action, l.expectedStatus, l.reasonCode, l.detail, l.line].map(cell))).join(''),
   );
 }
 
