@@ -7,7 +7,7 @@ import { generateSite, writeSite } from '@wbp/gen';
 import { readNumbersSeed, readPeopleSeed, startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
 import { PLAN_COLUMNS } from '../src/run/plan-report.js';
-import { spawnWbp, workspace } from './helpers.js';
+import { spawnWbp, wbp, workspace } from './helpers.js';
 
 const TOKEN = 'e2e-plan-token-7c2a';
 const DEMO = resolve(import.meta.dirname, '../../../examples/demo');
@@ -111,6 +111,23 @@ let sim: StartedSimulator | undefined;
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
+});
+
+describe('wbp plan: command line', () => {
+  it('a usage mistake exits 2 and writes no plan.json (how a workflow tells it from "changes planned"); --help shows the usage', async () => {
+    const dir = await workspace({ 'site.csv': 'entity_type\n' });
+    const env = { ENVIRONMENT: 'lab', WEBEX_TOKEN: TOKEN, WEBEX_BASE_URL: 'http://127.0.0.1:9/v1' };
+    for (const args of [['plan', 'site.csv'], ['plan', 'site.csv', '--out', 'p', '--format', 'xml'], ['plan', '--out', 'p'], ['plan', 'site.csv', '--out', 'p', '--bogus']]) {
+      const r = await wbp(args, { cwd: dir, env });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^wbp plan: /);
+      expect(existsSync(join(dir, 'p', 'plan.json'))).toBe(false);
+    }
+    const help = await wbp(['plan', '--help'], { cwd: dir, env });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: wbp plan <csv> --out <dir> \[--format text\|github\] \[--detailed-exitcode\]/);
+    expect((await wbp(['--help'], { cwd: dir, env })).stdout).toMatch(/\n  plan +what wbp run would do/);
+  });
 });
 
 describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
@@ -288,8 +305,11 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
       ].join('\n');
     const dir = await workspace({ 'a.csv': site('Madrid'), 'b.csv': site('Toledo') });
     const env = { ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN };
-    const planned = await spawnWbp(dir, ['plan', 'a.csv', '--out', 'p', '--detailed-exitcode'], env);
+    const planned = await spawnWbp(dir, ['plan', 'a.csv', '--out', 'p', '--detailed-exitcode'], { ...env, GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') });
     expect(planned.code).toBe(2);
+    expect(existsSync(join(dir, 'p', 'plan.json'))).toBe(true);
+    expect(await readFile(join(dir, 'step-summary.md'), 'utf8')).toBe(`${await readFile(join(dir, 'p', 'plan.md'), 'utf8')}\n`);
+    for (const f of ['ready_to_load.csv', 'rejected_rows.csv', 'plan.csv']) expect(existsSync(join(dir, 'p', f))).toBe(true);
     for (const f of ['plan.csv', 'plan.md', 'plan.json', 'plan.log']) expect(await readFile(join(dir, 'p', f), 'utf8')).not.toContain(TOKEN);
     expect(planned.stdout + planned.stderr).not.toContain(TOKEN);
     const mark = requests.seen.length;
