@@ -180,6 +180,9 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     // row: every run sets one and then the other, so those rows can never be no_change.
     const contradictory = await contradictoryCallerIds(join(dir, 'plan2', 'ready_to_load.csv'));
     expect(contradictory.size).toBeGreaterThan(0);
+    // …and the plan says so, before any run.
+    const warned = (JSON.parse(await readFile(join(dir, 'plan1', 'plan.json'), 'utf8')) as { warnings: string[] }).warnings;
+    expect(warned).toHaveLength(contradictory.size / 2);
     const notNoChange = [...ran]
       .filter(([id, r]) => r.status === 'success' && plan2.get(id)?.action !== 'no_change')
       .map(([id]) => plan2.get(id)!)

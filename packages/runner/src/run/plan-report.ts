@@ -1,4 +1,4 @@
-import type { PlannedRow, PlanRowAction } from '@wbp/executor-core';
+import type { ExecRow, PlannedRow, PlanRowAction } from '@wbp/executor-core';
 import { formatCsvLine, neutraliseCell } from '@wbp/writers';
 import { mdCode, mdText } from '../github.js';
 
@@ -46,6 +46,29 @@ export interface PlanDocument {
   conflicts: { rowId: number; line?: number | undefined; entityType: string; entityKey: string; expectedStatus: ExpectedStatus; reasonCode: string; detail: string }[];
   /** Requests the plan sent (every one a read). */
   requests: number;
+  /** Things the CSV asks that no run can settle: each run would undo the other row's change. */
+  warnings: string[];
+}
+
+/**
+ * Pure: people whose user row and extension_assignment row(s) ask for different caller IDs
+ * (`calling_settings_caller_id` vs `caller_id_selected`): every run sets one and then the other, so
+ * those rows are never `no_change`.
+ */
+export function contradictions(rows: Iterable<ExecRow>): string[] {
+  const asks = new Map<string, { rowId: number; value: string }[]>();
+  for (const r of rows) {
+    const value = r.entityType === 'user' ? r.fields.calling_settings_caller_id : r.entityType === 'extension_assignment' ? r.fields.caller_id_selected : '';
+    const email = r.fields.email;
+    if (!value || !email) continue;
+    asks.set(email, [...(asks.get(email) ?? []), { rowId: r.rowId, value }]);
+  }
+  const out: string[] = [];
+  for (const [email, list] of asks) {
+    if (new Set(list.map((a) => a.value)).size < 2) continue;
+    out.push(`${email}: rows ${list.map((a) => `${a.rowId} (${a.value})`).join(', ')} ask for different caller IDs; every run sets them in turn, so these rows never end no_change — make them agree`);
+  }
+  return out;
 }
 
 export function fromPlanned(p: PlannedRow): PlanLine {
@@ -57,7 +80,7 @@ const NO_UNITS = /no .* licence units left/;
 /** Pure: the plan document from its lines (sorted by row id) and the licence pool before and after. */
 export function planDocument(
   lines: readonly PlanLine[],
-  meta: { csv: string; csvSha256: string; environment: string; createdAt: string; requests: number },
+  meta: { csv: string; csvSha256: string; environment: string; createdAt: string; requests: number; warnings?: string[] },
   licences: { id: string; name: string; subscriptionId?: string | undefined; freeBefore: number; freeAfter: number }[],
   conflictLimit = 1000,
 ): PlanDocument {
@@ -75,6 +98,7 @@ export function planDocument(
     .map((l) => ({ rowId: l.rowId, line: l.line, entityType: l.entityType, entityKey: l.entityKey, expectedStatus: l.expectedStatus, reasonCode: l.reasonCode, detail: l.detail }));
   return {
     ...meta,
+    warnings: meta.warnings ?? [],
     rows: lines.length,
     counts: { byAction, byExpectedStatus, byReason },
     licences: licences.map((l) => ({ id: l.id, name: l.name, subscriptionId: l.subscriptionId, freeUnits: l.freeBefore, unitsNeeded: l.freeBefore - l.freeAfter })),
@@ -124,6 +148,10 @@ export function planMarkdown(doc: PlanDocument, lines: readonly PlanLine[]): str
   if (doc.licenceUnitsShort > 0) out.push(`**${doc.licenceUnitsShort} more licence unit(s) needed**: that many rows would end pending for want of one.`, '');
   const afterApply = lines.filter((l) => l.detail.includes('known after apply')).length;
   if (afterApply > 0) out.push(`${afterApply} row(s) say *known after apply*: they depend on a location this plan would create, whose number inventory and held extensions cannot be read before it exists.`, '');
+  if (doc.warnings.length > 0) {
+    out.push('**The CSV contradicts itself**:', '', ...doc.warnings.slice(0, SUMMARY_LIST).map((w) => `- ${mdText(w)}`), '');
+    if (doc.warnings.length > SUMMARY_LIST) out.push(`… and ${doc.warnings.length - SUMMARY_LIST} more in plan.json.`, '');
+  }
   const conflicts = lines.filter((l) => l.expectedStatus !== 'success');
   if (conflicts.length > 0) {
     out.push('**Rows that would not succeed** (fix these first):', '', '| row | line | entity | key | expected | reason | detail |', '| ---: | ---: | --- | --- | --- | --- | --- |');
