@@ -22,6 +22,10 @@ describe('plan writers', () => {
     expect(doc.licences).toEqual([{ id: 'LIC', name: 'Webex Calling - Professional', subscriptionId: undefined, freeUnits: 1, unitsNeeded: 1 }]);
     expect(doc.licenceUnitsShort).toBe(1);
     expect(doc.conflicts.map((c) => c.rowId)).toEqual([4, 5]);
+    expect(doc.readFailures).toBe(0);
+    const failed = planDocument([...lines, { rowId: 6, entityType: 'user', entityKey: 'd@x.com', action: 'none', expectedStatus: 'pending', reasonCode: 'auth_invalid', detail: '401' }], meta, []);
+    expect(failed.readFailures).toBe(1);
+    expect(planMarkdown(failed, lines)).toContain('**Not a complete plan: 1 row(s) could not be planned because a read failed**');
     expect(doc).toMatchObject({ csv: 'site.csv', csvSha256: 'abc', environment: 'lab', requests: 9 });
   });
 

@@ -40,7 +40,8 @@ Same environment variables as wbp run (docs/configuration.md). Apply exactly thi
 
 Exit statuses: 0 plan produced (with --detailed-exitcode: nothing to change); 2 changes planned
 (with --detailed-exitcode) — or a usage mistake, told apart by whether plan.json was written;
-otherwise the run's: ${[20, 70].map((k) => `${k} ${EXIT_MEANING[k]}`).join('; ')}.`;
+20 configuration or startup checks failed (no plan), or some rows could not be planned because a
+read failed (plan.json written, readFailures > 0: not a complete plan); 70 ${EXIT_MEANING[70]}.`;
 
 const ANNOTATIONS = 50;
 
@@ -195,6 +196,7 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
       `plan: ${doc.changes} row(s) would change the org, ${doc.counts.byAction.no_change ?? 0} no change, ${c.pending ?? 0} would end pending, ${c.rejected ?? 0} rejected ` +
         `(${requests} requests, all reads) — ${join(values.out, PLAN_FILES.md)}\n`,
     );
+    if (doc.readFailures > 0) return fail(RUN_EXIT.configOrStartupFailed, `${doc.readFailures} row(s) could not be planned because a read failed (see ${join(values.out, PLAN_FILES.md)}): not a complete plan`);
     return values['detailed-exitcode'] && doc.changes > 0 ? PLAN_EXIT_CHANGES : 0;
   } catch (err) {
     if (err instanceof UsageError) throw err;

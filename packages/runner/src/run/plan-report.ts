@@ -46,6 +46,12 @@ export interface PlanDocument {
   conflicts: { rowId: number; line?: number | undefined; entityType: string; entityKey: string; expectedStatus: ExpectedStatus; reasonCode: string; detail: string }[];
   /** Requests the plan sent (every one a read). */
   requests: number;
+  /**
+   * Rows the plan could not decide because a read failed (the token, permissions, Webex errors after
+   * retries): the plan sends no mutation, so these codes can only come from its own reads. A plan
+   * with any is not complete.
+   */
+  readFailures: number;
   /** Things the CSV asks that no run can settle: each run would undo the other row's change. */
   warnings: string[];
 }
@@ -77,6 +83,9 @@ export function fromPlanned(p: PlannedRow): PlanLine {
 
 const NO_UNITS = /no .* licence units left/;
 
+/** Pending codes a plan can only get from a failed read of its own (it sends nothing else; half_applied it predicts, as the run would give it). */
+export const READ_FAILURE_CODES: ReadonlySet<string> = new Set(['auth_invalid', 'permission_denied', 'retry_exhausted', 'invalid_response_schema', 'non_retryable_external', 'unhandled_exception']);
+
 /** Pure: the plan document from its lines (sorted by row id) and the licence pool before and after. */
 export function planDocument(
   lines: readonly PlanLine[],
@@ -99,6 +108,7 @@ export function planDocument(
   return {
     ...meta,
     warnings: meta.warnings ?? [],
+    readFailures: lines.filter((l) => l.expectedStatus === 'pending' && READ_FAILURE_CODES.has(l.reasonCode)).length,
     rows: lines.length,
     counts: { byAction, byExpectedStatus, byReason },
     licences: licences.map((l) => ({ id: l.id, name: l.name, subscriptionId: l.subscriptionId, freeUnits: l.freeBefore, unitsNeeded: l.freeBefore - l.freeAfter })),
@@ -128,6 +138,9 @@ export function planMarkdown(doc: PlanDocument, lines: readonly PlanLine[]): str
     `${doc.rows} rows: **${doc.changes} would change the org**, ${doc.counts.byAction.no_change ?? 0} already as the CSV asks, ` +
       `${doc.counts.byExpectedStatus.pending ?? 0} would end pending, ${doc.counts.byExpectedStatus.rejected ?? 0} rejected. ${doc.requests} requests, all reads.`,
     '',
+    ...(doc.readFailures > 0
+      ? [`**Not a complete plan: ${doc.readFailures} row(s) could not be planned because a read failed** (their reason_code says why: the token, permissions or Webex errors). Fix that, then plan again.`, '']
+      : []),
     '| action | rows |',
     '| --- | ---: |',
     ...Object.entries(doc.counts.byAction)
