@@ -9,6 +9,7 @@ import { startPhase, type PhaseHandle } from './phase-runner.js';
 import type { WebexPort } from './port.js';
 import { field, type ExecRow } from './row.js';
 import type { AssignmentHint, RowEnv, StepEnv } from './steps/env.js';
+import { sendingApplyPoint } from './steps/apply-point.js';
 import { processAssignment } from './steps/assignment.js';
 import { processLocation } from './steps/location.js';
 import { processUser } from './steps/user.js';
@@ -63,7 +64,7 @@ const PHASES: readonly { phase: Phase; entityType: EntityType; name: string }[] 
   { phase: 3, entityType: 'extension_assignment', name: 'extensions_numbers_settings' },
 ];
 
-const PROCESSORS: Record<EntityType, (row: ExecRow, env: RowEnv, trail: StepTrail) => ReturnType<typeof processLocation>> = {
+export const PROCESSORS: Record<EntityType, (row: ExecRow, env: RowEnv, trail: StepTrail) => ReturnType<typeof processLocation>> = {
   location: processLocation,
   user: processUser,
   extension_assignment: processAssignment,
@@ -84,7 +85,7 @@ function dependsOn(row: ExecRow, directory: LocationDirectory): string {
   return row.entityType === 'user' ? `location:${directory.nameFor(field(row, 'location_key') ?? '').toLowerCase()}` : `person:${field(row, 'email')}`;
 }
 
-async function buildIndexes(input: ExecutionInput): Promise<{ directory: LocationDirectory; assignments: Map<string, AssignmentHint> }> {
+export async function buildIndexes(input: Pick<ExecutionInput, 'rows'>): Promise<{ directory: LocationDirectory; assignments: Map<string, AssignmentHint> }> {
   const directory = new LocationDirectory();
   for await (const row of input.rows('location')) {
     const name = field(row, 'location_name');
@@ -161,6 +162,7 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
     const { directory, assignments } = await buildIndexes(input);
     const env: StepEnv = {
       port: input.port,
+      apply: sendingApplyPoint(input.port),
       cache,
       directory,
       assignments,

@@ -25,3 +25,8 @@ export {
 } from './steps/settings-payloads.js';
 export { lineChangeBody, assertIdentityUnchanged, IDENTITY_FIELDS } from './steps/person-update.js';
 export { OrgCache } from './org-cache.js';
+export type { ReadPort, WritePort } from './port.js';
+export { readOnly } from './port.js';
+export { plan, plannedRow, PlanReader, type PlanInput, type PlannedRow, type PlanRowAction } from './plan.js';
+export { PLAN_ACTIONS, type PlanAction, type DecidedAction } from './steps/apply-point.js';
+export { locationDifferences, locationMatches } from './steps/location.js';

@@ -1,6 +1,6 @@
 import type { NumberItem } from '@wbp/webex-client';
 import { RowStop } from './outcome.js';
-import type { WebexPort } from './port.js';
+import type { ReadPort } from './port.js';
 
 /** Who holds a number or extension: a remote owner, or a person this run has just given it to. */
 interface Holder {
@@ -19,13 +19,27 @@ function holderOf(item: NumberItem): Holder | undefined {
   return { id: owner.id, name: owner.displayName ?? ([owner.firstName, owner.lastName].filter(Boolean).join(' ') || owner.id) };
 }
 
+/**
+ * A location a plan would create (its id is `PLANNED_LOCATION_PREFIX` + name): nothing of it can be
+ * listed yet, so its number inventory and the extensions held there are known only after apply.
+ */
+export const PLANNED_LOCATION_PREFIX = 'planned-location:';
+
+export function isPlannedLocation(locationId: string): boolean {
+  return locationId.startsWith(PLANNED_LOCATION_PREFIX);
+}
+
 /** One location's numbers and extensions as Webex lists them, kept current as the run assigns lines. */
 class LocationLines {
   /** phone number → holder (undefined = in the inventory and free). */
   readonly numbers = new Map<string, Holder | undefined>();
   readonly extensions = new Map<string, Holder>();
 
-  constructor(items: NumberItem[]) {
+  /** `unknown`: a location a plan would create; its inventory cannot be read before apply. */
+  constructor(
+    items: NumberItem[],
+    readonly unknown = false,
+  ) {
     for (const item of items) {
       const holder = holderOf(item);
       if (item.phoneNumber) this.numbers.set(item.phoneNumber, holder);
@@ -46,12 +60,12 @@ const who = (h: Holder) => h.name ?? h.id ?? 'someone else';
 export class LineInventory {
   readonly #byLocation = new Map<string, Promise<LocationLines>>();
 
-  constructor(private readonly port: WebexPort) {}
+  constructor(private readonly port: ReadPort) {}
 
   #lines(locationId: string): Promise<LocationLines> {
     let lines = this.#byLocation.get(locationId);
     if (!lines) {
-      lines = this.port.numbers.list({ locationId }).then((items) => new LocationLines(items));
+      lines = isPlannedLocation(locationId) ? Promise.resolve(new LocationLines([], true)) : this.port.numbers.list({ locationId }).then((items) => new LocationLines(items));
       // A failed listing is not cached: the next row tries again.
       lines.catch(() => this.#byLocation.delete(locationId));
       this.#byLocation.set(locationId, lines);
@@ -68,7 +82,7 @@ export class LineInventory {
     const lines = await this.#lines(locationId);
     const { phoneNumber, extension } = line;
     if (phoneNumber) {
-      if (!lines.numbers.has(phoneNumber)) {
+      if (!lines.unknown && !lines.numbers.has(phoneNumber)) {
         throw new RowStop('precondition_missing', `${phoneNumber} is not in the number inventory of "${locationName}": have it delivered to that location, then re-run`);
       }
       const holder = lines.numbers.get(phoneNumber);
@@ -89,6 +103,11 @@ export class LineInventory {
         else lines.extensions.delete(extension);
       }
     };
+  }
+
+  /** Lists the location's lines now (a plan reads every location it needs before deciding). */
+  async prefetch(locationId: string): Promise<void> {
+    await this.#lines(locationId).catch(() => undefined);
   }
 
   /** The person gave up this line (their extension or number changed): free it for later rows. */

@@ -1,7 +1,7 @@
 import type { Location } from '@wbp/webex-client';
 import { LicencePool } from './licence-pool.js';
 import { LineInventory } from './line-inventory.js';
-import type { WebexPort } from './port.js';
+import type { ReadPort } from './port.js';
 
 /**
  * What the run knows about the org, looked up once (three list calls, then each location's lines
@@ -17,7 +17,7 @@ export class OrgCache {
   readonly licences: LicencePool;
   readonly lines: LineInventory;
 
-  private constructor(port: WebexPort, locations: Location[], callingIds: string[], licences: Awaited<ReturnType<WebexPort['licenses']['list']>>, pinnedLicenceId: string | undefined) {
+  private constructor(port: ReadPort, locations: Location[], callingIds: string[], licences: Awaited<ReturnType<ReadPort['licenses']['list']>>, pinnedLicenceId: string | undefined) {
     for (const l of locations) this.#byName.set(l.name.trim().toLowerCase(), l);
     for (const id of callingIds) this.#calling.add(id);
     const calling = licences.filter((l) => l.id && l.name?.startsWith('Webex Calling') && !l.name.includes('Workspaces'));
@@ -26,7 +26,7 @@ export class OrgCache {
     this.lines = new LineInventory(port);
   }
 
-  static async load(port: WebexPort, pinnedLicenceId?: string): Promise<OrgCache> {
+  static async load(port: ReadPort, pinnedLicenceId?: string): Promise<OrgCache> {
     const [locations, calling, licences] = await Promise.all([port.locations.list(), port.callingLocations.list(), port.licenses.list()]);
     return new OrgCache(
       port,

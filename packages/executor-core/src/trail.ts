@@ -1,4 +1,5 @@
 import { mapError } from './error-mapping.js';
+import type { DecidedAction } from './steps/apply-point.js';
 import type { PendingOutcome, RowEffect, RowOutcome, SuccessOutcome } from './outcome.js';
 
 /** Which step a row is in and which mutating steps already took effect (for half_applied). */
@@ -7,6 +8,8 @@ export class StepTrail {
   readonly applied: string[] = [];
   /** Extra facts for the pending message (e.g. what a compensation did). */
   readonly notes: string[] = [];
+  /** Every action the row's steps handed to the apply point, in order (what a plan reports). */
+  readonly decided: DecidedAction[] = [];
 
   step(name: string): void {
     this.current = name;

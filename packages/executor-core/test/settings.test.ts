@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { PersonSetting } from '@wbp/webex-client';
 import { applySettings, describeSettings } from '../src/steps/apply-settings.js';
 import type { StepEnv } from '../src/steps/env.js';
+import { sendingApplyPoint } from '../src/steps/apply-point.js';
+import type { WebexPort } from '../src/port.js';
 import {
   callerIdChange,
   compareCallerId,
@@ -88,7 +90,7 @@ function scriptedEnv(held: Partial<Record<PersonSetting, SettingValue>>) {
       calls.push({ method: 'PUT', setting, body });
     },
   };
-  return { env: { port: { settings } } as unknown as StepEnv, calls };
+  return { env: { port: { settings }, apply: sendingApplyPoint({ settings } as unknown as WebexPort) } as unknown as StepEnv, calls };
 }
 
 describe('applySettings: read, compare, write only what differs', () => {

@@ -276,7 +276,8 @@ describe('scope', () => {
     // The only People PUT is the line change, guarded by assertIdentityUnchanged right before it.
     const puts = text.match(/people\.update\(/g) ?? [];
     expect(puts).toHaveLength(1);
-    expect(text).toMatch(/assertIdentityUnchanged\(read, body\);\s*\n\s*await env\.port\.people\.update\(/);
+    // (inside the apply point's send, which is handed the write port)
+    expect(text).toMatch(/assertIdentityUnchanged\(read, body\);\s*\n\s*await port\.people\.update\(/);
   });
 });
 

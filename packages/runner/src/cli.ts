@@ -1,10 +1,11 @@
 import type { Command } from './command.js';
+import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, UsageError, processIo, type CliIo } from './io.js';
 
 /** Every `wbp` subcommand. */
-export const COMMANDS: readonly Command[] = [validateCommand, runCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, planCommand, runCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -25,14 +25,21 @@ export interface SettingsReport {
 export async function applySettings(env: StepEnv, personId: string, changes: SettingChange[], fresh: boolean, trail: StepTrail): Promise<SettingsReport> {
   const report: SettingsReport = { set: [], changed: [], alreadyRight: [] };
   const read = async (setting: PersonSetting) => (await env.port.settings.get(personId, setting)) as SettingValue;
-  const put = async (change: SettingChange, current: SettingValue) => {
-    await env.port.settings.update(personId, change.setting, change.build(current) as PersonSettingUpdate<PersonSetting>);
+  const put = async (change: SettingChange, current: SettingValue, detail: string) => {
+    const body = change.build(current);
+    await env.apply.apply(
+      trail,
+      'apply_settings',
+      detail,
+      (port) => port.settings.update(personId, change.setting, body as PersonSettingUpdate<PersonSetting>),
+      (projection) => projection.setting(personId, change.setting, { ...current, ...body }),
+    );
     trail.mutated(`${change.setting} (${change.column})`);
   };
   for (const change of changes) {
     if (fresh) {
       const current = change.needsCurrent ? (FRESH_DEFAULTS[change.setting] ?? (await read(change.setting))) : {};
-      await put(change, current);
+      await put(change, current, `${change.setting}: ${change.wish} (Calling enabled by this run)`);
       report.set.push(`${change.setting} (${change.wish})`);
       continue;
     }
@@ -42,7 +49,7 @@ export async function applySettings(env: StepEnv, personId: string, changes: Set
       report.alreadyRight.push(change.setting);
       continue;
     }
-    await put(change, current);
+    await put(change, current, `${change.setting}: ${comparison.change}`);
     report.changed.push(`${change.setting} (${comparison.change})`);
   }
   return report;

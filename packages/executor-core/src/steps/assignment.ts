@@ -1,3 +1,5 @@
+import type { Person } from '@wbp/webex-client';
+import { isPlannedLocation } from '../line-inventory.js';
 import { RowStop, type SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
@@ -18,7 +20,10 @@ export async function processAssignment(row: ExecRow, env: RowEnv, trail: StepTr
   const known = env.knownLines.get(email);
   if (known && known.locationId === location.id && (!extension || known.extension === extension) && (!number || known.phoneNumber === number)) {
     // This run gave the person exactly this line moments ago (phase 2): nothing to look up or assign.
-    return applyFinalSettings(env, row, email, known.personId, number ?? known.phoneNumber, 'extension/number assigned with Calling (phase 2)', true, trail);
+    const did = isPlannedLocation(location.id)
+      ? `extension/number assigned with Calling (phase 2); known after apply: the number inventory of "${location.name}" and the extensions held there (the location is created by this run)`
+      : 'extension/number assigned with Calling (phase 2)';
+    return applyFinalSettings(env, row, email, known.personId, number ?? known.phoneNumber, did, true, trail);
   }
   const person = await lookupPerson(env, email);
   const calling = hasCalling(person, env);
@@ -54,9 +59,21 @@ async function changeLine(env: RowEnv, personId: string, location: { id: string;
   assertSafeToReplace(read);
   const releaseClaim = await env.cache.lines.claim(personId, location.id, location.name, line);
   const body = lineChangeBody(read, { extension: line.extension, workNumber: line.phoneNumber });
+  const detail = [
+    ...(line.extension && read.extension !== line.extension ? [`extension: ${read.extension ?? '(none)'} → ${line.extension}`] : []),
+    ...(line.phoneNumber && workNumber(read) !== line.phoneNumber ? [`phone_number: ${workNumber(read) ?? '(none)'} → ${line.phoneNumber}`] : []),
+  ].join(', ');
   try {
-    assertIdentityUnchanged(read, body);
-    await env.port.people.update(personId, body);
+    await env.apply.apply(
+      trail,
+      'change_line',
+      detail,
+      async (port) => {
+        assertIdentityUnchanged(read, body);
+        await port.people.update(personId, body);
+      },
+      (projection) => projection.person(personId, () => ({ ...read, ...(body as Person) })),
+    );
   } catch (err) {
     releaseClaim();
     throw err;
@@ -64,7 +81,9 @@ async function changeLine(env: RowEnv, personId: string, location: { id: string;
   trail.mutated('primary line updated');
   const oldLine = { extension: line.extension && read.extension !== line.extension ? read.extension : undefined, phoneNumber: line.phoneNumber && workNumber(read) !== line.phoneNumber ? workNumber(read) : undefined };
   await env.cache.lines.release(personId, location.id, oldLine);
+  if (env.apply.planning) return;
 
+  // Verification after the PUT: the People API fans out to several services and can alter more than it was sent.
   const after = await env.port.people.get(personId);
   const differences = identityDifferences(read, after);
   if (differences.length > 0) {

@@ -1,5 +1,6 @@
 import type { Person } from '@wbp/webex-client';
-import type { Line } from '../line-inventory.js';
+import { isPlannedLocation, type Line } from '../line-inventory.js';
+import type { WebexPort } from '../port.js';
 import { RowStop } from '../outcome.js';
 import { onceOrAdopt } from '../settle.js';
 import type { StepTrail } from '../trail.js';
@@ -46,10 +47,38 @@ export async function assignCallingLicence(env: RowEnv, person: Person, line: Li
     ],
   };
   const enabled = async (): Promise<true | undefined> => (hasCalling(await env.port.people.get(personId), env) ? true : undefined);
+  const detail = [
+    `calling: none → ${entry.name} (${entry.id}${entry.subscriptionId ? `, ${entry.subscriptionId}` : ''}) at "${line.locationName}"`,
+    ...(line.extension ? [`extension: ${person.extension ?? '(none)'} → ${line.extension}`] : []),
+    ...(line.phoneNumber ? [`phone_number: ${workNumber(person) ?? '(none)'} → ${line.phoneNumber}`] : []),
+  ].join(', ');
+  const afterApply = isPlannedLocation(line.locationId)
+    ? `; known after apply: the number inventory of "${line.locationName}" and the extensions held there (the location is created by this run)`
+    : '';
   try {
+    await env.apply.apply(trail, 'assign_licence', detail + afterApply, (port) => assignOnce(env, port, body, personId, enabled), (projection) =>
+      projection.person(personId, (current) => ({
+        ...(current ?? person),
+        licenses: [...((current ?? person).licenses ?? []), entry.id],
+        locationId: line.locationId,
+        ...(line.extension ? { extension: line.extension } : {}),
+        ...(line.phoneNumber ? { phoneNumbers: [...((current ?? person).phoneNumbers ?? []).filter((n) => n.type !== 'work'), { type: 'work', value: line.phoneNumber }] } : {}),
+      })),
+    );
+  } catch (err) {
+    env.cache.licences.giveBack(entry);
+    releaseLine();
+    throw err;
+  }
+  trail.mutated('calling licence assigned');
+}
+
+type AssignBody = Parameters<WebexPort['licenses']['assign']>[0];
+
+async function assignOnce(env: RowEnv, port: WebexPort, body: AssignBody, personId: string, enabled: () => Promise<true | undefined>): Promise<void> {
     await onceOrAdopt({
       send: async () => {
-        const { partial } = await env.port.licenses.assign(body);
+        const { partial } = await port.licenses.assign(body);
         if (partial && !(await enabled())) {
           throw new RowStop('non_retryable_external', 'Webex answered 206: the Calling licence was not applied', { httpStatus: 206 });
         }
@@ -64,10 +93,4 @@ export async function assignCallingLicence(env: RowEnv, person: Person, line: Li
       park: env.park,
       onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'user_enable_calling', person_id: personId, attempt, error: err.message }),
     });
-  } catch (err) {
-    env.cache.licences.giveBack(entry);
-    releaseLine();
-    throw err;
-  }
-  trail.mutated('calling licence assigned');
 }

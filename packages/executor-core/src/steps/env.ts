@@ -1,7 +1,8 @@
 import type { LocationDirectory } from '../location-directory.js';
 import type { OrgCache } from '../org-cache.js';
-import type { WebexPort } from '../port.js';
+import type { ReadPort } from '../port.js';
 import type { Park, SettleOptions } from '../settle.js';
+import type { ApplyPoint } from './apply-point.js';
 
 /** The extension and/or number an e-mail's extension_assignment row asks for (Webex needs one to enable Calling). */
 export interface AssignmentHint {
@@ -21,7 +22,10 @@ export interface KnownLine {
 
 /** What every step can use: the port, the run's cached view of the org, and file-wide indexes. */
 export interface StepEnv {
-  port: WebexPort;
+  /** Lookups only: every mutation goes through `apply`. */
+  port: ReadPort;
+  /** Sends each decided action (a run) or records it and projects its result (a plan). */
+  apply: ApplyPoint;
   cache: OrgCache;
   directory: LocationDirectory;
   assignments: ReadonlyMap<string, AssignmentHint>;

@@ -3,6 +3,8 @@ import type { SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import { CREATED_MARK, type StepTrail } from '../trail.js';
 import { onceOrAdopt } from '../settle.js';
+import { PLANNED_LOCATION_PREFIX } from '../line-inventory.js';
+import type { WebexPort } from '../port.js';
 import type { RowEnv } from './env.js';
 
 /** Pure: the create body from a normalised location row (every required field was checked pre-API). */
@@ -24,22 +26,28 @@ export function locationPayload(row: ExecRow): LocationCreate {
   };
 }
 
-/** True when the remote location already matches the row (so no PUT is spent). */
-export function locationMatches(remote: Location, want: LocationCreate): boolean {
+/** Pure: each field the run sets that differs between the remote location and the row, as `field: old → new`. */
+export function locationDifferences(remote: Location, want: LocationCreate): string[] {
   const a = remote.address;
   const b = want.address;
-  return (
-    remote.name === want.name &&
-    remote.timeZone === want.timeZone &&
-    remote.preferredLanguage === want.preferredLanguage &&
-    a !== undefined &&
-    a.address1 === b.address1 &&
-    (a.address2 ?? '') === (b.address2 ?? '') &&
-    a.city === b.city &&
-    a.state === b.state &&
-    a.postalCode === b.postalCode &&
-    a.country === b.country
-  );
+  const pairs: [string, string | undefined, string | undefined][] = [
+    ['name', remote.name, want.name],
+    ['timeZone', remote.timeZone, want.timeZone],
+    ['preferredLanguage', remote.preferredLanguage, want.preferredLanguage],
+    ['address.address1', a?.address1, b.address1],
+    ['address.address2', a?.address2 ?? '', b.address2 ?? ''],
+    ['address.city', a?.city, b.city],
+    ['address.state', a?.state, b.state],
+    ['address.postalCode', a?.postalCode, b.postalCode],
+    ['address.country', a?.country, b.country],
+  ];
+  const shown = (v: string | undefined) => (v === undefined || v === '' ? '(none)' : v);
+  return pairs.filter(([, x, y]) => a === undefined || x !== y).map(([f, x, y]) => `${f}: ${shown(x)} → ${shown(y)}`);
+}
+
+/** True when the remote location already matches the row (so no PUT is spent). */
+export function locationMatches(remote: Location, want: LocationCreate): boolean {
+  return locationDifferences(remote, want).length === 0;
 }
 
 /** Exact-name lookup straight from Webex (after an unknown outcome or a conflict, never from the cache). */
@@ -56,25 +64,38 @@ const isConflict = (err: WebexApiError) => err.status === 409;
  * exists") is adopted once the lookup finds it: a location is never created twice.
  */
 async function createLocation(env: RowEnv, want: LocationCreate, trail: StepTrail): Promise<Location> {
-  const { value } = await onceOrAdopt<Location>({
-    send: async () => {
-      const { id } = await env.port.locations.create(want);
-      return { id, name: want.name, timeZone: want.timeZone, preferredLanguage: want.preferredLanguage, address: want.address };
-    },
-    lookup: () => findByName(env, want.name),
-    mayBeDone: isConflict,
-    settle: env.settle,
-    park: env.park,
-    onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'location_create', location: want.name, attempt, error: err.message }),
-  });
+  const made = (id: string): Location => ({ id, name: want.name, timeZone: want.timeZone, preferredLanguage: want.preferredLanguage, address: want.address });
+  const value = await env.apply.apply(
+    trail,
+    'create',
+    `location: (none) → "${want.name}" (${want.address.city}, ${want.address.country}, ${want.timeZone})`,
+    async (port) =>
+      (
+        await onceOrAdopt<Location>({
+          send: async () => made((await port.locations.create(want)).id),
+          lookup: () => findByName(env, want.name),
+          mayBeDone: isConflict,
+          settle: env.settle,
+          park: env.park,
+          onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'location_create', location: want.name, attempt, error: err.message }),
+        })
+      ).value,
+    () => made(`${PLANNED_LOCATION_PREFIX}${want.name.trim().toLowerCase()}`),
+  );
   trail.mutated(CREATED_MARK);
   return value;
 }
 
 async function enableCalling(env: RowEnv, location: Location, want: LocationCreate, trail: StepTrail): Promise<void> {
+  await env.apply.apply(trail, 'enable_calling', `calling: disabled → enabled ("${location.name}")`, (port) => enableCallingOnce(env, port, location, want), () => undefined);
+  env.cache.markCalling(location.id);
+  trail.mutated('location_enable_calling');
+}
+
+async function enableCallingOnce(env: RowEnv, port: WebexPort, location: Location, want: LocationCreate): Promise<void> {
   await onceOrAdopt<true>({
     send: async () => {
-      await env.port.callingLocations.enable({ id: location.id, ...want, name: location.name });
+      await port.callingLocations.enable({ id: location.id, ...want, name: location.name });
       return true;
     },
     lookup: () =>
@@ -89,8 +110,6 @@ async function enableCalling(env: RowEnv, location: Location, want: LocationCrea
     park: env.park,
     onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'location_enable_calling', location: location.name, attempt, error: err.message }),
   });
-  env.cache.markCalling(location.id);
-  trail.mutated('location_enable_calling');
 }
 
 /** Phase 1: location_lookup → location_create | location_update → location_enable_calling. */
@@ -106,7 +125,8 @@ export async function processLocation(row: ExecRow, env: RowEnv, trail: StepTrai
   } else if (!locationMatches(location, want)) {
     trail.step('location_update');
     const { announcementLanguage: _ignored, ...update } = want;
-    await env.port.locations.update(location.id, update);
+    const id = location.id;
+    await env.apply.apply(trail, 'update', locationDifferences(location, want).join(', '), (port) => port.locations.update(id, update), () => undefined);
     trail.mutated('location_update');
     location = { ...location, ...update };
     did.push('updated');
@@ -133,7 +153,7 @@ export async function processLocation(row: ExecRow, env: RowEnv, trail: StepTrai
 /** §15.3: delete the location this row created; a failed delete is recorded, never fatal. */
 async function compensateCreate(env: RowEnv, location: Location, trail: StepTrail): Promise<void> {
   try {
-    await env.port.locations.delete(location.id);
+    await env.apply.undo((port) => port.locations.delete(location.id));
     env.cache.forgetLocation(location.name);
     trail.notes.push(`Compensation: the location created by this row (${location.id}) was deleted.`);
   } catch (err) {

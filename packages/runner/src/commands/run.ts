@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
 import { DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type ExecutionStatus, type RunLogger } from '@wbp/executor-core';
@@ -21,13 +22,15 @@ import { publishSummary, summarise } from '../run/summary.js';
 import { refreshingToken } from '../run/token-refresh.js';
 
 const USAGE = `usage: wbp run <csv> [--out DIR] [--time-budget 5h30m] [--progress auto|tty|lines|off]
-               [--default column=value]...
+               [--default column=value]... [--plan DIR/plan.json]
 
 Provisions a site CSV in the Webex org of $WEBEX_TOKEN: validates it (rejected rows never reach
 the API), runs the startup checks, then phases 1–3. If DIR holds a checkpoint of the same CSV the
 run resumes from it; if that run had finished, the rows that ended pending are tried again (the
 next attempt). Configuration comes from the environment (docs/configuration.md).
 --default column=value: the same explicit defaults as wbp validate (input_schema.md).
+--plan DIR/plan.json: a plan made by wbp plan; the run refuses (status 20, nothing sent) unless the
+CSV's sha256 and ENVIRONMENT are the plan's.
 
 Exit statuses: ${Object.entries(EXIT_MEANING)
   .map(([k, v]) => `${k} ${v}`)
@@ -68,6 +71,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     'time-budget': { type: 'string' },
     progress: { type: 'string', default: 'auto' },
     default: { type: 'string', multiple: true, default: [] },
+    plan: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `give exactly one CSV file, got ${positionals.length}`);
   if (!PROGRESS_MODES.includes(values.progress)) throw new UsageError(`--progress must be ${PROGRESS_MODES.join(', ')}, not ${JSON.stringify(values.progress)}`);
@@ -103,6 +107,11 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
   const unreadable = await unreadableFile(csv);
   if (unreadable) return fail(RUN_EXIT.configOrStartupFailed, `cannot read the CSV: ${positionals[0]} ${unreadable}; nothing was done`);
   const csvSha256 = await sha256File(csv);
+  if (values.plan !== undefined) {
+    // A reviewed plan applies only to the CSV and the environment it was made for.
+    const refusal = await planRefusal(resolve(io.cwd, values.plan), csvSha256, env.ENVIRONMENT);
+    if (refusal) return fail(RUN_EXIT.configOrStartupFailed, `--plan ${values.plan}: ${refusal}; nothing was sent`);
+  }
   // One run per folder, outputs that provably belong to this CSV: before anything is written there
   // (the logger included, which is created under the folder's umask).
   let od: PreparedOutDir;
@@ -393,6 +402,20 @@ function withRowsStart(log: RunLogger, line: () => object): RunLogger {
     error: (obj, msg) => log.error(obj, msg),
     fatal: (obj, msg) => log.fatal(obj, msg),
   };
+}
+
+/** Why a plan made by `wbp plan` does not apply to this CSV and environment (undefined when it does). */
+export async function planRefusal(planPath: string, csvSha256: string, environment: string): Promise<string | undefined> {
+  let planned: { csvSha256?: unknown; environment?: unknown };
+  try {
+    planned = JSON.parse(await readFile(planPath, 'utf8')) as typeof planned;
+  } catch (err) {
+    return `cannot read the plan (${err instanceof SyntaxError ? 'not JSON' : fsReason(err)})`;
+  }
+  if (typeof planned !== 'object' || planned === null || typeof planned.csvSha256 !== 'string' || typeof planned.environment !== 'string') return 'not a plan.json written by wbp plan';
+  if (planned.csvSha256 !== csvSha256) return `the plan was made for another CSV (sha256 ${planned.csvSha256}, this CSV ${csvSha256}): plan this CSV again`;
+  if (planned.environment !== environment) return `the plan was made for ENVIRONMENT=${planned.environment}, this run is ENVIRONMENT=${environment}`;
+  return undefined;
 }
 
 /** The exit status of a refusal by the output folder's guard, or undefined for any other error. */

@@ -1,4 +1,4 @@
-import { OrgCache, type RunLogger, type WebexPort } from '@wbp/executor-core';
+import { OrgCache, type ReadPort, type RunLogger } from '@wbp/executor-core';
 import { createWebexClient, WebexApiError, type WebexClient, type WebexClientOptions } from '@wbp/webex-client';
 
 /**
@@ -44,9 +44,9 @@ function failureCause(err: unknown, step: string, rateLimited: boolean): string 
  * (GET /locations, one item), the Calling licence is discoverable (GET /licenses), and the
  * run-wide org lookups every row relies on (locations, Calling locations, licences) answer. Any
  * failure stops the run with no row processed. The requests go through `startup` (a short budget);
- * what the returned cache looks up later (each location's lines) goes through `run`.
+ * what the returned cache looks up later (each location's lines) goes through `run` (or `orgPort`).
  */
-export async function startupChecks(startup: WebexClient, run: WebexClient, log: RunLogger, pinnedLicenceId: string | undefined): Promise<StartupResult> {
+export async function startupChecks(startup: WebexClient, run: WebexClient, log: RunLogger, pinnedLicenceId: string | undefined, orgPort?: ReadPort): Promise<StartupResult> {
   let rateLimited = false;
   const stopListening = startup.rate.onPause(() => (rateLimited = true));
   let step = 'GET /people/me';
@@ -62,7 +62,8 @@ export async function startupChecks(startup: WebexClient, run: WebexClient, log:
     const free = calling.reduce((n, l) => n + Math.max(0, (l.totalUnits ?? 0) - (l.consumedUnits ?? 0)), 0);
     if (calling.length === 0) log.warn({ event: 'startup_checks', licence: 'none' }, 'no Webex Calling - Professional licence in the org: enabling Calling will end precondition_missing');
     step = 'org lookups';
-    const lookups: WebexPort = { people: run.people, numbers: run.numbers, settings: run.settings, locations: startup.locations, callingLocations: startup.callingLocations, licenses: startup.licenses };
+    // `orgPort`: a plan's read-only reader, which the cache then reads every location's lines through.
+    const lookups: ReadPort = orgPort ?? { people: run.people, numbers: run.numbers, settings: run.settings, locations: startup.locations, callingLocations: startup.callingLocations, licenses: startup.licenses };
     const org = await OrgCache.load(lookups, pinnedLicenceId);
     log.info({ event: 'startup_checks', startup_checks: 'pass', admin_id: me.id, calling_licence_units_free: free }, 'startup_checks=pass');
     return { ok: true, org };
