@@ -234,6 +234,31 @@ describe('plan-site (provision.yml, plan job)', () => {
     expect(r.summary).toContain('The plan of run 123 cannot be reused (the plan was made for environment lab, not prod): planning afresh.');
   });
 
+  it('plans afresh when the reused plan could not be downloaded (empty folder)', () => {
+    const env = siteSetup({ REUSE_DIR: 'never-downloaded', REUSED_FROM_RUN: '123' });
+    const r = site(env);
+    expect(r.code).toBe(0);
+    expect(calls(env)).toHaveLength(1);
+    expect(r.summary).toContain('The plan of run 123 cannot be reused (it has no plan.json): planning afresh.');
+  });
+
+  it('runs the installed wbp through npx when no WBP_BIN is given, without the job summary', () => {
+    const env = siteSetup({ WBP_BIN: '' });
+    const seen: { command: string; args: string[]; env: Record<string, string | undefined>; cwd: string }[] = [];
+    const spawn = (command: string, args: string[], opts: { env: Record<string, string | undefined>; cwd: string }) => {
+      seen.push({ command, args, env: opts.env, cwd: opts.cwd });
+      return { status: 2, signal: null, error: undefined };
+    };
+    let stdout = '';
+    const code = planSite(env, { stdout: (t: string) => (stdout += t), spawn });
+    expect(code).toBe(1); // exit 2 and no plan.json: a usage error
+    expect(seen[0]?.command).toBe('npx');
+    expect(seen[0]?.args.slice(0, 4)).toEqual(['--no-install', 'wbp', 'plan', 'sites/madrid.csv']);
+    expect(seen[0]?.env.GITHUB_STEP_SUMMARY).toBeUndefined();
+    expect(seen[0]?.env.WEBEX_TOKEN).toBe('read-only-token');
+    expect(seen[0]?.cwd).toBe(ws.workspace);
+  });
+
   it('keeps the summary under the 1 MiB step limit', () => {
     const r = site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { planMdRepeat: ['| 1 | user | someone@example.com | create | success |  | |\n', 30_000] } }) }));
     expect(r.code).toBe(0);
