@@ -89,7 +89,7 @@ export function outcomeMarkdown(env, d) {
     lines.push(
       `### Continuing automatically`,
       '',
-      `The *continue* job dispatches continuation #${continuation.nextDepth} of ${d.maxDepth} with \`resume\` = \`${mdCell(runId)}\`. It waits in the concurrency group \`provision-${mdCell(env.ENVIRONMENT ?? '')}\` until this run ends${env.ENVIRONMENT === 'prod' ? ', then needs a reviewer\'s approval like any prod run' : ''}. If it is cancelled or never starts, resume by hand:`,
+      `The *continue* job dispatches continuation #${continuation.nextDepth} of ${d.maxDepth} with \`resume\` = \`${mdCell(runId)}\`. It waits in the concurrency group \`provision-${mdCell(env.ENVIRONMENT ?? '')}\` until this run ends${env.ENVIRONMENT === 'prod' ? ', then needs a reviewer\'s approval like any prod run' : ''}. It carries on with this run's plan (no new plan is made). If it is cancelled or never starts, resume by hand (a resume by hand plans afresh):`,
       '',
       ...resumeBlock(env, runId, runId),
     );

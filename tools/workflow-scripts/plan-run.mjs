@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// provision.yml, step "Plan": checks the dispatch inputs, hashes the CSV, names the artifact and
-// resolves which earlier run to resume from. Writes step outputs; on a bad input prints one
-// ::error:: annotation, a job-summary line, and exits 1 before anything is downloaded or run.
+// provision.yml, plan job, step "Prepare": checks the dispatch inputs, hashes the CSV, names the
+// artifacts, resolves which earlier run to resume from and, for an automatic continuation, whether
+// that run's plan is reused. Writes step outputs; on a bad input prints one ::error:: annotation, a
+// job-summary line, and exits 1 before anything is downloaded, planned or run.
 //
 // Environment (all strings):
 //   INPUT_CSV, INPUT_ENVIRONMENT, INPUT_RESUME, INPUT_CHAIN_DEPTH, INPUT_TIME_BUDGET  the dispatch inputs
@@ -12,12 +13,14 @@
 //   GITHUB_WORKSPACE      the checkout (default: the current directory)
 //   GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_TOKEN, GITHUB_SERVER_URL, GITHUB_RUN_ID
 //   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
-// Outputs: csv, csv_sha256, artifact, resume_run_id ('' = fresh), chain_depth, time_budget.
+// Outputs: csv, csv_sha256, artifact, resume_run_id ('' = fresh), chain_depth, time_budget,
+//   plan_artifact (`wbp-plan-<environment>-<csv sha256>`), plan_from_run (the run whose plan an
+//   automatic continuation reuses; '' = run `wbp plan` afresh).
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
 import { annotation, appendSummary, isMain, mdCell, parseDurationSeconds, setOutputs } from './lib/actions.mjs';
-import { PlanError, resolveResume } from './lib/github-api.mjs';
+import { findRunArtifact, PlanError, resolveResume } from './lib/github-api.mjs';
 
 export const ENVIRONMENTS = ['lab', 'prod'];
 
@@ -52,6 +55,11 @@ export function sha256OfFile(path) {
 /** The artifact every run of this CSV content in this environment uploads (and resumes from). */
 export function artifactName(environment, csvSha256) {
   return `wbp-${environment}-${csvSha256}`;
+}
+
+/** The artifact holding the plan (plan.json, plan.md, plan.csv, the validation files) of a run. */
+export function planArtifactName(environment, csvSha256) {
+  return `wbp-plan-${environment}-${csvSha256}`;
 }
 
 function checkTimeBudget(env) {
@@ -96,11 +104,39 @@ export async function planRun(env, deps) {
   const chainDepth = checkChainDepth(env);
   const timeBudget = checkTimeBudget(env);
   const resume = String(env.INPUT_RESUME ?? '').trim();
-  const from = await resolveResume(
-    { apiUrl: env.GITHUB_API_URL || 'https://api.github.com', repository: env.GITHUB_REPOSITORY ?? '', token: env.GITHUB_TOKEN ?? '', fetch: deps.fetch },
-    { resume, artifact, environment, csvSha256 },
-  );
-  return { csv, csvSha256, environment, artifact, resume, resumeRunId: from.runId, resumeArtifactCreatedAt: from.createdAt, chainDepth, timeBudget };
+  const api = { apiUrl: env.GITHUB_API_URL || 'https://api.github.com', repository: env.GITHUB_REPOSITORY ?? '', token: env.GITHUB_TOKEN ?? '', fetch: deps.fetch };
+  const from = await resolveResume(api, { resume, artifact, environment, csvSha256 });
+  const planArtifact = planArtifactName(environment, csvSha256);
+  // An automatic continuation carries on with the change set the chain's first run planned (and,
+  // in prod, a reviewer approved): it reuses the plan the run it resumes from applied, if that run
+  // still has it. A fresh dispatch, or a resume by hand, plans afresh against the org as it is now.
+  let planFrom = { runId: '', createdAt: '' };
+  if (chainDepth > 0 && from.runId !== '') {
+    const found = await findRunArtifact(api, from.runId, planArtifact);
+    if (found) planFrom = { runId: from.runId, createdAt: found.createdAt };
+  }
+  return {
+    csv,
+    csvSha256,
+    environment,
+    artifact,
+    planArtifact,
+    resume,
+    resumeRunId: from.runId,
+    resumeArtifactCreatedAt: from.createdAt,
+    planFromRunId: planFrom.runId,
+    planFromCreatedAt: planFrom.createdAt,
+    chainDepth,
+    timeBudget,
+  };
+}
+
+function planSource(plan, runUrl) {
+  if (plan.planFromRunId !== '') {
+    return `reused from run [${plan.planFromRunId}](${runUrl(plan.planFromRunId)}) (the change set this chain started with${plan.planFromCreatedAt ? `, artifact of ${plan.planFromCreatedAt}` : ''})`;
+  }
+  if (plan.chainDepth > 0 && plan.resumeRunId !== '') return `\`wbp plan\` afresh (run ${plan.resumeRunId} has no plan artifact left)`;
+  return '`wbp plan` afresh against the org';
 }
 
 function planSummary(plan, env) {
@@ -120,7 +156,8 @@ function planSummary(plan, env) {
     `| start | ${start} |`,
     `| time budget | ${plan.timeBudget} |`,
     `| automatic continuation | ${plan.chainDepth === 0 ? 'no (first run of a chain)' : `#${plan.chainDepth}`} |`,
-    `| artifact | \`${plan.artifact}\` |`,
+    `| plan | ${planSource(plan, runUrl)} |`,
+    `| artifacts | \`${plan.planArtifact}\` (the plan), \`${plan.artifact}\` (the run) |`,
     '',
     '',
   ].join('\n');
@@ -139,6 +176,8 @@ export async function main(env = process.env, deps = {}) {
         resume_run_id: plan.resumeRunId,
         chain_depth: plan.chainDepth,
         time_budget: plan.timeBudget,
+        plan_artifact: plan.planArtifact,
+        plan_from_run: plan.planFromRunId,
       },
       env,
       stdout,
@@ -146,13 +185,13 @@ export async function main(env = process.env, deps = {}) {
     appendSummary(planSummary(plan, env), env);
     stdout(
       `plan: ${plan.csv} (sha256 ${plan.csvSha256}) → ${plan.environment}; ` +
-        `${plan.resumeRunId ? `resume from run ${plan.resumeRunId}` : 'fresh run'}; budget ${plan.timeBudget}; artifact ${plan.artifact}\n`,
+        `${plan.resumeRunId ? `resume from run ${plan.resumeRunId}` : 'fresh run'}; ${plan.planFromRunId ? `plan reused from run ${plan.planFromRunId}` : 'plan afresh'}; budget ${plan.timeBudget}; artifact ${plan.artifact}\n`,
     );
     return 0;
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;
     stdout(annotation('error', err.message, { title: 'provision: cannot start' }));
-    appendSummary(`# provision: cannot start\n\n${mdCell(err.message)}\n\nNothing was downloaded and no Webex call was made.\n`, env);
+    appendSummary(`# provision: cannot start\n\n${mdCell(err.message)}\n\nNothing was downloaded or planned and no Webex call was made.\n`, env);
     return 1;
   }
 }

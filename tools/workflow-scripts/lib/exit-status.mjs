@@ -30,7 +30,7 @@ export const RUN_EXIT_STATUSES = {
     conclusion: 'failure',
     resumable: false,
     action:
-      "Read the step log of 'Provision' and run.log (startup_checks=fail and its cause): usually a missing or expired WEBEX_TOKEN environment secret, a token without admin scopes, or a bad variable. Fix it and dispatch again with the same resume value as this run.",
+      "Read the step log of 'Provision' and run.log (startup_checks=fail and its cause): usually a missing or expired WEBEX_TOKEN environment secret, a token without admin scopes, or a bad variable; or wbp refused the plan (made for another CSV sha256 or environment: the log says which; nothing was sent). Fix it and dispatch again with the same resume value as this run (a new plan is made).",
   },
   30: {
     meaning: 'aborted by the circuit breaker',

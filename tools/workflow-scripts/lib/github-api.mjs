@@ -94,3 +94,18 @@ export async function resolveResume(ctx, want) {
   }
   throw new PlanError(`resume=${resume}: run ${resume} has no artifact named ${artifact}: ${why}`);
 }
+
+/**
+ * The newest unexpired artifact called `name` in run `runId`, or undefined (none, expired, or the run
+ * is gone). Used to find the plan an automatic continuation reuses.
+ * @param {{apiUrl: string, repository: string, token: string, fetch: typeof fetch}} ctx
+ * @returns {Promise<undefined | {artifactId: string, createdAt: string}>}
+ */
+export async function findRunArtifact(ctx, runId, name) {
+  if (!ctx.token || !/^[1-9]\d{0,19}$/.test(String(runId))) return undefined;
+  const run = await getJson(ctx, `/repos/${ctx.repository}/actions/runs/${runId}/artifacts?name=${encodeURIComponent(name)}&per_page=100`);
+  if (run.status === 404) return undefined;
+  const artifacts = Array.isArray(run.body?.artifacts) ? run.body.artifacts : [];
+  const live = artifacts.filter((a) => a.name === name && a.expired !== true).sort(newestFirst)[0];
+  return live ? { artifactId: String(live.id), createdAt: String(live.created_at ?? '') } : undefined;
+}

@@ -102,6 +102,7 @@ describe('finish-run', () => {
   it('exit 40 in prod mentions the approval each continuation needs', () => {
     const r = finish(setup({ EXIT_STATUS: '40', ENVIRONMENT: 'prod' }));
     expect(r.summary).toContain("then needs a reviewer's approval like any prod run");
+    expect(r.summary).toContain("It carries on with this run's plan (no new plan is made).");
   });
 
   it('exit 40 stops chaining at the limit and says how to resume by hand', () => {

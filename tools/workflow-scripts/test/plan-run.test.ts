@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { artifactName, checkCsvPath, main } from '../plan-run.mjs';
+import { artifactName, checkCsvPath, main, planArtifactName } from '../plan-run.mjs';
 import { fakeGithubApi, fakeGithubServer, tempWorkspace, type FakeArtifact } from './helpers.js';
 
 const CSV_TEXT = 'entity_type,location_key,email\nuser,HQ,a@example.com\n';
@@ -51,8 +51,11 @@ describe('plan-run: a fresh run', () => {
       resume_run_id: '',
       chain_depth: '0',
       time_budget: '5h15m',
+      plan_artifact: `wbp-plan-lab-${SHA}`,
+      plan_from_run: '',
     });
     expect(r.seen).toEqual([]); // no API call for a fresh run
+    expect(r.summary).toContain('| plan | `wbp plan` afresh against the org |');
     expect(r.summary).toContain('# provision `sites/madrid.csv` → lab');
     expect(r.summary).toContain('fresh run (no checkpoint)');
     expect(r.summary).toContain(`\`wbp-lab-${SHA}\``);
@@ -184,6 +187,49 @@ describe('plan-run: resume = a run id', () => {
     const code = await main(env, { fetch: forbidden, stdout: (t: string) => (stdout += t) });
     expect(code).toBe(1);
     expect(stdout).toMatch(/HTTP 403 \(does the job have `permissions: actions: read`\?\)/);
+  });
+});
+
+describe('plan-run: which plan the run applies', () => {
+  const mine = `wbp-lab-${SHA}`;
+  const plans = `wbp-plan-lab-${SHA}`;
+
+  it('names the plan artifact after the environment and the CSV content', () => {
+    expect(planArtifactName('prod', SHA)).toBe(`wbp-plan-prod-${SHA}`);
+  });
+
+  it('an automatic continuation reuses the plan of the run it resumes from', async () => {
+    const r = await plan(setup({ INPUT_RESUME: '123', INPUT_CHAIN_DEPTH: '2' }), [
+      { id: 7, name: mine, runId: 123, createdAt: '2026-01-01T05:00:00Z' },
+      { id: 8, name: plans, runId: 123, createdAt: '2026-01-01T00:10:00Z' },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ resume_run_id: '123', plan_from_run: '123', plan_artifact: plans });
+    expect(r.seen.map((s) => s.url)).toEqual([
+      'http://api.test/repos/acme/wbp/actions/runs/123/artifacts?per_page=100',
+      `http://api.test/repos/acme/wbp/actions/runs/123/artifacts?name=${plans}&per_page=100`,
+    ]);
+    expect(r.summary).toContain('| plan | reused from run [123](https://github.test/acme/wbp/actions/runs/123) (the change set this chain started with, artifact of 2026-01-01T00:10:00Z) |');
+  });
+
+  it('a continuation whose previous run has no plan left (older run, or expired) plans afresh', async () => {
+    const r = await plan(setup({ INPUT_RESUME: '123', INPUT_CHAIN_DEPTH: '1' }), [
+      { id: 7, name: mine, runId: 123, createdAt: '2026-01-01T05:00:00Z' },
+      { id: 8, name: plans, runId: 123, createdAt: '2026-01-01T00:10:00Z', expired: true },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.outputs.plan_from_run).toBe('');
+    expect(r.summary).toContain('`wbp plan` afresh (run 123 has no plan artifact left)');
+  });
+
+  it('a resume by hand plans afresh against the org as it is now (no plan lookup)', async () => {
+    const r = await plan(setup({ INPUT_RESUME: '123' }), [
+      { id: 7, name: mine, runId: 123, createdAt: '2026-01-01T05:00:00Z' },
+      { id: 8, name: plans, runId: 123, createdAt: '2026-01-01T00:10:00Z' },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.outputs.plan_from_run).toBe('');
+    expect(r.seen).toHaveLength(1);
   });
 });
 
