@@ -98,7 +98,7 @@ export async function buildIndexes(input: Pick<ExecutionInput, 'rows'>): Promise
   for await (const row of input.rows('extension_assignment')) {
     const email = field(row, 'email');
     if (!email || assignments.has(email)) continue;
-    assignments.set(email, { rowId: row.rowId, locationKey: field(row, 'location_key') ?? '', extension: field(row, 'extension'), phoneNumber: field(row, 'phone_number') });
+    assignments.set(email, { rowId: row.rowId, locationKey: field(row, 'location_key') ?? '', extension: field(row, 'extension'), phoneNumber: field(row, 'phone_number'), callerIdSelected: field(row, 'caller_id_selected') });
   }
   return { directory, assignments };
 }

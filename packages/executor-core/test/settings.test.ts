@@ -199,4 +199,25 @@ describe('the run: settings of an existing Calling user (in-process simulator)',
     expect((await messageByType(second.outDir)).user).toBe('Calling already enabled; settings changed: doNotDisturb (enabled: false → true); already right: callWaiting');
     expect(sim.stats().requests.invalid).toBe(0);
   });
+
+  it('a caller ID on both the user row and the assignment row is set once, from the assignment row (the final setting)', async () => {
+    await run([site('Madrid HQ')]);
+    oldTimer().settings!.callerId = { ...oldTimer().settings!.callerId, selected: 'DIRECT_LINE' };
+    const rows = [
+      site('Madrid HQ'),
+      user('old.timer@example.com', 'Madrid HQ', { calling_settings_caller_id: 'DIRECT_LINE' }),
+      assignment('old.timer@example.com', 'Madrid HQ', { extension: '1999', caller_id_selected: 'LOCATION_NUMBER' }),
+    ];
+    const before = ops();
+    const first = await run(rows);
+    expect(first.result).toMatchObject({ success: 3, pending: 0 });
+    expect(delta(before, ops())['PUT /people/{personId}/features/callerId']).toBe(1);
+    expect(oldTimer().settings!.callerId.selected).toBe('LOCATION_NUMBER');
+    const rowId = (await readResults(first.outDir)).find((r) => r.entity_type === 'extension_assignment')!.row_id;
+    expect((await messageByType(first.outDir)).user).toBe(`Calling already enabled; callerId left to the extension_assignment row ${rowId} (LOCATION_NUMBER)`);
+    // A second run changes nothing: the user row does not set it back.
+    const mid = ops();
+    await run(rows);
+    expect(Object.keys(delta(mid, ops())).filter((k) => k.startsWith('PUT'))).toEqual([]);
+  });
 });

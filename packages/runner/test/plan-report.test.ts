@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contradictions, planCsv, planDocument, planMarkdown, type PlanLine } from '../src/run/plan-report.js';
+import { supersededCallerIds, planCsv, planDocument, planMarkdown, type PlanLine } from '../src/run/plan-report.js';
 
 const lines: PlanLine[] = [
   { rowId: 1, entityType: 'location', entityKey: 'ES-MAD', action: 'create', expectedStatus: 'success', reasonCode: '', detail: 'location: (none) → "Madrid"' },
@@ -49,18 +49,18 @@ describe('plan writers', () => {
     expect(md).toMatch(/\| 4 \| 5 \| user \| c@x\.com \| pending \|/);
   });
 
-  it('contradictions: a user row and an assignment row asking different caller IDs of one person', () => {
+  it('supersededCallerIds: a user row whose caller ID the assignment row replaces', () => {
     const row = (rowId: number, entityType: 'user' | 'extension_assignment', email: string, column: string, value: string) => ({ rowId, entityType, entityKey: email, fields: { email, [column]: value } });
     expect(
-      contradictions([
+      supersededCallerIds([
         row(2, 'user', 'a@x.com', 'calling_settings_caller_id', 'DIRECT_LINE'),
         row(3, 'user', 'b@x.com', 'calling_settings_caller_id', 'DIRECT_LINE'),
         row(7, 'extension_assignment', 'a@x.com', 'caller_id_selected', 'LOCATION_NUMBER'),
         row(8, 'extension_assignment', 'b@x.com', 'caller_id_selected', 'DIRECT_LINE'),
       ]),
-    ).toEqual(['a@x.com: rows 2 (DIRECT_LINE), 7 (LOCATION_NUMBER) ask for different caller IDs; every run sets them in turn, so these rows never end no_change — make them agree']);
+    ).toEqual(['a@x.com: the user row 2 asks caller ID DIRECT_LINE, the extension_assignment row 7 LOCATION_NUMBER; the assignment row\'s is the final setting, the user row\'s is not applied']);
     const doc = planDocument(lines, { ...meta, warnings: ['w1'] }, []);
     expect(doc.warnings).toEqual(['w1']);
-    expect(planMarkdown(doc, lines)).toContain('**The CSV contradicts itself**:\n\n- w1');
+    expect(planMarkdown(doc, lines)).toContain('**Not applied as written** (check these are what you meant):\n\n- w1');
   });
 });

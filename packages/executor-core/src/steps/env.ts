@@ -10,6 +10,8 @@ export interface AssignmentHint {
   locationKey: string;
   extension?: string | undefined;
   phoneNumber?: string | undefined;
+  /** The row's `caller_id_selected`: the person's final caller ID, which a user row's does not override. */
+  callerIdSelected?: string | undefined;
 }
 
 /** A line this run itself just gave a person (phase 2), so phase 3 need not look it up again. */

@@ -60,7 +60,12 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
     }
   }
 
-  const changes = userSettingChanges(row);
+  // The assignment row's caller ID is the final one (phase 3, once the line is there): setting the
+  // user row's first would only be undone there, on this run and on every re-run.
+  const finalCallerId = env.assignments.get(email)?.callerIdSelected;
+  const all = userSettingChanges(row);
+  const changes = finalCallerId ? all.filter((c) => c.setting !== 'callerId') : all;
+  const superseded = changes.length < all.length ? `callerId left to the extension_assignment row ${env.assignments.get(email)!.rowId} (${finalCallerId})` : '';
   let settings = '';
   if (changes.length > 0) {
     trail.step('user_apply_calling_settings');
@@ -69,6 +74,6 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
     }
     settings = describeSettings(await applySettings(env, person.id!, changes, fresh, trail));
   }
-  const did = [fresh ? 'Calling enabled' : already ? 'Calling already enabled' : 'Calling not requested', settings];
+  const did = [fresh ? 'Calling enabled' : already ? 'Calling already enabled' : 'Calling not requested', settings, superseded];
   return { status: 'success', step: trail.current, message: did.filter(Boolean).join('; '), remoteId: person.id };
 }

@@ -13,7 +13,7 @@ import { fsReason, unreadableFile, unusableOutDir } from '../paths.js';
 import { readRunEnv } from '../run/env-config.js';
 import { EXIT_MEANING, RUN_EXIT } from '../run/exit-status.js';
 import { fileLogger } from '../run/logger.js';
-import { contradictions, fromPlanned, planCsv, planDocument, planMarkdown, type PlanLine } from '../run/plan-report.js';
+import { supersededCallerIds, fromPlanned, planCsv, planDocument, planMarkdown, type PlanLine } from '../run/plan-report.js';
 import { startupChecks, startupClient } from '../run/startup-checks.js';
 import { refreshingToken } from '../run/token-refresh.js';
 
@@ -174,7 +174,7 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
     for (const l of lines) l.line = physical.get(l.rowId);
 
     const licences = licencesBefore.map((b) => ({ ...b, freeAfter: checks.org.licences.entries.find((e) => e.id === b.id)?.unitsLeft ?? b.freeBefore }));
-    const doc = planDocument(lines, { csv: csvArg, csvSha256, environment: env.ENVIRONMENT, createdAt: new Date().toISOString(), requests, warnings: contradictions(ready) }, licences);
+    const doc = planDocument(lines, { csv: csvArg, csvSha256, environment: env.ENVIRONMENT, createdAt: new Date().toISOString(), requests, warnings: supersededCallerIds(ready) }, licences);
     const md = redact(planMarkdown(doc, lines));
     await writeFile(join(outDir, PLAN_FILES.csv), planCsv(lines, redact));
     await writeFile(join(outDir, PLAN_FILES.md), md);

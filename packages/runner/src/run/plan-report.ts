@@ -52,27 +52,31 @@ export interface PlanDocument {
    * with any is not complete.
    */
   readFailures: number;
-  /** Things the CSV asks that no run can settle: each run would undo the other row's change. */
+  /** What the CSV asks that the run will not do as written (a user row's caller ID that the assignment row's replaces). */
   warnings: string[];
 }
 
 /**
- * Pure: people whose user row and extension_assignment row(s) ask for different caller IDs
- * (`calling_settings_caller_id` vs `caller_id_selected`): every run sets one and then the other, so
- * those rows are never `no_change`.
+ * Pure: people whose user row asks one caller ID (`calling_settings_caller_id`) and whose
+ * extension_assignment row another (`caller_id_selected`). The assignment row's is the final one
+ * (phase 3, once the line exists) and the user row's is not applied; the plan says so, since the
+ * CSV's author may have meant the other.
  */
-export function contradictions(rows: Iterable<ExecRow>): string[] {
-  const asks = new Map<string, { rowId: number; value: string }[]>();
+export function supersededCallerIds(rows: Iterable<ExecRow>): string[] {
+  const asked = new Map<string, { user?: { rowId: number; value: string }; assignment?: { rowId: number; value: string } }>();
   for (const r of rows) {
-    const value = r.entityType === 'user' ? r.fields.calling_settings_caller_id : r.entityType === 'extension_assignment' ? r.fields.caller_id_selected : '';
     const email = r.fields.email;
-    if (!value || !email) continue;
-    asks.set(email, [...(asks.get(email) ?? []), { rowId: r.rowId, value }]);
+    if (!email) continue;
+    const entry = asked.get(email) ?? {};
+    if (r.entityType === 'user' && r.fields.calling_settings_caller_id) entry.user = { rowId: r.rowId, value: r.fields.calling_settings_caller_id };
+    else if (r.entityType === 'extension_assignment' && r.fields.caller_id_selected) entry.assignment = { rowId: r.rowId, value: r.fields.caller_id_selected };
+    else continue;
+    asked.set(email, entry);
   }
   const out: string[] = [];
-  for (const [email, list] of asks) {
-    if (new Set(list.map((a) => a.value)).size < 2) continue;
-    out.push(`${email}: rows ${list.map((a) => `${a.rowId} (${a.value})`).join(', ')} ask for different caller IDs; every run sets them in turn, so these rows never end no_change — make them agree`);
+  for (const [email, { user, assignment }] of asked) {
+    if (!user || !assignment || user.value === assignment.value) continue;
+    out.push(`${email}: the user row ${user.rowId} asks caller ID ${user.value}, the extension_assignment row ${assignment.rowId} ${assignment.value}; the assignment row's is the final setting, the user row's is not applied`);
   }
   return out;
 }
@@ -162,7 +166,7 @@ export function planMarkdown(doc: PlanDocument, lines: readonly PlanLine[]): str
   const afterApply = lines.filter((l) => l.detail.includes('known after apply')).length;
   if (afterApply > 0) out.push(`${afterApply} row(s) say *known after apply*: they depend on a location this plan would create, whose number inventory and held extensions cannot be read before it exists.`, '');
   if (doc.warnings.length > 0) {
-    out.push('**The CSV contradicts itself**:', '', ...doc.warnings.slice(0, SUMMARY_LIST).map((w) => `- ${mdText(w)}`), '');
+    out.push('**Not applied as written** (check these are what you meant):', '', ...doc.warnings.slice(0, SUMMARY_LIST).map((w) => `- ${mdText(w)}`), '');
     if (doc.warnings.length > SUMMARY_LIST) out.push(`… and ${doc.warnings.length - SUMMARY_LIST} more in plan.json.`, '');
   }
   const conflicts = lines.filter((l) => l.expectedStatus !== 'success');
