@@ -58,12 +58,20 @@ it('two wbp run on one output folder: the second refuses at once (exit 33, names
     // The lock is taken before anything else is written: wait for it (bounded), then start the second run.
     for (let i = 0; i < 200 && !existsSync(join(dir, 'out', '.wbp.lock')); i++) await new Promise((r) => setTimeout(r, 25));
     expect(existsSync(join(dir, 'out', '.wbp.lock'))).toBe(true);
-    const second = await new Promise<{ code: number | null; stderr: string }>((done) => {
-      const child = spawn(process.execPath, [bin, 'run', 'site.csv', '--out', 'out', '--progress', 'off'], { cwd: dir, env });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('exit', (code) => done({ code, stderr }));
-    });
+    // Hold the first run (alive, lock held) while the second starts: on a loaded machine the first
+    // could otherwise finish, and let go of the lock, before the second has even started.
+    first.kill('SIGSTOP');
+    let second: { code: number | null; stderr: string };
+    try {
+      second = await new Promise<{ code: number | null; stderr: string }>((done) => {
+        const child = spawn(process.execPath, [bin, 'run', 'site.csv', '--out', 'out', '--progress', 'off'], { cwd: dir, env });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('exit', (code) => done({ code, stderr }));
+      });
+    } finally {
+      first.kill('SIGCONT');
+    }
     expect(second.code).toBe(33);
     expect(second.stderr).toMatch(new RegExp(`pid ${first.pid}`));
     expect([0, 10]).toContain(await firstExit);
