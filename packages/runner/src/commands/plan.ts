@@ -10,7 +10,7 @@ import { parseDefaults } from '../default-flags.js';
 import { annotationPath, errorAnnotation, noticeAnnotation, warningAnnotation } from '../github.js';
 import { parseCommandArgs, redactingIo, UsageError, type CliIo } from '../io.js';
 import { fsReason, unreadableFile, unusableOutDir } from '../paths.js';
-import { readRunEnv } from '../run/env-config.js';
+import { RunConfigError, toRunConfig, type RunConfig } from '../run/run-config.js';
 import { EXIT_MEANING, RUN_EXIT } from '../run/exit-status.js';
 import { fileLogger } from '../run/logger.js';
 import { contradictions, fromPlanned, planCsv, planDocument, planMarkdown, type PlanLine } from '../run/plan-report.js';
@@ -79,10 +79,12 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
   };
   const csvArg = positionals[0]!;
   const csv = resolve(io.cwd, csvArg);
-  const config = readRunEnv(io.env);
-  if (!config.ok) {
-    io.stderr(`wbp plan: configuration is not valid:\n${config.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-    return RUN_EXIT.configOrStartupFailed;
+  let config: RunConfig;
+  try {
+    config = toRunConfig(io.env);
+  } catch (err) {
+    if (err instanceof RunConfigError) return fail(RUN_EXIT.configOrStartupFailed, err.message);
+    throw err;
   }
   const { env, serviceApp } = config;
   const outDir = resolve(io.cwd, values.out);
@@ -117,13 +119,8 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
       )
     : undefined;
   const clientOptions: WebexClientOptions = {
-    token: token ? token.token : env.WEBEX_TOKEN,
-    ...(token ? { refreshToken: token.refresh } : {}),
-    baseUrl: env.WEBEX_BASE_URL,
-    retries: env.MAX_RETRIES,
-    requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
-    connectTimeoutMs: env.CONNECT_TIMEOUT_SECONDS * 1000,
-    rateControl: { startConcurrency: env.CONCURRENCY, maxConcurrency: env.CONCURRENCY_MAX },
+    ...config.client,
+    ...(token ? { token: token.token, refreshToken: token.refresh } : {}),
     onEvent,
   };
   const client = createWebexClient(clientOptions);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
-import { DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type ExecutionStatus, type RunLogger } from '@wbp/executor-core';
+import { execute, type EntityType, type ExecRow, type ExecutionStatus, type ExecutorConfig, type RunLogger } from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File, type ResumeDecision } from '@wbp/state';
 import { createRedactor, createWebexClient, type ClientEvent, type WebexClientOptions } from '@wbp/webex-client';
 import { OutputCorruptError } from '@wbp/writers';
@@ -11,7 +11,7 @@ import { parseDefaults } from '../default-flags.js';
 import { parseCommandArgs, redactingIo, UsageError, type CliIo } from '../io.js';
 import { fsReason, unreadableFile, unusableOutDir } from '../paths.js';
 import { parseDuration } from '../run/duration.js';
-import { readRunEnv, redactedConfig, zeroBudget } from '../run/env-config.js';
+import { redactedConfig, RunConfigError, toRunConfig, zeroBudget, type RunConfig } from '../run/run-config.js';
 import { exitFor, EXIT_MEANING, RUN_EXIT } from '../run/exit-status.js';
 import { fileLogger } from '../run/logger.js';
 import { OutDirMismatchError, prepareOutDir, type PreparedOutDir } from '../run/out-dir.js';
@@ -90,10 +90,12 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     return status;
   };
   const csv = resolve(io.cwd, positionals[0]!);
-  const config = readRunEnv(io.env);
-  if (!config.ok) {
-    io.stderr(`wbp run: configuration is not valid:\n${config.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-    return RUN_EXIT.configOrStartupFailed;
+  let config: RunConfig;
+  try {
+    config = toRunConfig(io.env);
+  } catch (err) {
+    if (err instanceof RunConfigError) return fail(RUN_EXIT.configOrStartupFailed, err.message);
+    throw err;
   }
   const { env, serviceApp } = config;
   const outArg = values.out ?? env.OUTPUT_DIR;
@@ -154,13 +156,8 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     }
   };
   const clientOptions: WebexClientOptions = {
-    token: token ? token.token : env.WEBEX_TOKEN,
-    ...(token ? { refreshToken: token.refresh } : {}),
-    baseUrl: env.WEBEX_BASE_URL,
-    retries: env.MAX_RETRIES,
-    requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
-    connectTimeoutMs: env.CONNECT_TIMEOUT_SECONDS * 1000,
-    rateControl: { startConcurrency: env.CONCURRENCY, maxConcurrency: env.CONCURRENCY_MAX },
+    ...config.client,
+    ...(token ? { token: token.token, refreshToken: token.refresh } : {}),
     onEvent,
   };
   const client = createWebexClient(clientOptions);
@@ -191,7 +188,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     const decision = checkResume(await readCheckpoint(outDir), { inputHash: csvSha256, pipelineVersion: env.PIPELINE_VERSION });
     const planned = plannedAttempt(decision);
     log.info(
-      { event: 'run_start', csv: positionals[0], csv_sha256: csvSha256, out: outArg, attempt: planned?.attempt ?? null, attempt_kind: planned?.kind ?? null, time_budget: budget ?? null, config: redactedConfig(env, serviceApp) },
+      { event: 'run_start', csv: positionals[0], csv_sha256: csvSha256, out: outArg, attempt: planned?.attempt ?? null, attempt_kind: planned?.kind ?? null, time_budget: budget ?? null, config: redactedConfig(config) },
       planned ? `run start (attempt ${planned.attempt}, ${planned.kind})` : 'run start',
     );
 
@@ -276,19 +273,7 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     // A re-run goes through the pending rows only: count progress against those.
     const progressTotal = decision.kind === 'finished' ? verified.pendingRows : readyRows;
     const progress = values.progress === 'off' ? undefined : new Progress(progressTotal, tty ? io.stderr : io.stdout, tty);
-    const execConfig = {
-      ...DEFAULT_EXECUTOR_CONFIG,
-      batchSize: env.BATCH_SIZE,
-      maxRows: env.MAX_ROWS,
-      maxBatches: env.MAX_BATCHES,
-      concurrency: env.CONCURRENCY,
-      circuitBreakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
-      pipelineVersion: env.PIPELINE_VERSION,
-      enableSafeCompensation: env.ENABLE_SAFE_COMPENSATION,
-      settle: { ...DEFAULT_EXECUTOR_CONFIG.settle, windowMs: env.UNKNOWN_OUTCOME_SETTLE_SECONDS * 1000 },
-      callingLicenceId: env.WEBEX_CALLING_LICENSE_ID,
-      deadline: budgetMs === undefined ? undefined : startedAt + budgetMs,
-    };
+    const execConfig: ExecutorConfig = { ...config.executor, deadline: budgetMs === undefined ? undefined : startedAt + budgetMs };
     // A cancelled job (SIGINT, then SIGTERM) stops like a spent time budget: no new row starts,
     // the rows in flight finish and are written, and the checkpoint is saved.
     signals.onStop(() => (execConfig.deadline = Date.now()));
