@@ -1,4 +1,5 @@
-import { checkpointAttempt, checkResume, readCheckpoint, writeCheckpoint, type Checkpoint } from '@wbp/state';
+import { checkpointAttempt, checkResume, readCheckpoint, writeCheckpoint, type Checkpoint, type ResumeDecision } from '@wbp/state';
+import { plannedAttempt } from './attempt.js';
 import type { ExecutorConfig } from './config.js';
 import { LocationDirectory } from './location-directory.js';
 import type { RunLogger } from './logger.js';
@@ -56,6 +57,12 @@ export interface ExecutionInput {
   orgCache?: OrgCache;
   /** Scrubs secrets from the text written into results.csv / pending_rows.csv (message, reason_message). */
   redact?: (text: string) => string;
+  /**
+   * The checkpoint decision (`checkResume`), when the caller has already made it: the runner makes
+   * it before its startup checks (to skip them when nothing is pending) and hands it over, so the
+   * checkpoint is read and decided once. Read and decided here when absent.
+   */
+  resume?: ResumeDecision;
 }
 
 const PHASES: readonly { phase: Phase; entityType: EntityType; name: string }[] = [
@@ -117,16 +124,15 @@ export async function buildIndexes(input: Pick<ExecutionInput, 'rows'>): Promise
  */
 export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
   const { config, log } = input;
-  const existing = await readCheckpoint(input.outDir);
-  const decision = checkResume(existing, { inputHash: input.inputHash, pipelineVersion: config.pipelineVersion });
+  const decision = input.resume ?? checkResume(await readCheckpoint(input.outDir), { inputHash: input.inputHash, pipelineVersion: config.pipelineVersion });
   if (decision.kind === 'hash_mismatch' || decision.kind === 'version_mismatch') {
     log.fatal({ event: 'resume_refused', ...decision }, 'checkpoint belongs to a different CSV or pipeline version; outputs left untouched');
-    return { status: decision.kind, attempt: checkpointAttempt(existing), success: 0, pending: 0, byReason: {}, skipped: 0, detail: JSON.stringify(decision) };
+    return { status: decision.kind, attempt: checkpointAttempt(await readCheckpoint(input.outDir)), success: 0, pending: 0, byReason: {}, skipped: 0, detail: JSON.stringify(decision) };
   }
   const now = new Date().toISOString();
   /** The checkpoint being resumed (an attempt that has not finished); none for a new attempt. */
   const resuming = decision.kind === 'resume' ? decision : undefined;
-  const attempt = decision.kind === 'fresh' ? 1 : decision.kind === 'finished' ? decision.attempt + 1 : decision.attempt;
+  const { attempt } = plannedAttempt(decision);
   const startedAt = decision.kind === 'fresh' ? now : decision.checkpoint.started_at;
   const attemptStartedAt = resuming ? (resuming.checkpoint.attempt_started_at ?? resuming.checkpoint.started_at) : now;
   if (resuming) {

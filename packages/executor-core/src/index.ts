@@ -1,5 +1,6 @@
 export { execute, type ExecutionInput, type ExecutionResult, type ExecutionStatus } from './executor.js';
 export { DEFAULT_EXECUTOR_CONFIG, type ExecutorConfig } from './config.js';
+export { plannedAttempt, type AttemptKind, type UsableDecision } from './attempt.js';
 export type { WebexPort } from './port.js';
 export type { RunLogger } from './logger.js';
 export { silentLogger } from './logger.js';

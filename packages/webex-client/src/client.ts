@@ -22,11 +22,17 @@ import type { EventSink, FetchFn } from './transport/types.js';
 
 export const DEFAULT_BASE_URL = 'https://webexapis.com/v1';
 
-/** Every default of the client, in one place. */
-const DEFAULTS = {
+/**
+ * Every default of the client, in one place (exported: the runner's REQUEST_TIMEOUT_SECONDS,
+ * CONNECT_TIMEOUT_SECONDS, MAX_RETRIES and WEBEX_BASE_URL fall back to these, docs/configuration.md).
+ */
+export const CLIENT_DEFAULTS = {
   baseUrl: DEFAULT_BASE_URL,
+  /** Whole-request deadline per attempt (term sheet §9). */
   requestTimeoutMs: 20_000,
+  /** TCP/TLS connect deadline (term sheet §9). */
   connectTimeoutMs: 5_000,
+  /** Retries after the first attempt for 5xx, timeouts and network errors (term sheet §9). */
   retries: 5,
   minRetryDelayMs: 500,
   maxRetryDelayMs: 30_000,
@@ -46,7 +52,7 @@ const DEFAULTS = {
   minPatienceMs: 5_000,
 };
 
-/** Defaults: `DEFAULTS` above. */
+/** Defaults: `CLIENT_DEFAULTS` above. */
 export interface WebexClientOptions {
   /** The bearer token, or a function returning the current one. Never logged, never in errors. */
   token: TokenSource;
@@ -106,7 +112,7 @@ export interface WebexClientOptions {
  * retry → JSON body → throttle → request events → hedge → timeout → fetch).
  */
 export function createWebexClient(options: WebexClientOptions) {
-  const o = { ...DEFAULTS, ...definedOnly(options) };
+  const o = { ...CLIENT_DEFAULTS, ...definedOnly(options) };
   const rate = options.rate ?? new RateController(options.rateControl);
   const pool = options.fetch ? undefined : nodeFetch(o.connectTimeoutMs);
   const base: FetchFn = options.fetch ?? (pool as { fetch: FetchFn }).fetch;

@@ -1,21 +1,21 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { ContractConfigError, CsvFileError, physicalLinesOf, READY_FILE, readReadyRows, REJECTED_FILE, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
-import { DEFAULT_EXECUTOR_CONFIG, plan, PlanReader, readOnly, type EntityType, type ExecRow, type RunLogger } from '@wbp/executor-core';
+import { join } from 'node:path';
+import { ContractConfigError, CsvFileError, physicalLinesOf, READY_FILE, readReadyRows, REJECTED_FILE, validateCsvFile } from '@wbp/csv-contract';
+import { DEFAULT_EXECUTOR_CONFIG, plan, PlanReader, readOnly, type ExecRow, type RunLogger } from '@wbp/executor-core';
 import { sha256File } from '@wbp/state';
-import { createRedactor, createWebexClient, type ClientEvent, type WebexClientOptions } from '@wbp/webex-client';
+import type { Redactor } from '@wbp/webex-client';
 import { readCsvRecords, REJECTED_COLUMNS } from '@wbp/writers';
 import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
 import { annotationPath, errorAnnotation, noticeAnnotation, warningAnnotation } from '../github.js';
-import { parseCommandArgs, redactingIo, UsageError, type CliIo } from '../io.js';
-import { fsReason, unreadableFile, unusableOutDir } from '../paths.js';
-import { readRunEnv } from '../run/env-config.js';
+import { parseCommandArgs, UsageError, type CliIo } from '../io.js';
+import { checkPaths, internalError, openLog, readConfig, reportingRefusals, resolvePaths, scrubbedIo, toExecRow } from '../run/command-setup.js';
+import { connect, type Connection } from '../run/connect.js';
 import { EXIT_MEANING, RUN_EXIT } from '../run/exit-status.js';
-import { fileLogger } from '../run/logger.js';
 import { supersededCallerIds, fromPlanned, planCsv, planDocument, planMarkdown, type PlanLine } from '../run/plan-report.js';
-import { startupChecks, startupClient } from '../run/startup-checks.js';
-import { refreshingToken } from '../run/token-refresh.js';
+import { Refusal } from '../run/refusal.js';
+import type { RunConfig } from '../run/run-config.js';
+import { startupChecks } from '../run/startup-checks.js';
 
 export const PLAN_FILES = { csv: 'plan.csv', md: 'plan.md', json: 'plan.json' } as const;
 
@@ -45,11 +45,6 @@ read failed (plan.json written, readFailures > 0: not a complete plan); 70 ${EXI
 
 const ANNOTATIONS = 50;
 
-function toExecRow(r: ReadyRow): ExecRow {
-  const { row_id, ...fields } = r;
-  return { rowId: row_id, entityType: r.entity_type as EntityType, entityKey: r.entity_key, fields };
-}
-
 export const planCommand: Command = {
   name: 'plan',
   summary: 'what wbp run would do with a site CSV (read-only): plan.csv, plan.md, plan.json',
@@ -57,7 +52,16 @@ export const planCommand: Command = {
   run: (argv, io) => planSite(argv, io),
 };
 
-async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> {
+/** `wbp plan`'s command line, checked: every mistake is a UsageError (exit 2, nothing done). */
+interface PlanArgs {
+  csvArg: string;
+  out: string;
+  github: boolean;
+  detailedExitcode: boolean;
+  defaults: Record<string, string>;
+}
+
+function parsePlanArgs(argv: readonly string[]): PlanArgs {
   const { values, positionals } = parseCommandArgs(argv, {
     out: { type: 'string' },
     format: { type: 'string', default: 'text' },
@@ -67,142 +71,117 @@ async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> 
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `give exactly one CSV file, got ${positionals.length}`);
   if (!values.out) throw new UsageError('missing --out <dir>');
   if (values.format !== 'text' && values.format !== 'github') throw new UsageError(`--format must be text or github, not ${values.format}`);
-  const defaults = parseDefaults(values.default);
-  const github = values.format === 'github';
+  return { csvArg: positionals[0]!, out: values.out, github: values.format === 'github', detailedExitcode: values['detailed-exitcode'], defaults: parseDefaults(values.default) };
+}
 
+/** The composition root of `wbp plan`: the run's set-up steps (scrubbed output, configuration, paths, log, clients), then the plan. */
+async function planSite(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  const args = parsePlanArgs(argv);
   // The same scrubber as the run's: every output and message goes through it.
-  const redact = createRedactor([rawIo.env.WEBEX_TOKEN, rawIo.env.WEBEX_REFRESH_TOKEN, rawIo.env.WEBEX_CLIENT_SECRET]);
-  const io = redactingIo(rawIo, redact);
-  const fail = (status: number, message: string) => {
-    io.stderr(`wbp plan: ${message}\n`);
-    return status;
-  };
-  const csvArg = positionals[0]!;
-  const csv = resolve(io.cwd, csvArg);
-  const config = readRunEnv(io.env);
-  if (!config.ok) {
-    io.stderr(`wbp plan: configuration is not valid:\n${config.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-    return RUN_EXIT.configOrStartupFailed;
-  }
-  const { env, serviceApp } = config;
-  const outDir = resolve(io.cwd, values.out);
-  const outProblem = await unusableOutDir(outDir);
-  if (outProblem) return fail(RUN_EXIT.configOrStartupFailed, `--out ${values.out} ${outProblem}; nothing was done`);
-  const unreadable = await unreadableFile(csv);
-  if (unreadable) return fail(RUN_EXIT.configOrStartupFailed, `cannot read the CSV: ${csvArg} ${unreadable}; nothing was done`);
-  await mkdir(outDir, { recursive: true });
-  const csvSha256 = await sha256File(csv);
-  let log: RunLogger;
-  try {
-    log = fileLogger(join(outDir, 'plan.log'), env.LOG_LEVEL, redact);
-  } catch (err) {
-    return fail(RUN_EXIT.configOrStartupFailed, `cannot write the log: ${join(values.out, 'plan.log')} ${fsReason(err)}; nothing was done`);
-  }
-
-  let requests = 0;
-  const onEvent = (e: ClientEvent) => {
-    if (e.type === 'request' || e.type === 'hedge') requests++;
-  };
-  // A service app's token is refreshed as in a run (a refresh is a call to the token endpoint, not to the org).
-  const token = serviceApp
-    ? refreshingToken(
-        env.WEBEX_TOKEN,
-        serviceApp,
-        env.WEBEX_BASE_URL,
-        (ok, detail) => (ok ? log.info({ event: 'token_refresh', ok }, detail) : log.error({ event: 'token_refresh', ok }, detail)),
-        (secret) => {
-          redact.add(secret);
-          if (io.env.GITHUB_ACTIONS === 'true') rawIo.stdout(`::add-mask::${secret}\n`);
-        },
-      )
-    : undefined;
-  const clientOptions: WebexClientOptions = {
-    token: token ? token.token : env.WEBEX_TOKEN,
-    ...(token ? { refreshToken: token.refresh } : {}),
-    baseUrl: env.WEBEX_BASE_URL,
-    retries: env.MAX_RETRIES,
-    requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
-    connectTimeoutMs: env.CONNECT_TIMEOUT_SECONDS * 1000,
-    rateControl: { startConcurrency: env.CONCURRENCY, maxConcurrency: env.CONCURRENCY_MAX },
-    onEvent,
-  };
-  const client = createWebexClient(clientOptions);
-  const startup = startupClient(clientOptions, client);
-  try {
-    log.info({ event: 'plan_start', csv: csvArg, csv_sha256: csvSha256, environment: env.ENVIRONMENT }, 'plan start');
-    // The startup checks (reads of the org) go on while the CSV is validated: neither needs the other.
-    // Only the read methods of the client, in a new object: the plan has no way to send a mutation.
-    const reader = new PlanReader(readOnly(client));
-    const checking = startupChecks(startup, client, log, env.WEBEX_CALLING_LICENSE_ID, reader.port).finally(() => startup.close());
-    let validation;
+  const { io, redact } = scrubbedIo(rawIo);
+  return reportingRefusals('wbp plan', io, async () => {
+    const config = readConfig(io);
+    const paths = resolvePaths(io, args.csvArg, args.out);
+    await checkPaths(paths);
+    await mkdir(paths.outDir, { recursive: true });
+    const csvSha256 = await sha256File(paths.csv);
+    const log = openLog(paths.outDir, args.out, 'plan.log', config, redact);
+    const conn = connect({ config, log, redact, rawIo });
     try {
-      validation = await validateCsvFile(csv, outDir, { defaults });
+      return await planRows({ args, io, redact, config, paths, csvSha256, log, conn });
     } catch (err) {
-      await checking;
-      if (err instanceof ContractConfigError) throw new UsageError(err.message);
-      if (err instanceof CsvFileError) return fail(RUN_EXIT.configOrStartupFailed, `${csvArg}${err.line === undefined ? '' : `:${err.line}`}: ${err.detail}; no plan was made`);
-      throw err;
+      if (err instanceof UsageError || err instanceof Refusal) throw err;
+      throw internalError(err, log);
+    } finally {
+      await conn.close();
     }
-    io.stdout(`validated ${validation.rows} rows: ${validation.ready} ready, ${validation.rejected} rejected\n`);
-    const ready: ExecRow[] = [];
-    for await (const r of readReadyRows(join(outDir, READY_FILE))) ready.push(toExecRow(r));
-    const checks = await checking;
-    if (!checks.ok) return fail(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no plan was made`);
-    const licencesBefore = checks.org.licences.entries.map((e) => ({ id: e.id, name: e.name, subscriptionId: e.subscriptionId, freeBefore: e.unitsLeft }));
+  });
+}
 
-    const planned = await plan({
-      rows: (type) =>
-        (async function* () {
-          for (const r of ready) if (r.entityType === type) yield r;
-        })(),
-      reader,
-      orgCache: checks.org,
-      config: { ...DEFAULT_EXECUTOR_CONFIG, callingLicenceId: env.WEBEX_CALLING_LICENSE_ID },
-      // Reads only, paced by the client's rate controller: as many in flight as a run may reach.
-      concurrency: env.CONCURRENCY_MAX,
-      log,
-    });
+interface PlanContext {
+  args: PlanArgs;
+  io: CliIo;
+  redact: Redactor;
+  config: RunConfig;
+  paths: ReturnType<typeof resolvePaths>;
+  csvSha256: string;
+  log: RunLogger;
+  conn: Connection;
+}
 
-    log.info({ event: 'plan_decided', rows: planned.length, requests }, 'every ready row decided');
-    const lines: PlanLine[] = planned.map(fromPlanned);
-    for await (const r of readCsvRecords(join(outDir, REJECTED_FILE), REJECTED_COLUMNS)) {
-      lines.push({ rowId: Number(r.row_id), entityType: r.entity_type, entityKey: r.entity_key, action: 'none', expectedStatus: 'rejected', reasonCode: r.reason_code, detail: r.reason_message });
-    }
-    lines.sort((a, b) => a.rowId - b.rowId);
-    const wanted = new Set(lines.filter((l) => l.expectedStatus !== 'success').map((l) => l.rowId));
-    const physical = await physicalLinesOf(csv, wanted).catch(() => new Map<number, number>());
-    for (const l of lines) l.line = physical.get(l.rowId);
-
-    const licences = licencesBefore.map((b) => ({ ...b, freeAfter: checks.org.licences.entries.find((e) => e.id === b.id)?.unitsLeft ?? b.freeBefore }));
-    const doc = planDocument(lines, { csv: csvArg, csvSha256, environment: env.ENVIRONMENT, createdAt: new Date().toISOString(), requests, warnings: supersededCallerIds(ready) }, licences);
-    const md = redact(planMarkdown(doc, lines));
-    await writeFile(join(outDir, PLAN_FILES.csv), planCsv(lines, redact));
-    await writeFile(join(outDir, PLAN_FILES.md), md);
-    await writeFile(join(outDir, PLAN_FILES.json), redact(`${JSON.stringify(doc, null, 2)}\n`));
-    if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, `${md}\n`);
-    log.info({ event: 'plan_end', changes: doc.changes, counts: doc.counts, requests }, 'plan end');
-
-    if (github) {
-      const file = annotationPath(csvArg, io.env, io.cwd);
-      const notOk = lines.filter((l) => l.expectedStatus !== 'success');
-      for (const l of notOk.slice(0, ANNOTATIONS)) {
-        const annotate = l.expectedStatus === 'rejected' ? errorAnnotation : warningAnnotation;
-        io.stdout(annotate(l.detail, { file, ...(l.line === undefined ? {} : { line: l.line }), title: `row ${l.rowId} would be ${l.expectedStatus} (${l.reasonCode})` }));
-      }
-      if (notOk.length > ANNOTATIONS) io.stdout(noticeAnnotation(`${notOk.length - ANNOTATIONS} more rows would not succeed: see plan.csv`));
-    }
-    const c = doc.counts.byExpectedStatus;
-    io.stdout(
-      `plan: ${doc.changes} row(s) would change the org, ${doc.counts.byAction.no_change ?? 0} no change, ${c.pending ?? 0} would end pending, ${c.rejected ?? 0} rejected ` +
-        `(${requests} requests, all reads) — ${join(values.out, PLAN_FILES.md)}\n`,
-    );
-    if (doc.readFailures > 0) return fail(RUN_EXIT.configOrStartupFailed, `${doc.readFailures} row(s) could not be planned because a read failed (see ${join(values.out, PLAN_FILES.md)}): not a complete plan`);
-    return values['detailed-exitcode'] && doc.changes > 0 ? PLAN_EXIT_CHANGES : 0;
+async function planRows({ args, io, redact, config, paths, csvSha256, log, conn }: PlanContext): Promise<number> {
+  const { env } = config;
+  const { csv, csvArg, outDir } = paths;
+  const { client, startup, requests } = conn;
+  log.info({ event: 'plan_start', csv: csvArg, csv_sha256: csvSha256, environment: env.ENVIRONMENT }, 'plan start');
+  // The startup checks (reads of the org) go on while the CSV is validated: neither needs the other.
+  // Only the read methods of the client, in a new object: the plan has no way to send a mutation.
+  const reader = new PlanReader(readOnly(client));
+  const checking = startupChecks(startup, client, log, config.executor.callingLicenceId, reader.port).finally(() => startup.close());
+  let validation;
+  try {
+    validation = await validateCsvFile(csv, outDir, { defaults: args.defaults });
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    log.fatal({ event: 'internal_error', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'internal error');
-    return fail(RUN_EXIT.internalError, `internal error: ${err instanceof Error ? err.message : String(err)}`);
-  } finally {
-    await Promise.all([startup.close(), client.close()]);
+    await checking;
+    if (err instanceof ContractConfigError) throw new UsageError(err.message);
+    if (err instanceof CsvFileError) throw new Refusal(RUN_EXIT.configOrStartupFailed, `${csvArg}${err.line === undefined ? '' : `:${err.line}`}: ${err.detail}; no plan was made`);
+    throw err;
   }
+  io.stdout(`validated ${validation.rows} rows: ${validation.ready} ready, ${validation.rejected} rejected\n`);
+  const ready: ExecRow[] = [];
+  for await (const r of readReadyRows(join(outDir, READY_FILE))) ready.push(toExecRow(r));
+  const checks = await checking;
+  if (!checks.ok) throw new Refusal(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no plan was made`);
+  const licencesBefore = checks.org.licences.entries.map((e) => ({ id: e.id, name: e.name, subscriptionId: e.subscriptionId, freeBefore: e.unitsLeft }));
+
+  const planned = await plan({
+    rows: (type) =>
+      (async function* () {
+        for (const r of ready) if (r.entityType === type) yield r;
+      })(),
+    reader,
+    orgCache: checks.org,
+    // The executor's defaults but the licence pin, as before the configuration had one source:
+    // a plan sends no mutation, so the settle window and compensation do not apply to it.
+    config: { ...DEFAULT_EXECUTOR_CONFIG, callingLicenceId: config.executor.callingLicenceId },
+    // Reads only, paced by the client's rate controller: as many in flight as a run may reach.
+    concurrency: config.client.rateControl.maxConcurrency,
+    log,
+  });
+
+  log.info({ event: 'plan_decided', rows: planned.length, requests: requests() }, 'every ready row decided');
+  const lines: PlanLine[] = planned.map(fromPlanned);
+  for await (const r of readCsvRecords(join(outDir, REJECTED_FILE), REJECTED_COLUMNS)) {
+    lines.push({ rowId: Number(r.row_id), entityType: r.entity_type, entityKey: r.entity_key, action: 'none', expectedStatus: 'rejected', reasonCode: r.reason_code, detail: r.reason_message });
+  }
+  lines.sort((a, b) => a.rowId - b.rowId);
+  const wanted = new Set(lines.filter((l) => l.expectedStatus !== 'success').map((l) => l.rowId));
+  const physical = await physicalLinesOf(csv, wanted).catch(() => new Map<number, number>());
+  for (const l of lines) l.line = physical.get(l.rowId);
+
+  const licences = licencesBefore.map((b) => ({ ...b, freeAfter: checks.org.licences.entries.find((e) => e.id === b.id)?.unitsLeft ?? b.freeBefore }));
+  const doc = planDocument(lines, { csv: csvArg, csvSha256, environment: env.ENVIRONMENT, createdAt: new Date().toISOString(), requests: requests(), warnings: supersededCallerIds(ready) }, licences);
+  const md = redact(planMarkdown(doc, lines));
+  await writeFile(join(outDir, PLAN_FILES.csv), planCsv(lines, redact));
+  await writeFile(join(outDir, PLAN_FILES.md), md);
+  await writeFile(join(outDir, PLAN_FILES.json), redact(`${JSON.stringify(doc, null, 2)}\n`));
+  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, `${md}\n`);
+  log.info({ event: 'plan_end', changes: doc.changes, counts: doc.counts, requests: requests() }, 'plan end');
+
+  if (args.github) {
+    const file = annotationPath(csvArg, io.env, io.cwd);
+    const notOk = lines.filter((l) => l.expectedStatus !== 'success');
+    for (const l of notOk.slice(0, ANNOTATIONS)) {
+      const annotate = l.expectedStatus === 'rejected' ? errorAnnotation : warningAnnotation;
+      io.stdout(annotate(l.detail, { file, ...(l.line === undefined ? {} : { line: l.line }), title: `row ${l.rowId} would be ${l.expectedStatus} (${l.reasonCode})` }));
+    }
+    if (notOk.length > ANNOTATIONS) io.stdout(noticeAnnotation(`${notOk.length - ANNOTATIONS} more rows would not succeed: see plan.csv`));
+  }
+  const c = doc.counts.byExpectedStatus;
+  io.stdout(
+    `plan: ${doc.changes} row(s) would change the org, ${doc.counts.byAction.no_change ?? 0} no change, ${c.pending ?? 0} would end pending, ${c.rejected ?? 0} rejected ` +
+      `(${requests()} requests, all reads) — ${join(args.out, PLAN_FILES.md)}\n`,
+  );
+  if (doc.readFailures > 0) throw new Refusal(RUN_EXIT.configOrStartupFailed, `${doc.readFailures} row(s) could not be planned because a read failed (see ${join(args.out, PLAN_FILES.md)}): not a complete plan`);
+  return args.detailedExitcode && doc.changes > 0 ? PLAN_EXIT_CHANGES : 0;
 }

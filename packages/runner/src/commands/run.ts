@@ -1,25 +1,26 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
-import { DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type ExecutionStatus, type RunLogger } from '@wbp/executor-core';
-import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File, type ResumeDecision } from '@wbp/state';
-import { createRedactor, createWebexClient, type ClientEvent, type WebexClientOptions } from '@wbp/webex-client';
+import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile } from '@wbp/csv-contract';
+import { execute, plannedAttempt, type ExecutionStatus, type OrgCache, type ExecutorConfig, type RunLogger, type UsableDecision } from '@wbp/executor-core';
+import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File } from '@wbp/state';
+import type { Redactor } from '@wbp/webex-client';
 import { OutputCorruptError } from '@wbp/writers';
 import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
-import { parseCommandArgs, redactingIo, UsageError, type CliIo } from '../io.js';
-import { fsReason, unreadableFile, unusableOutDir } from '../paths.js';
+import { parseCommandArgs, UsageError, type CliIo } from '../io.js';
+import { fsReason } from '../paths.js';
+import { checkPaths, internalError, openLog, readConfig, reportingRefusals, resolvePaths, scrubbedIo, toExecRow } from '../run/command-setup.js';
+import { connect, logClientEvents, type Connection } from '../run/connect.js';
 import { parseDuration } from '../run/duration.js';
-import { readRunEnv, redactedConfig, zeroBudget } from '../run/env-config.js';
 import { exitFor, EXIT_MEANING, RUN_EXIT } from '../run/exit-status.js';
-import { fileLogger } from '../run/logger.js';
-import { OutDirMismatchError, prepareOutDir, type PreparedOutDir } from '../run/out-dir.js';
+import { OutDirMismatchError, prepareOutDir, type PreparedOutDir, type VerifiedOutputs } from '../run/out-dir.js';
 import { Progress } from '../run/progress.js';
+import { Refusal } from '../run/refusal.js';
+import { redactedConfig, zeroBudget, type RunConfig } from '../run/run-config.js';
 import { watchSignals, type RunSignals } from '../run/signals.js';
-import { startupChecks, startupClient } from '../run/startup-checks.js';
+import { startupChecks } from '../run/startup-checks.js';
 import { publishSummary, summarise } from '../run/summary.js';
-import { refreshingToken } from '../run/token-refresh.js';
 
 const USAGE = `usage: wbp run <csv> [--out DIR] [--time-budget 5h30m] [--progress auto|tty|lines|off]
                [--default column=value]... [--plan DIR/plan.json]
@@ -36,18 +37,8 @@ Exit statuses: ${Object.entries(EXIT_MEANING)
   .map(([k, v]) => `${k} ${v}`)
   .join('; ')}.`;
 
-const PROGRESS_MODES = ['auto', 'tty', 'lines', 'off'];
-
-function countBy(items: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const i of items) out[i] = (out[i] ?? 0) + 1;
-  return out;
-}
-
-function toExecRow(r: ReadyRow): ExecRow {
-  const { row_id, ...fields } = r;
-  return { rowId: row_id, entityType: r.entity_type as EntityType, entityKey: r.entity_key, fields };
-}
+const PROGRESS_MODES = ['auto', 'tty', 'lines', 'off'] as const;
+type ProgressMode = (typeof PROGRESS_MODES)[number];
 
 export const runCommand: Command = {
   name: 'run',
@@ -64,8 +55,20 @@ export const runCommand: Command = {
   },
 };
 
-async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSignals): Promise<number> {
-  const since: StartupMarks = { command: performance.now() }; // for run.log's rows_start line
+/** `wbp run`'s command line, checked: every mistake is a UsageError (exit 2, nothing done). */
+export interface RunArgs {
+  csvArg: string;
+  out: string | undefined;
+  /** `--time-budget` as given (checked: a duration above 0). */
+  timeBudget: string | undefined;
+  progress: ProgressMode;
+  /** `--default column=value`, as given (recorded in the manifest) and parsed. */
+  defaultFlags: string[];
+  defaults: Record<string, string>;
+  plan: string | undefined;
+}
+
+export function parseRunArgs(argv: readonly string[]): RunArgs {
   const { values, positionals } = parseCommandArgs(argv, {
     out: { type: 'string' },
     'time-budget': { type: 'string' },
@@ -74,282 +77,296 @@ async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSign
     plan: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `give exactly one CSV file, got ${positionals.length}`);
-  if (!PROGRESS_MODES.includes(values.progress)) throw new UsageError(`--progress must be ${PROGRESS_MODES.join(', ')}, not ${JSON.stringify(values.progress)}`);
+  const progress = PROGRESS_MODES.find((m) => m === values.progress);
+  if (!progress) throw new UsageError(`--progress must be ${PROGRESS_MODES.join(', ')}, not ${JSON.stringify(values.progress)}`);
   const defaults = parseDefaults(values.default);
-  const flagBudget = values['time-budget'];
-  const flagBudgetMs = flagBudget === undefined ? undefined : parseDuration(flagBudget);
-  if (flagBudget !== undefined && flagBudgetMs === undefined) throw new UsageError(`--time-budget ${JSON.stringify(flagBudget)} must look like 5h30m, 90m or 45s`);
-  if (flagBudgetMs === 0) throw new UsageError(zeroBudget('--time-budget'));
+  const timeBudget = values['time-budget'];
+  if (timeBudget !== undefined) {
+    const ms = parseDuration(timeBudget);
+    if (ms === undefined) throw new UsageError(`--time-budget ${JSON.stringify(timeBudget)} must look like 5h30m, 90m or 45s`);
+    if (ms === 0) throw new UsageError(zeroBudget('--time-budget'));
+  }
+  return { csvArg: positionals[0]!, out: values.out, timeBudget, progress, defaultFlags: values.default, defaults, plan: values.plan };
+}
 
-  // One scrubber for every sink (stdout, stderr, run.log, results, summaries), from before the
-  // configuration is read; tokens refreshed during the run are added as they come.
-  const redact = createRedactor([rawIo.env.WEBEX_TOKEN, rawIo.env.WEBEX_REFRESH_TOKEN, rawIo.env.WEBEX_CLIENT_SECRET]);
-  const io = redactingIo(rawIo, redact);
-  const fail = (status: number, message: string) => {
-    io.stderr(`wbp run: ${message}\n`);
-    return status;
-  };
-  const csv = resolve(io.cwd, positionals[0]!);
-  const config = readRunEnv(io.env);
-  if (!config.ok) {
-    io.stderr(`wbp run: configuration is not valid:\n${config.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-    return RUN_EXIT.configOrStartupFailed;
-  }
-  const { env, serviceApp } = config;
-  const outArg = values.out ?? env.OUTPUT_DIR;
-  if (!outArg) throw new UsageError('give --out DIR or set OUTPUT_DIR');
-  const outDir = resolve(io.cwd, outArg);
-  const budget = flagBudget ?? env.TIME_BUDGET;
-  const budgetMs = budget === undefined ? undefined : parseDuration(budget);
-  const startedAt = Date.now();
-  const outProblem = await unusableOutDir(outDir);
-  if (outProblem) return fail(RUN_EXIT.configOrStartupFailed, `--out ${outArg} ${outProblem}; nothing was done`);
-  const unreadable = await unreadableFile(csv);
-  if (unreadable) return fail(RUN_EXIT.configOrStartupFailed, `cannot read the CSV: ${positionals[0]} ${unreadable}; nothing was done`);
-  const csvSha256 = await sha256File(csv);
-  if (values.plan !== undefined) {
-    // A reviewed plan applies only to the CSV and the environment it was made for.
-    const refusal = await planRefusal(resolve(io.cwd, values.plan), csvSha256, env.ENVIRONMENT);
-    if (refusal) return fail(RUN_EXIT.configOrStartupFailed, `--plan ${values.plan}: ${refusal}; nothing was sent`);
-  }
-  // One run per folder, outputs that provably belong to this CSV: before anything is written there
-  // (the logger included, which is created under the folder's umask).
-  let od: PreparedOutDir;
+/** What every step after the set-up works with. */
+interface RunContext {
+  args: RunArgs;
+  io: CliIo;
+  redact: Redactor;
+  config: RunConfig;
+  paths: ReturnType<typeof resolvePaths>;
+  csvSha256: string;
+  /** The time budget (flag, else TIME_BUDGET) as given. */
+  budget: string | undefined;
+  startedAt: number;
+  since: StartupMarks;
+  od: PreparedOutDir;
+  log: RunLogger;
+  conn: Connection;
+  signals: RunSignals;
+}
+
+/** Where the run is, for the signal lines. */
+type Stage = 'validation' | 'startup_checks' | 'phases';
+
+/** The composition root of `wbp run`: each step below is one named function. */
+async function provision(argv: readonly string[], rawIo: CliIo, signals: RunSignals): Promise<number> {
+  const since: StartupMarks = { command: performance.now() }; // for run.log's rows_start line
+  const args = parseRunArgs(argv);
+  const { io, redact } = scrubbedIo(rawIo);
+  return reportingRefusals('wbp run', io, async () => {
+    const config = readConfig(io);
+    const outArg = args.out ?? config.env.OUTPUT_DIR;
+    if (!outArg) throw new UsageError('give --out DIR or set OUTPUT_DIR');
+    const paths = resolvePaths(io, args.csvArg, outArg);
+    const budget = args.timeBudget ?? config.env.TIME_BUDGET;
+    const startedAt = Date.now();
+    await checkPaths(paths);
+    const csvSha256 = await sha256File(paths.csv);
+    if (args.plan !== undefined) await checkPlan(io, args.plan, csvSha256, config);
+    const od = await lockOutputs(args, config, paths.outDir, csvSha256);
+    let log: RunLogger;
+    try {
+      log = openLog(paths.outDir, outArg, 'run.log', config, redact);
+    } catch (err) {
+      await od.release();
+      throw err;
+    }
+    const conn = connect({ config, log, redact, rawIo, onEvent: logClientEvents(log) });
+    return await runSite({ args, io, redact, config, paths, csvSha256, budget, startedAt, since, od, log, conn, signals });
+  });
+}
+
+/** A reviewed plan applies only to the CSV and the environment it was made for. */
+async function checkPlan(io: CliIo, plan: string, csvSha256: string, config: RunConfig): Promise<void> {
+  const refusal = await planRefusal(resolve(io.cwd, plan), csvSha256, config.env.ENVIRONMENT);
+  if (refusal) throw new Refusal(RUN_EXIT.configOrStartupFailed, `--plan ${plan}: ${refusal}; nothing was sent`);
+}
+
+/**
+ * One run per folder, outputs that provably belong to this CSV: before anything is written there
+ * (the logger included, which is created under the folder's umask).
+ */
+async function lockOutputs(args: RunArgs, config: RunConfig, outDir: string, csvSha256: string): Promise<PreparedOutDir> {
   try {
-    od = await prepareOutDir(outDir, { inputSha256: csvSha256, pipelineVersion: env.PIPELINE_VERSION, defaults: values.default, command: 'wbp run', mode: env.OUTPUT_MODE });
+    return await prepareOutDir(outDir, { inputSha256: csvSha256, pipelineVersion: config.env.PIPELINE_VERSION, defaults: args.defaultFlags, command: 'wbp run', mode: config.env.OUTPUT_MODE });
   } catch (err) {
     const refused = outDirRefusal(err);
     if (!refused) throw err;
-    return fail(refused, `${err instanceof Error ? err.message : String(err)}; nothing was done`);
+    throw new Refusal(refused, `${err instanceof Error ? err.message : String(err)}; nothing was done`);
   }
-  let log: RunLogger;
-  try {
-    log = fileLogger(join(outDir, 'run.log'), env.LOG_LEVEL, redact);
-  } catch (err) {
-    await od.release();
-    return fail(RUN_EXIT.configOrStartupFailed, `cannot write the log: ${join(outArg, 'run.log')} ${fsReason(err)}; nothing was done`);
-  }
+}
 
-  const token = serviceApp
-    ? refreshingToken(
-        env.WEBEX_TOKEN,
-        serviceApp,
-        env.WEBEX_BASE_URL,
-        (ok, detail) => (ok ? log.info({ event: 'token_refresh', ok }, detail) : log.error({ event: 'token_refresh', ok }, detail)),
-        (secret) => {
-          redact.add(secret);
-          // Unredacted on purpose: this line is what tells Actions to mask the secret.
-          if (io.env.GITHUB_ACTIONS === 'true') rawIo.stdout(`::add-mask::${secret}\n`);
-        },
-      )
-    : undefined;
-  let requests = 0;
-  const onEvent = (e: ClientEvent) => {
-    if (e.type === 'request' || e.type === 'hedge') requests++;
-    else if (e.type === 'retry') log.warn({ event: 'retry', method: e.method, path: e.path, attempt: e.attempt, retries_left: e.retriesLeft, http_status: e.status, failure: e.failure, tracking_id: e.trackingId }, 'retrying');
-    else if (e.type === 'rate_limited' && e.newStorm) {
-      // One line per storm: the other 429s of it are the same pause.
-      const rate = client.rate.snapshot();
-      log.warn({ event: 'rate_limited', path: e.path, retry_after_ms: e.retryAfterMs, concurrency: rate.concurrency, pace_per_s: rate.pacePerSecond, storms: rate.storms }, 'rate limited: every caller pauses once, then requests leave at the learnt pace');
-    }
-  };
-  const clientOptions: WebexClientOptions = {
-    token: token ? token.token : env.WEBEX_TOKEN,
-    ...(token ? { refreshToken: token.refresh } : {}),
-    baseUrl: env.WEBEX_BASE_URL,
-    retries: env.MAX_RETRIES,
-    requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
-    connectTimeoutMs: env.CONNECT_TIMEOUT_SECONDS * 1000,
-    rateControl: { startConcurrency: env.CONCURRENCY, maxConcurrency: env.CONCURRENCY_MAX },
-    onEvent,
-  };
-  const client = createWebexClient(clientOptions);
-  const startup = startupClient(clientOptions, client);
-
-  let stage: 'validation' | 'startup_checks' | 'phases' = 'validation';
+/** From the checkpoint decision to the verdict; the clients and the folder's lock are released whatever happens. */
+async function runSite(ctx: RunContext): Promise<number> {
+  const { log, conn, paths } = ctx;
+  let stage: Stage = 'validation';
   let inFlightRows: () => unknown[] = () => [];
-  signals.onStop((signal) =>
-    log.warn({ event: 'signal', signal, stage }, stage === 'phases' ? `${signal}: finishing the rows in flight, then stopping with a checkpoint` : `${signal} during start-up (${stage}): stopping before any row`),
-  );
-  // `kill -USR2 <pid>`: log what every row in flight is doing (for a run that looks stuck).
-  signals.onDiagnose(() =>
-    log.warn(
-      {
-        event: 'in_flight',
-        stage,
-        rows: inFlightRows(),
-        calls: [...startup.callsInFlight(), ...client.callsInFlight()],
-        resources: countBy(process.getActiveResourcesInfo()),
-        heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
-        rate: client.rate.snapshot(),
-      },
-      'rows in flight',
-    ),
-  );
-
+  const stopReporting = reportSignals(ctx, () => stage, () => inFlightRows());
   try {
-    const decision = checkResume(await readCheckpoint(outDir), { inputHash: csvSha256, pipelineVersion: env.PIPELINE_VERSION });
+    const decision = checkResume(await readCheckpoint(paths.outDir), { inputHash: ctx.csvSha256, pipelineVersion: ctx.config.executor.pipelineVersion });
     const planned = plannedAttempt(decision);
     log.info(
-      { event: 'run_start', csv: positionals[0], csv_sha256: csvSha256, out: outArg, attempt: planned?.attempt ?? null, attempt_kind: planned?.kind ?? null, time_budget: budget ?? null, config: redactedConfig(env, serviceApp) },
+      { event: 'run_start', csv: ctx.args.csvArg, csv_sha256: ctx.csvSha256, out: paths.outArg, attempt: planned?.attempt ?? null, attempt_kind: planned?.kind ?? null, time_budget: ctx.budget ?? null, config: redactedConfig(ctx.config) },
       planned ? `run start (attempt ${planned.attempt}, ${planned.kind})` : 'run start',
     );
-
-    /** Summaries, the run_end line and the one-line verdict: the end of every run that got this far. */
-    const conclude = async (status: ExecutionStatus, detail: string | undefined, readyRows: number, attempt: number): Promise<number> => {
-      const provisional = exitFor(status, false);
-      const summary = await summarise(outDir, { csv: positionals[0]!, csvPath: csv, csvSha256, environment: env.ENVIRONMENT, attempt, exitStatus: provisional, readyRows, detail, startedAt });
-      const allSuccess = summary.rows.pending === 0 && summary.rows.rejected === 0 && summary.rows.notYetProcessed === 0;
-      summary.exitStatus = exitFor(status, allSuccess);
-      summary.outcome = EXIT_MEANING[summary.exitStatus] ?? summary.outcome;
-      await publishSummary(outDir, summary, io.env, redact);
-      const rate = client.rate.snapshot();
-      log.info(
-        {
-          event: 'run_end',
-          status,
-          attempt,
-          exit_status: summary.exitStatus,
-          rows: summary.rows,
-          pending_by_reason: summary.pendingByReason,
-          seconds: Math.round((Date.now() - startedAt) / 1000),
-          requests,
-          concurrency: rate.concurrency,
-          peak_concurrency: rate.peakConcurrency,
-          pace_per_s: rate.pacePerSecond,
-          rate_limit_storms: rate.storms,
-          peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-          heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
-        },
-        'run end',
-      );
-      io.stdout(
-        `${summary.outcome}: ${summary.rows.success} success, ${summary.rows.pending} pending, ${summary.rows.rejected} rejected` +
-          `${summary.rows.notYetProcessed ? `, ${summary.rows.notYetProcessed} not yet processed` : ''} — outputs in ${outArg}\n`,
-      );
-      return summary.exitStatus;
-    };
-    /** A stop signal during start-up: no row started, so stop like a spent time budget (exit 40, resumable). */
-    const stoppedInStartup = (readyRows: number) => conclude('time_budget', `${signals.stoppedBy} during start-up: stopped before any row`, readyRows, planned?.attempt ?? 1);
-
     if (decision.kind === 'hash_mismatch' || decision.kind === 'version_mismatch') {
       log.fatal({ event: 'resume_refused', ...decision }, 'checkpoint belongs to a different CSV or pipeline version');
-      return fail(RUN_EXIT.abortedCheckpointMismatch, `${outArg}/checkpoint.json belongs to a different CSV or pipeline version (${decision.kind}); outputs left untouched — use a new --out folder`);
+      throw new Refusal(RUN_EXIT.abortedCheckpointMismatch, `${paths.outArg}/checkpoint.json belongs to a different CSV or pipeline version (${decision.kind}); outputs left untouched — use a new --out folder`);
     }
-    since.validation = performance.now();
-    const reused = od.resume && existsSync(join(outDir, READY_FILE));
-    if (!reused) {
-      const v = await validateCsvFile(csv, outDir, { defaults }).catch((err: unknown) => {
-        throw err instanceof ContractConfigError ? new UsageError(err.message) : err;
-      });
-      await od.recordValidation(v);
-      log.info({ event: 'validation', rows: v.rows, ready: v.ready, rejected: v.rejected, by_reason: v.byReason }, 'validation done');
-      io.stdout(`validated ${v.rows} rows: ${v.ready} ready, ${v.rejected} rejected\n`);
-    }
-    since.verify = performance.now();
-    // Every output cross-checked (manifest, checkpoint, each other) before anything is appended.
-    // ready_to_load.csv is read here once: `verified.ready` holds the bytes whose sha256 matched
-    // the manifest, validated once (by validateCsvFile just now, or by verify() on a resume), and
-    // every pass of the executor reads those bytes, not the file, and does not validate again.
-    const verified = await od.verify();
-    const readyRows = verified.readyRows;
-    if (reused) log.info({ event: 'validation', reused: true, ready: readyRows }, 'resuming: ready_to_load.csv of the first invocation reused');
-    if (signals.stoppedBy) return await stoppedInStartup(readyRows);
-    if (decision.kind === 'finished' && verified.pendingRows === 0) {
+    /** A stop signal during start-up: no row started, so stop like a spent time budget (exit 40, resumable). */
+    const stoppedInStartup = (readyRows: number) => finish(ctx, 'time_budget', `${ctx.signals.stoppedBy} during start-up: stopped before any row`, readyRows, plannedAttempt(decision).attempt);
+
+    const ready = await prepareReadyFile(ctx);
+    if (ctx.signals.stoppedBy) return await stoppedInStartup(ready.readyRows);
+    if (decision.kind === 'finished' && ready.verified.pendingRows === 0) {
       // Re-run of a run that finished with nothing pending: no attempt to start, so no request at
       // all (not even the startup checks); the exit status is the CSV's as it stands.
       log.info({ event: 'nothing_pending', attempt: decision.attempt }, `attempt ${decision.attempt} finished and no row is pending: nothing to re-run`);
-      io.stdout(`nothing to re-run: attempt ${decision.attempt} finished and no row is pending; no request sent\n`);
-      return await conclude('completed', `nothing to re-run: attempt ${decision.attempt} finished and no row is pending`, readyRows, decision.attempt);
+      ctx.io.stdout(`nothing to re-run: attempt ${decision.attempt} finished and no row is pending; no request sent\n`);
+      return await finish(ctx, 'completed', `nothing to re-run: attempt ${decision.attempt} finished and no row is pending`, ready.readyRows, decision.attempt);
     }
 
     stage = 'startup_checks';
-    since.startupChecks = performance.now();
-    const checks = await startupChecks(startup, client, log, env.WEBEX_CALLING_LICENSE_ID);
-    await startup.close();
-    if (!checks.ok) return fail(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no row was processed`);
-    if (signals.stoppedBy) return await stoppedInStartup(readyRows);
+    ctx.since.startupChecks = performance.now();
+    const checks = await startupChecks(conn.startup, conn.client, log, ctx.config.executor.callingLicenceId);
+    await conn.startup.close();
+    if (!checks.ok) throw new Refusal(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no row was processed`);
+    if (ctx.signals.stoppedBy) return await stoppedInStartup(ready.readyRows);
 
     stage = 'phases';
-    since.executor = performance.now();
-    const tty = values.progress === 'tty' || (values.progress === 'auto' && process.stderr.isTTY === true);
-    // A re-run goes through the pending rows only: count progress against those.
-    const progressTotal = decision.kind === 'finished' ? verified.pendingRows : readyRows;
-    const progress = values.progress === 'off' ? undefined : new Progress(progressTotal, tty ? io.stderr : io.stdout, tty);
-    const execConfig = {
-      ...DEFAULT_EXECUTOR_CONFIG,
-      batchSize: env.BATCH_SIZE,
-      maxRows: env.MAX_ROWS,
-      maxBatches: env.MAX_BATCHES,
-      concurrency: env.CONCURRENCY,
-      circuitBreakerThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
-      pipelineVersion: env.PIPELINE_VERSION,
-      enableSafeCompensation: env.ENABLE_SAFE_COMPENSATION,
-      settle: { ...DEFAULT_EXECUTOR_CONFIG.settle, windowMs: env.UNKNOWN_OUTCOME_SETTLE_SECONDS * 1000 },
-      callingLicenceId: env.WEBEX_CALLING_LICENSE_ID,
-      deadline: budgetMs === undefined ? undefined : startedAt + budgetMs,
-    };
-    // A cancelled job (SIGINT, then SIGTERM) stops like a spent time budget: no new row starts,
-    // the rows in flight finish and are written, and the checkpoint is saved.
-    signals.onStop(() => (execConfig.deadline = Date.now()));
-    const result = await execute({
-      outDir,
-      inputHash: csvSha256,
-      rows: (type) =>
-        (async function* () {
-          for await (const r of verified.ready.rows({ entityType: type, validate: false })) yield toExecRow(r);
-        })(),
-      port: client,
-      orgCache: checks.org,
-      redact,
-      config: execConfig,
-      log: withRowsStart(log, () => rowsStartLine(since, reused)),
-      concurrency: () => client.rate.concurrency(),
-      exposeInFlight: (list) => (inFlightRows = list),
-      requestCount: () => requests,
-      onRowDone: (_row, outcome) => progress?.row(outcome.status),
-    });
-    progress?.stop();
-    return await conclude(result.status, result.detail, readyRows, result.attempt);
+    ctx.since.executor = performance.now();
+    const result = await runRows(ctx, decision, ready, checks.org, (list) => (inFlightRows = list));
+    return await finish(ctx, result.status, result.detail, ready.readyRows, result.attempt);
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    const refused = outDirRefusal(err);
-    if (refused === RUN_EXIT.abortedCheckpointMismatch) {
-      log.fatal({ event: 'resume_refused', error: err instanceof Error ? err.message : String(err) }, 'the outputs belong to another CSV, version or defaults');
-      return fail(refused, `${err instanceof Error ? err.message : String(err)}; outputs left untouched`);
-    }
-    if (err instanceof CheckpointCorruptError || err instanceof OutputCorruptError || err instanceof ManifestCorruptError) {
-      log.fatal({ event: 'corrupt_outputs', error: err.message }, 'corrupt outputs or checkpoint: aborting without repair');
-      return fail(RUN_EXIT.abortedCorrupt, `${err.message} — nothing was repaired; inspect the file or start a new --out folder`);
-    }
-    if (err instanceof CsvFileError) {
-      log.fatal({ event: 'input_invalid', error: err.message }, 'the CSV cannot be read as a whole');
-      return fail(RUN_EXIT.configOrStartupFailed, err.message);
-    }
-    log.fatal({ event: 'internal_error', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'internal error');
-    return fail(RUN_EXIT.internalError, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+    throw failureOf(err, log);
   } finally {
-    await Promise.all([startup.close(), client.close(), od.release()]);
+    stopReporting();
+    await Promise.all([conn.close(), ctx.od.release()]);
   }
 }
 
 /**
- * The attempt this invocation works on, from the checkpoint alone (run.log's `run_start`): the
- * first, the one to resume, or a re-run of the pending rows of a finished one (which starts only
- * if a row is pending: otherwise `nothing_pending` follows). Undefined for a checkpoint of another
- * CSV or version, which is refused.
+ * The run's signal lines, until the returned disposer is called: a stop signal is logged with the
+ * stage it came in, and `kill -USR2 <pid>` logs what every row and call in flight is doing (for a
+ * run that looks stuck).
  */
-function plannedAttempt(decision: ResumeDecision): { attempt: number; kind: 'first' | 'resume' | 're_run' } | undefined {
-  switch (decision.kind) {
-    case 'fresh':
-      return { attempt: 1, kind: 'first' };
-    case 'resume':
-      return { attempt: decision.attempt, kind: 'resume' };
-    case 'finished':
-      return { attempt: decision.attempt + 1, kind: 're_run' };
-    default:
-      return undefined;
+function reportSignals({ signals, log, conn }: RunContext, stage: () => Stage, inFlightRows: () => unknown[]): () => void {
+  const offStop = signals.onStop((signal) =>
+    log.warn(
+      { event: 'signal', signal, stage: stage() },
+      stage() === 'phases' ? `${signal}: finishing the rows in flight, then stopping with a checkpoint` : `${signal} during start-up (${stage()}): stopping before any row`,
+    ),
+  );
+  const offDiagnose = signals.onDiagnose(() =>
+    log.warn(
+      {
+        event: 'in_flight',
+        stage: stage(),
+        rows: inFlightRows(),
+        calls: [...conn.startup.callsInFlight(), ...conn.client.callsInFlight()],
+        resources: countBy(process.getActiveResourcesInfo()),
+        heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
+        rate: conn.client.rate.snapshot(),
+      },
+      'rows in flight',
+    ),
+  );
+  return () => {
+    offStop();
+    offDiagnose();
+  };
+}
+
+function countBy(items: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[i] = (out[i] ?? 0) + 1;
+  return out;
+}
+
+interface ReadyFile {
+  verified: VerifiedOutputs;
+  readyRows: number;
+  /** A resume reused ready_to_load.csv of the first invocation (no validation this time). */
+  reused: boolean;
+}
+
+/**
+ * ready_to_load.csv, validated once: by validateCsvFile on the first invocation, reused on a
+ * resume; then every output cross-checked (manifest, checkpoint, each other) before anything is
+ * appended. The file is read here once: `verified.ready` holds the bytes whose sha256 matched the
+ * manifest, and every pass of the executor reads those bytes, not the file, and does not validate
+ * again.
+ */
+async function prepareReadyFile({ args, io, od, log, paths, since }: RunContext): Promise<ReadyFile> {
+  since.validation = performance.now();
+  const reused = od.resume && existsSync(join(paths.outDir, READY_FILE));
+  if (!reused) {
+    const v = await validateCsvFile(paths.csv, paths.outDir, { defaults: args.defaults }).catch((err: unknown) => {
+      throw err instanceof ContractConfigError ? new UsageError(err.message) : err;
+    });
+    await od.recordValidation(v);
+    log.info({ event: 'validation', rows: v.rows, ready: v.ready, rejected: v.rejected, by_reason: v.byReason }, 'validation done');
+    io.stdout(`validated ${v.rows} rows: ${v.ready} ready, ${v.rejected} rejected\n`);
   }
+  since.verify = performance.now();
+  const verified = await od.verify();
+  if (reused) log.info({ event: 'validation', reused: true, ready: verified.readyRows }, 'resuming: ready_to_load.csv of the first invocation reused');
+  return { verified, readyRows: verified.readyRows, reused };
+}
+
+/** Phases 1–3 through the executor, with progress on the terminal and the stop signals turned into a deadline. */
+async function runRows(ctx: RunContext, decision: UsableDecision, ready: ReadyFile, org: OrgCache, exposeInFlight: (list: () => unknown[]) => void) {
+  const { args, io, conn, log } = ctx;
+  const tty = args.progress === 'tty' || (args.progress === 'auto' && process.stderr.isTTY === true);
+  // A re-run goes through the pending rows only: count progress against those.
+  const progressTotal = decision.kind === 'finished' ? ready.verified.pendingRows : ready.readyRows;
+  const progress = args.progress === 'off' ? undefined : new Progress(progressTotal, tty ? io.stderr : io.stdout, tty);
+  const budgetMs = ctx.budget === undefined ? undefined : parseDuration(ctx.budget);
+  const execConfig: ExecutorConfig = { ...ctx.config.executor, deadline: budgetMs === undefined ? undefined : ctx.startedAt + budgetMs };
+  // A cancelled job (SIGINT, then SIGTERM) stops like a spent time budget: no new row starts,
+  // the rows in flight finish and are written, and the checkpoint is saved.
+  const offStop = ctx.signals.onStop(() => (execConfig.deadline = Date.now()));
+  try {
+    const result = await execute({
+      outDir: ctx.paths.outDir,
+      inputHash: ctx.csvSha256,
+      resume: decision,
+      rows: (type) =>
+        (async function* () {
+          for await (const r of ready.verified.ready.rows({ entityType: type, validate: false })) yield toExecRow(r);
+        })(),
+      port: conn.client,
+      orgCache: org,
+      redact: ctx.redact,
+      config: execConfig,
+      log: withRowsStart(log, () => rowsStartLine(ctx.since, ready.reused)),
+      concurrency: () => conn.client.rate.concurrency(),
+      exposeInFlight,
+      requestCount: conn.requests,
+      onRowDone: (_row, outcome) => progress?.row(outcome.status),
+    });
+    progress?.stop();
+    return result;
+  } finally {
+    offStop();
+  }
+}
+
+/** Summaries, the run_end line and the one-line verdict: the end of every run that got this far. */
+async function finish(ctx: RunContext, status: ExecutionStatus, detail: string | undefined, readyRows: number, attempt: number): Promise<number> {
+  const { log, paths, conn } = ctx;
+  const provisional = exitFor(status, false);
+  const summary = await summarise(paths.outDir, { csv: paths.csvArg, csvPath: paths.csv, csvSha256: ctx.csvSha256, environment: ctx.config.env.ENVIRONMENT, attempt, exitStatus: provisional, readyRows, detail, startedAt: ctx.startedAt });
+  const allSuccess = summary.rows.pending === 0 && summary.rows.rejected === 0 && summary.rows.notYetProcessed === 0;
+  summary.exitStatus = exitFor(status, allSuccess);
+  summary.outcome = EXIT_MEANING[summary.exitStatus] ?? summary.outcome;
+  await publishSummary(paths.outDir, summary, ctx.io.env, ctx.redact);
+  const rate = conn.client.rate.snapshot();
+  log.info(
+    {
+      event: 'run_end',
+      status,
+      attempt,
+      exit_status: summary.exitStatus,
+      rows: summary.rows,
+      pending_by_reason: summary.pendingByReason,
+      seconds: Math.round((Date.now() - ctx.startedAt) / 1000),
+      requests: conn.requests(),
+      concurrency: rate.concurrency,
+      peak_concurrency: rate.peakConcurrency,
+      pace_per_s: rate.pacePerSecond,
+      rate_limit_storms: rate.storms,
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576),
+    },
+    'run end',
+  );
+  ctx.io.stdout(
+    `${summary.outcome}: ${summary.rows.success} success, ${summary.rows.pending} pending, ${summary.rows.rejected} rejected` +
+      `${summary.rows.notYetProcessed ? `, ${summary.rows.notYetProcessed} not yet processed` : ''} — outputs in ${paths.outArg}\n`,
+  );
+  return summary.exitStatus;
+}
+
+/** What an error after the set-up ends the run with: a refusal to report, or a usage error to rethrow. */
+function failureOf(err: unknown, log: RunLogger): Error {
+  if (err instanceof UsageError || err instanceof Refusal) return err;
+  const refused = outDirRefusal(err);
+  if (refused === RUN_EXIT.abortedCheckpointMismatch) {
+    log.fatal({ event: 'resume_refused', error: err instanceof Error ? err.message : String(err) }, 'the outputs belong to another CSV, version or defaults');
+    return new Refusal(refused, `${err instanceof Error ? err.message : String(err)}; outputs left untouched`);
+  }
+  if (err instanceof CheckpointCorruptError || err instanceof OutputCorruptError || err instanceof ManifestCorruptError) {
+    log.fatal({ event: 'corrupt_outputs', error: err.message }, 'corrupt outputs or checkpoint: aborting without repair');
+    return new Refusal(RUN_EXIT.abortedCorrupt, `${err.message} — nothing was repaired; inspect the file or start a new --out folder`);
+  }
+  if (err instanceof CsvFileError) {
+    log.fatal({ event: 'input_invalid', error: err.message }, 'the CSV cannot be read as a whole');
+    return new Refusal(RUN_EXIT.configOrStartupFailed, err.message);
+  }
+  return internalError(err, log);
 }
 
 /** performance.now() (ms since process start) as `wbp run` reaches each start-up step. */

@@ -4,11 +4,11 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 export interface RunSignals {
   /** The first stop signal received, if any. */
   readonly stoppedBy: NodeJS.Signals | undefined;
-  /** Called on the first stop signal (at once if one already came). */
-  onStop(listener: (signal: NodeJS.Signals) => void): void;
-  /** What `kill -USR2 <pid>` does from now on (until then it does nothing, and never kills the process). */
-  onDiagnose(listener: () => void): void;
-  /** Removes every listener installed here. */
+  /** Called on the first stop signal (at once if one already came); returns what takes the listener off again. */
+  onStop(listener: (signal: NodeJS.Signals) => void): () => void;
+  /** What `kill -USR2 <pid>` does until the returned disposer is called (before and after: nothing, and it never kills the process). */
+  onDiagnose(listener: () => void): () => void;
+  /** Removes every listener installed on the process here. */
   dispose(): void;
 }
 
@@ -19,8 +19,9 @@ export interface RunSignals {
  */
 export function watchSignals(): RunSignals {
   let stoppedBy: NodeJS.Signals | undefined;
-  const stopListeners: ((signal: NodeJS.Signals) => void)[] = [];
-  let diagnose: () => void = () => undefined;
+  const stopListeners = new Set<(signal: NodeJS.Signals) => void>();
+  const idle = () => undefined;
+  let diagnose: () => void = idle;
   const stop = (signal: NodeJS.Signals) => {
     stoppedBy ??= signal;
     for (const l of stopListeners) l(signal);
@@ -33,11 +34,15 @@ export function watchSignals(): RunSignals {
       return stoppedBy;
     },
     onStop(listener) {
-      stopListeners.push(listener);
+      stopListeners.add(listener);
       if (stoppedBy) listener(stoppedBy);
+      return () => stopListeners.delete(listener);
     },
     onDiagnose(listener) {
       diagnose = listener;
+      return () => {
+        if (diagnose === listener) diagnose = idle;
+      };
     },
     dispose() {
       for (const s of STOP_SIGNALS) process.removeListener(s, stop);

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { ServiceApp } from './env-config.js';
+import type { ServiceApp } from './run-config.js';
 
 const TokenResponse = v.object({ access_token: v.pipe(v.string(), v.minLength(1)), refresh_token: v.optional(v.string()) });
 

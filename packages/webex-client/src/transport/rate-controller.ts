@@ -12,11 +12,11 @@ export const systemClock: RateClock = {
   sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined),
 };
 
-/** Every option, with its default; see docs/performance.md, "The rate model". */
+/** Every option; defaults in `RATE_CONTROL_DEFAULTS`; see docs/performance.md, "The rate model". */
 export interface RateControlOptions {
-  /** Rows in flight before anything is known about the org (default 8). */
+  /** Rows in flight before anything is known about the org. */
   startConcurrency?: number;
-  /** Never more rows in flight than this (default 32). */
+  /** Never more rows in flight than this. */
   maxConcurrency?: number;
   /** Unpaced, one more row in flight after each such period from the first rows on (default 100 ms). */
   growEveryMs?: number;
@@ -48,8 +48,14 @@ export interface RateControlOptions {
   clock?: RateClock;
 }
 
-const DEFAULTS = {
+/**
+ * The defaults of `RateControlOptions` (exported: the runner's CONCURRENCY and CONCURRENCY_MAX fall
+ * back to the first two, and the executor's own concurrency default is `startConcurrency`).
+ */
+export const RATE_CONTROL_DEFAULTS = {
+  /** Rows in flight at start: few enough not to trip an org's limit before it is learnt. */
   startConcurrency: 8,
+  /** The ceiling the controller never exceeds, however fast the org answers. */
   maxConcurrency: 32,
   growEveryMs: 100,
   backoff: 0.9,
@@ -138,8 +144,8 @@ export class RateController {
   #listeners = new Set<(untilMs: number) => void>();
 
   constructor(options: RateControlOptions = {}) {
-    const o = { ...DEFAULTS, ...definedOnly(options) };
-    for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) positive(key, o[key]);
+    const o = { ...RATE_CONTROL_DEFAULTS, ...definedOnly(options) };
+    for (const key of Object.keys(RATE_CONTROL_DEFAULTS) as (keyof typeof RATE_CONTROL_DEFAULTS)[]) positive(key, o[key]);
     for (const key of ['backoff', 'correction', 'sustainedShare'] as const) if (o[key] >= 1) throw new RangeError(`rate control: ${key} must be below 1, got ${o[key]}`);
     if (o.probeStep <= 1) throw new RangeError(`rate control: probeStep must be above 1, got ${o.probeStep}`);
     if (2 * o.minWindowMs > o.maxWindowMs) throw new RangeError('rate control: maxWindowMs must be at least twice minWindowMs');
