@@ -287,10 +287,10 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
         outputs,
         log,
         // One limit for the rows of both phases while they overlap.
-        limit: () => (input.concurrency?.() ?? config.concurrency) - (before && !before.ended ? before.handle.active() : 0),
+        concurrency: () => (input.concurrency?.() ?? config.concurrency) - (before && !before.ended ? before.handle.active() : 0),
         lockKey,
         held: before ? (row) => before.holding!.has(dependsOn(row, directory)) : undefined,
-        process: async (row, park) => {
+        runRow: async (row, park) => {
           const started = Date.now();
           const rowEnv: RowEnv = { ...env, park };
           try {
@@ -300,7 +300,7 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
           }
         },
         counters,
-        save: saveFor(phase),
+        saveCheckpoint: saveFor(phase),
         onRowDone: (row, outcome, batchId) => {
           countOutcome(result, outcome);
           if (outcome.status === 'success') counts.success++;
