@@ -1,4 +1,4 @@
-import type { CanonicalColumn, EntityType, ReadyRow } from '@wbp/csv-contract';
+import { ENTITY_TYPES, type CanonicalColumn, type EntityType, type ReadyRow } from '@wbp/csv-contract';
 
 /**
  * Every contract column of a ready row, as normalised text ('' when empty): the ready file's row
@@ -19,4 +19,15 @@ export interface ExecRow {
 export function field(row: ExecRow, column: CanonicalColumn): string | undefined {
   const v = row.fields[column];
   return v === undefined || v === '' ? undefined : v;
+}
+
+/**
+ * The executor's row for a ready-file row (what `wbp run` and `wbp plan` hand in). The entity type
+ * is checked rather than cast: the ready file was validated, so an unknown one is a bug, not data.
+ */
+export function execRowOf(ready: ReadyRow): ExecRow {
+  const { row_id, ...fields } = ready;
+  const entityType = ENTITY_TYPES.find((t) => t === ready.entity_type);
+  if (entityType === undefined) throw new Error(`row ${row_id}: entity_type ${JSON.stringify(ready.entity_type)} is not one of ${ENTITY_TYPES.join(', ')}`);
+  return { rowId: row_id, entityType, entityKey: ready.entity_key, fields };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { field } from '../src/row.js';
+import { execRowOf, field } from '../src/row.js';
 import { user } from './fixtures.js';
 
 // The proof is the typecheck (`tsc` over test/, run by `nx typecheck`): each `@ts-expect-error`
@@ -15,5 +15,13 @@ describe('ExecRow columns are the ready file\'s', () => {
     user('b@example.com', 'Madrid HQ', { calling_setings_voicemail: 'true' });
     expect(field(row, 'email')).toBe('a@example.com');
     expect(field(row, 'extension')).toBeUndefined(); // '' reads as not set
+  });
+
+  it('execRowOf: a ready row as the executor sees it', () => {
+    const { fields } = user('a@example.com', 'Madrid HQ');
+    const row = execRowOf({ row_id: 7, ...fields, entity_type: 'user', entity_key: 'a@example.com' });
+    expect(row).toMatchObject({ rowId: 7, entityType: 'user', entityKey: 'a@example.com' });
+    expect(field(row, 'email')).toBe('a@example.com');
+    expect(() => execRowOf({ row_id: 8, ...fields, entity_type: 'person' })).toThrow(/entity_type "person"/);
   });
 });
