@@ -241,7 +241,10 @@ class PhaseScheduler {
       this.#open.shift();
       const tally = batch.tally;
       if (tally.processed === 0) continue;
-      await this.#checkpoint(mark);
+      await this.#run.saveCheckpoint(mark);
+      // Measured from the end of the save: rows ending while it is under way take a timed
+      // checkpoint of their own before their slot is freed (as they always have).
+      this.#lastCheckpointAt = Date.now();
       log.info(
         { event: 'batch_end', phase, batch_id: batch.id, processed: tally.processed, success: tally.success, pending: tally.pending, by_reason: tally.byReason, last_row_id: mark, concurrency: this.#run.concurrency() },
         `${batch.id} end`,
@@ -348,7 +351,10 @@ class PhaseScheduler {
           'circuit breaker tripped mid-batch: every recent row failed on the token (revoked, expired or without the scopes)',
         );
       }
-      if (Date.now() - this.#lastCheckpointAt >= config.checkpointEveryMs) await this.#checkpoint(this.#lowWater.value);
+      if (Date.now() - this.#lastCheckpointAt >= config.checkpointEveryMs) {
+        this.#lastCheckpointAt = Date.now();
+        await this.#run.saveCheckpoint(this.#lowWater.value);
+      }
     } catch (error) {
       this.#fail(error);
     } finally {
@@ -358,11 +364,5 @@ class PhaseScheduler {
       this.#running.delete(row.rowId);
       this.#wake();
     }
-  }
-
-  /** Saves the checkpoint at `mark` (`saveCheckpoint` fsyncs the outputs first). */
-  async #checkpoint(mark: number): Promise<void> {
-    this.#lastCheckpointAt = Date.now();
-    await this.#run.saveCheckpoint(mark);
   }
 }
