@@ -39,3 +39,15 @@ export class BatchTally {
     return this.streak >= window;
   }
 }
+
+/**
+ * How many consecutive token failures stop a batch early (`BatchTally.hopeless`). When the token
+ * dies, the rows already in flight (up to the concurrency limit) fail too, whatever is decided
+ * now: the window leaves room for them inside the batch, so a dead token burns at most one batch.
+ * Never more than 25 (a dead token is plain well before that) and never less than 1.
+ */
+export function earlyStopWindow(batchSize: number, concurrency: number): number {
+  return Math.max(1, Math.min(EARLY_STOP_MAX_WINDOW, batchSize - Math.max(1, concurrency)));
+}
+
+const EARLY_STOP_MAX_WINDOW = 25;

@@ -1,3 +1,4 @@
+import { foldLocationKey } from '@wbp/csv-contract';
 import { checkpointAttempt, checkResume, readCheckpoint, writeCheckpoint, type Checkpoint, type ResumeDecision } from '@wbp/state';
 import { plannedAttempt } from './attempt.js';
 import type { ExecutorConfig } from './config.js';
@@ -77,9 +78,12 @@ export const PROCESSORS: Record<EntityType, (row: ExecRow, env: RowEnv, trail: S
   extension_assignment: processAssignment,
 };
 
-/** Rows touching the same remote entity never run at once: one location, or one person. */
+/**
+ * Rows touching the same remote entity never run at once: one location (by name, folded as the
+ * org cache keeps it), or one person.
+ */
 function lockKey(row: ExecRow): string {
-  return row.entityType === 'location' ? `location:${field(row, 'location_name')?.toLowerCase()}` : `person:${field(row, 'email')}`;
+  return row.entityType === 'location' ? `location:${foldLocationKey(field(row, 'location_name') ?? '')}` : `person:${field(row, 'email')}`;
 }
 
 /** The entity a row of phase 1 or 2 provides to later phases. */
@@ -89,7 +93,7 @@ function dependencyKey(row: ExecRow): string {
 
 /** The entity of the previous phase a row needs: a user row its location, an assignment row its person. */
 function dependsOn(row: ExecRow, directory: LocationDirectory): string {
-  return row.entityType === 'user' ? `location:${directory.nameFor(field(row, 'location_key') ?? '').toLowerCase()}` : `person:${field(row, 'email')}`;
+  return row.entityType === 'user' ? `location:${foldLocationKey(directory.nameFor(field(row, 'location_key') ?? ''))}` : `person:${field(row, 'email')}`;
 }
 
 export async function buildIndexes(input: Pick<ExecutionInput, 'rows'>): Promise<{ directory: LocationDirectory; assignments: Map<string, AssignmentHint> }> {
@@ -293,10 +297,10 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
         outputs,
         log,
         // One limit for the rows of both phases while they overlap.
-        limit: () => (input.concurrency?.() ?? config.concurrency) - (before && !before.ended ? before.handle.active() : 0),
+        concurrency: () => (input.concurrency?.() ?? config.concurrency) - (before && !before.ended ? before.handle.active() : 0),
         lockKey,
         held: before ? (row) => before.holding!.has(dependsOn(row, directory)) : undefined,
-        process: async (row, park) => {
+        runRow: async (row, park) => {
           const started = Date.now();
           const rowEnv: RowEnv = { ...env, park };
           try {
@@ -306,7 +310,7 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
           }
         },
         counters,
-        save: saveFor(phase),
+        saveCheckpoint: saveFor(phase),
         onRowDone: (row, outcome, batchId) => {
           countOutcome(result, outcome);
           if (outcome.status === 'success') counts.success++;

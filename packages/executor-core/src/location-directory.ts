@@ -1,3 +1,4 @@
+import { foldLocationKey } from '@wbp/csv-contract';
 import type { Location } from '@wbp/webex-client';
 import type { OrgCache } from './org-cache.js';
 
@@ -11,11 +12,11 @@ export class LocationDirectory {
   readonly #nameByKey = new Map<string, string>();
 
   add(key: string, name: string): void {
-    this.#nameByKey.set(key.trim().toLowerCase(), name);
+    this.#nameByKey.set(foldLocationKey(key), name);
   }
 
   nameFor(key: string): string {
-    return this.#nameByKey.get(key.trim().toLowerCase()) ?? key;
+    return this.#nameByKey.get(foldLocationKey(key)) ?? key;
   }
 
   resolve(key: string, cache: OrgCache): Location | undefined {

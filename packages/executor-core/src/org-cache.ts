@@ -1,3 +1,4 @@
+import { foldLocationKey } from '@wbp/csv-contract';
 import type { Location } from '@wbp/webex-client';
 import { LicencePool } from './licence-pool.js';
 import { LineInventory } from './line-inventory.js';
@@ -6,7 +7,8 @@ import type { ReadPort } from './port.js';
 /**
  * What the run knows about the org, looked up once (three list calls, then each location's lines
  * when first needed) and kept current as the run changes it, so no row spends a request on an
- * answer that is already known.
+ * answer that is already known. Locations are kept by name folded with `foldLocationKey` (Webex
+ * location names are unique regardless of case), the one fold the CSV contract checks duplicates with.
  */
 export class OrgCache {
   readonly #byName = new Map<string, Location>();
@@ -18,7 +20,7 @@ export class OrgCache {
   readonly lines: LineInventory;
 
   private constructor(port: ReadPort, locations: Location[], callingIds: string[], licences: Awaited<ReturnType<ReadPort['licenses']['list']>>, pinnedLicenceId: string | undefined) {
-    for (const l of locations) this.#byName.set(l.name.trim().toLowerCase(), l);
+    for (const l of locations) this.#byName.set(foldLocationKey(l.name), l);
     for (const id of callingIds) this.#calling.add(id);
     const calling = licences.filter((l) => l.id && l.name?.startsWith('Webex Calling') && !l.name.includes('Workspaces'));
     this.callingLicenseIds = new Set(calling.map((l) => l.id!));
@@ -38,15 +40,15 @@ export class OrgCache {
   }
 
   location(name: string): Location | undefined {
-    return this.#byName.get(name.trim().toLowerCase());
+    return this.#byName.get(foldLocationKey(name));
   }
 
   rememberLocation(location: Location): void {
-    this.#byName.set(location.name.trim().toLowerCase(), location);
+    this.#byName.set(foldLocationKey(location.name), location);
   }
 
   forgetLocation(name: string): void {
-    this.#byName.delete(name.trim().toLowerCase());
+    this.#byName.delete(foldLocationKey(name));
   }
 
   isCalling(locationId: string): boolean {

@@ -1,7 +1,10 @@
+import type { EntityType } from '@wbp/csv-contract';
+import type { Phase } from '@wbp/state';
 import type { PendingReasonCode } from './reason-codes.js';
 
-export type Phase = 1 | 2 | 3;
-export type EntityType = 'location' | 'user' | 'extension_assignment';
+// Declared once each: an entity type is the CSV contract's (`entity_type`), a phase the
+// checkpoint's (`phase`); the executor maps one to the other and re-exports both for its callers.
+export type { EntityType, Phase };
 
 export const PHASE_OF: Record<EntityType, Phase> = { location: 1, user: 2, extension_assignment: 3 };
 

@@ -1,39 +1,49 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { batches } from './batches.js';
-import { BatchTally } from './breaker.js';
+import { batches, type Batch } from './batches.js';
+import { BatchTally, earlyStopWindow } from './breaker.js';
 import type { ExecutorConfig } from './config.js';
+import { LowWaterMark } from './low-water-mark.js';
 import type { RunLogger } from './logger.js';
 import type { Phase, RowOutcome } from './outcome.js';
 import type { RunOutputs } from './outputs.js';
 import type { ExecRow } from './row.js';
+import type { Park } from './settle.js';
 
 export type PhaseEnd = 'completed' | 'aborted_breaker' | 'time_budget' | 'bound_reached';
 
+/** What one phase runs on; every callback is called by the scheduler only. */
 export interface PhaseRun {
   phase: Phase;
+  /** The phase's rows in file order (rows an earlier invocation ended included: they are skipped, and counted for the mark). */
   rows: AsyncIterable<ExecRow>;
-  /** Last row id known persisted before this invocation (0, or the checkpoint's). */
+  /** Last row id known persisted before this invocation (0, or the resumed checkpoint's `last_row_id`). */
   startMark: number;
+  /** Batch size, bounds, breaker threshold, deadline and the time-based checkpoint interval. */
   config: ExecutorConfig;
+  /** Where each row's outcome is written; `terminal` holds the rows that already have one. */
   outputs: RunOutputs;
   log: RunLogger;
-  limit: () => number;
+  /** Rows this phase may have holding a slot now; read on every pick (the rate controller moves it). Never taken below 1. */
+  concurrency: () => number;
+  /** Rows with the same key never run at once (they touch the same remote entity). */
   lockKey: (row: ExecRow) => string;
-  /** Runs one row; `park` waits without holding a concurrency slot (a row settling an unknown outcome). */
-  process: (row: ExecRow, park: (ms: number) => Promise<void>) => Promise<RowOutcome>;
-  /** Run-wide bounds, shared across phases. */
+  /** Runs one row's steps; `park` waits without holding a concurrency slot (a row settling an unknown outcome). Must not reject. */
+  runRow: (row: ExecRow, park: Park) => Promise<RowOutcome>;
   /**
-   * Run-wide bounds (MAX_ROWS, MAX_BATCHES), counted over rows and batches *started in this
-   * invocation*: rows finished by an earlier invocation, and rows read ahead but not started, do
-   * not count, so every invocation progresses.
+   * Run-wide bounds (MAX_ROWS, MAX_BATCHES), shared across phases and counted over rows and
+   * batches *started in this invocation*: rows finished by an earlier invocation, and rows read
+   * ahead but not started, do not count, so every invocation progresses.
    */
   counters: { rows: number; batches: number };
-  save: (lastRowId: number) => Promise<void>;
+  /** Saves the checkpoint at this low-water mark (after fsyncing the outputs it covers). */
+  saveCheckpoint: (lastRowId: number) => Promise<void>;
+  /** A row's outcome was written. */
   onRowDone: (row: ExecRow, outcome: RowOutcome, batchId: string) => void;
+  /** A batch was finalized (after its checkpoint), with its tally. */
   onBatchEnd?: (batchId: string, tally: BatchTally) => void;
   /**
    * A row that may not start yet because it depends on a row of the previous phase that is still
-   * still in flight (same person, same location); checked each time rows are picked.
+   * in flight (same person, same location); checked each time rows are picked. Default: none held.
    */
   held?: (row: ExecRow) => boolean;
 }
@@ -60,16 +70,28 @@ export interface PhaseHandle {
   stop: (end: PhaseEnd, detail?: string) => void;
 }
 
+/** A batch read from the phase's rows and not yet finalized. */
 interface OpenBatch {
   id: string;
-  /** Row ids in file order (for the low-water mark); the rows themselves are held only until started. */
-  ids: number[];
+  /** Rows not started yet; the rows themselves are held only until started (the low-water mark keeps their ids). */
   queue: ExecRow[];
   inFlight: number;
   /** A row of this batch was started in this invocation (it counts toward MAX_BATCHES). */
   started: boolean;
-  done: Set<number>;
   tally: BatchTally;
+}
+
+/** Why a phase stopped starting rows before its end. */
+interface PhaseStop {
+  end: PhaseEnd;
+  detail?: string;
+}
+
+/** A row picked to start, with the batch it belongs to and the lock it takes. */
+interface Picked {
+  batch: OpenBatch;
+  row: ExecRow;
+  lock: string;
 }
 
 /**
@@ -91,186 +113,256 @@ export function runPhase(run: PhaseRun): Promise<{ end: PhaseEnd; detail?: strin
 
 /** Starts a phase; see `PhaseHandle`. */
 export function startPhase(run: PhaseRun): PhaseHandle {
-  const { config, outputs, log } = run;
-  const source = batches(run.rows, run.phase, config.batchSize)[Symbol.asyncIterator]();
-  const open: OpenBatch[] = [];
-  const busy = new Set<string>();
-  let exhausted = false;
-  let inFlight = 0;
+  return new PhaseScheduler(run).handle();
+}
+
+/**
+ * The scheduler of one phase. One loop (`#drive`) does, each time something changed (a row ended,
+ * parked, or a held row may start):
+ *   1. `#admit`: read batches from the phase's rows while fewer than OPEN_BATCHES have rows to start;
+ *   2. `#finalizeInOrder`: end every leading batch whose rows have all ended (checkpoint, batch_end, breaker);
+ *   3. `#startRunnable`: start rows (`#pickRunnable`) while a slot is free;
+ * and each started row, once it ends, is written and counted by `#complete`, which wakes the loop.
+ * Every piece of state below is touched only by these methods.
+ */
+class PhaseScheduler {
+  readonly #run: PhaseRun;
+  readonly #source: AsyncIterator<Batch>;
+  /** Batches read and not yet finalized, in file order. */
+  readonly #open: OpenBatch[] = [];
+  /** Lock keys of the rows in flight: two rows on one remote entity never run at once. */
+  readonly #locked = new Set<string>();
+  /** Rows started and not ended yet, by row id. */
+  readonly #running = new Map<number, ExecRow>();
+  readonly #lowWater: LowWaterMark;
+  /** Every row of the phase has been read. */
+  #exhausted = false;
+  /** Rows started and not ended (parked ones included). */
+  #inFlight = 0;
   /** Rows in flight that are parked (waiting without a concurrency slot). */
-  let parked = 0;
-  let stop: { end: PhaseEnd; detail?: string } | undefined;
-  let failure: unknown;
-  let mark = run.startMark;
-  let lastCheckpointAt = Date.now();
-  let wake: () => void = () => undefined;
-  const running = new Map<number, ExecRow>();
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => (release = resolve));
+  #parked = 0;
+  #stop: PhaseStop | undefined;
+  /** The first error that must end the phase (an output that could not be written, a checkpoint that could not be saved). */
+  #failure: { error: unknown } | undefined;
+  #lastCheckpointAt = Date.now();
+  /** Resolves the loop's current wait; replaced on every turn of the loop. */
+  #wake: () => void = () => undefined;
+  #release: () => void = () => undefined;
+  readonly #released = new Promise<void>((resolve) => (this.#release = resolve));
+  readonly #done: Promise<{ end: PhaseEnd; detail?: string }>;
 
-  const lowWater = (): number => {
-    let m = mark;
-    for (const ob of open) {
-      for (const id of ob.ids) {
-        if (!outputs.terminal.has(id) && !ob.done.has(id)) return m;
-        m = id;
+  constructor(run: PhaseRun) {
+    this.#run = run;
+    this.#source = batches(run.rows, run.phase, run.config.batchSize)[Symbol.asyncIterator]();
+    this.#lowWater = new LowWaterMark(run.startMark, (rowId) => run.outputs.terminal.has(rowId));
+    this.#done = this.#drive();
+  }
+
+  handle(): PhaseHandle {
+    return {
+      done: this.#done,
+      released: this.#released,
+      unfinished: () => [...this.#running.values(), ...this.#open.flatMap((batch) => batch.queue)],
+      lowWater: () => this.#lowWater.value,
+      active: () => this.#slotsTaken(),
+      wake: () => this.#wake(),
+      stop: (end, detail) => {
+        this.#stop ??= { end, ...(detail !== undefined ? { detail } : {}) };
+        this.#wake();
+      },
+    };
+  }
+
+  async #drive(): Promise<{ end: PhaseEnd; detail?: string }> {
+    for (;;) {
+      const woken = new Promise<void>((resolve) => (this.#wake = resolve));
+      try {
+        await this.#admit();
+        await this.#finalizeInOrder();
+      } catch (error) {
+        this.#fail(error);
       }
+      if (!this.#failure) this.#startRunnable();
+      if (!this.#stop && !this.#failure && this.#nothingToStart() && this.#inFlight > 0) this.#release();
+      if (this.#inFlight === 0) {
+        if (this.#failure) throw this.#failure.error;
+        if (this.#stop) {
+          // A tripped breaker keeps the checkpoint where the last finalized batch left it.
+          if (this.#stop.end !== 'aborted_breaker') await this.#run.saveCheckpoint(this.#lowWater.value);
+          return this.#stop;
+        }
+        if (this.#exhausted && this.#open.length === 0) return { end: 'completed' };
+        if (this.#open.every((batch) => batch.queue.length === 0)) continue; // only finalizing left
+      }
+      await woken;
     }
-    return m;
-  };
+  }
 
-  const refill = async (): Promise<void> => {
-    while (!exhausted && !stop && open.filter((ob) => ob.queue.length > 0).length < OPEN_BATCHES) {
-      const next = await source.next();
+  /** Every row read has started and no more are to come: the next phase may start alongside. */
+  #nothingToStart(): boolean {
+    return this.#exhausted && this.#open.every((batch) => batch.queue.length === 0);
+  }
+
+  #slotsTaken(): number {
+    return this.#inFlight - this.#parked;
+  }
+
+  #fail(error: unknown): void {
+    this.#failure ??= { error };
+  }
+
+  /** Reads batches while fewer than OPEN_BATCHES have rows waiting to start. */
+  async #admit(): Promise<void> {
+    const { outputs, log, phase } = this.#run;
+    while (!this.#exhausted && !this.#stop && this.#open.filter((batch) => batch.queue.length > 0).length < OPEN_BATCHES) {
+      const next = await this.#source.next();
       if (next.done) {
-        exhausted = true;
+        this.#exhausted = true;
         return;
       }
       const batch = next.value;
-      const queue = batch.rows.filter((r) => !outputs.terminal.has(r.rowId));
-      if (queue.length > 0) log.info({ event: 'batch_start', phase: run.phase, batch_id: batch.id, rows: queue.length, skipped: batch.rows.length - queue.length }, `${batch.id} start`);
-      open.push({ id: batch.id, ids: batch.rows.map((r) => r.rowId), queue, inFlight: 0, started: false, done: new Set(), tally: new BatchTally() });
+      // Rows an earlier invocation ended are not run again; they still count for the low-water mark.
+      const queue = batch.rows.filter((row) => !outputs.terminal.has(row.rowId));
+      if (queue.length > 0) log.info({ event: 'batch_start', phase, batch_id: batch.id, rows: queue.length, skipped: batch.rows.length - queue.length }, `${batch.id} start`);
+      this.#lowWater.track(batch.rows.map((row) => row.rowId));
+      this.#open.push({ id: batch.id, queue, inFlight: 0, started: false, tally: new BatchTally() });
     }
-  };
+  }
 
-  const finalizeReady = async (): Promise<void> => {
-    while (open.length > 0 && open[0]!.queue.length === 0 && open[0]!.inFlight === 0) {
-      const ob = open[0]!;
-      mark = lowWater();
-      open.shift();
-      if (ob.tally.processed === 0) continue;
-      await run.save(mark);
-      lastCheckpointAt = Date.now();
-      const t = ob.tally;
-      log.info({ event: 'batch_end', phase: run.phase, batch_id: ob.id, processed: t.processed, success: t.success, pending: t.pending, by_reason: t.byReason, last_row_id: mark, concurrency: run.limit() }, `${ob.id} end`);
-      run.onBatchEnd?.(ob.id, t);
-      if (t.trips(config.circuitBreakerThreshold)) {
-        log.fatal({ event: 'circuit_breaker', phase: run.phase, batch_id: ob.id, processed: t.processed, by_reason: t.byReason, threshold: config.circuitBreakerThreshold }, 'circuit breaker tripped: the org is refusing this run');
-        stop ??= { end: 'aborted_breaker', detail: `circuit breaker in ${ob.id}: ${JSON.stringify(t.byReason)}` };
+  /**
+   * Ends, in file order, every leading batch with no row waiting or in flight: checkpoint (the
+   * outputs fsynced first, by `saveCheckpoint`), batch_end, end-of-batch breaker. A batch that started no row
+   * in this invocation (all ended earlier) only moves the mark.
+   */
+  async #finalizeInOrder(): Promise<void> {
+    const { config, log, phase } = this.#run;
+    for (let batch = this.#open[0]; batch && batch.queue.length === 0 && batch.inFlight === 0; batch = this.#open[0]) {
+      const mark = this.#lowWater.settleFirst();
+      this.#open.shift();
+      const tally = batch.tally;
+      if (tally.processed === 0) continue;
+      await this.#run.saveCheckpoint(mark);
+      // Measured from the end of the save: rows ending while it is under way take a timed
+      // checkpoint of their own before their slot is freed (as they always have).
+      this.#lastCheckpointAt = Date.now();
+      log.info(
+        { event: 'batch_end', phase, batch_id: batch.id, processed: tally.processed, success: tally.success, pending: tally.pending, by_reason: tally.byReason, last_row_id: mark, concurrency: this.#run.concurrency() },
+        `${batch.id} end`,
+      );
+      this.#run.onBatchEnd?.(batch.id, tally);
+      if (tally.trips(config.circuitBreakerThreshold)) {
+        log.fatal(
+          { event: 'circuit_breaker', phase, batch_id: batch.id, processed: tally.processed, by_reason: tally.byReason, threshold: config.circuitBreakerThreshold },
+          'circuit breaker tripped: the org is refusing this run',
+        );
+        this.#stop ??= { end: 'aborted_breaker', detail: `circuit breaker in ${batch.id}: ${JSON.stringify(tally.byReason)}` };
       }
     }
+  }
+
+  /** Starts rows while a slot is free and a row may start, or until a stop (deadline, bound). */
+  #startRunnable(): void {
+    const { config, counters } = this.#run;
+    while (!this.#stop && !this.#failure && this.#slotsTaken() < Math.max(1, this.#run.concurrency())) {
+      if (config.deadline !== undefined && Date.now() >= config.deadline) {
+        this.#stop = { end: 'time_budget', detail: 'time budget reached' };
+        return;
+      }
+      const picked = this.#pickRunnable();
+      if (!picked) return;
+      const { batch, row, lock } = picked;
+      counters.rows++;
+      if (!batch.started) {
+        batch.started = true;
+        counters.batches++;
+      }
+      this.#locked.add(lock);
+      this.#running.set(row.rowId, row);
+      batch.inFlight++;
+      this.#inFlight++;
+      void this.#run.runRow(row, this.#park).then((outcome) => this.#complete(batch, row, lock, outcome));
+    }
+  }
+
+  /**
+   * The first row, in file order over the open batches, whose entity is not locked by a row in
+   * flight and that does not wait on a row of the previous phase; taken out of its batch's queue.
+   * Undefined when none may start now, or when starting it would pass MAX_ROWS or MAX_BATCHES
+   * (then the phase stops).
+   */
+  #pickRunnable(): Picked | undefined {
+    const { lockKey, held } = this.#run;
+    for (const batch of this.#open) {
+      const i = batch.queue.findIndex((row) => !this.#locked.has(lockKey(row)) && !held?.(row));
+      if (i < 0) continue;
+      const bound = this.#boundReached(batch);
+      if (bound) {
+        this.#stop = { end: 'bound_reached', detail: bound };
+        return undefined;
+      }
+      const row = batch.queue.splice(i, 1)[0]!;
+      return { batch, row, lock: lockKey(row) };
+    }
+    return undefined;
+  }
+
+  /** Whether starting one more row (of `batch`) would exceed MAX_ROWS or MAX_BATCHES. */
+  #boundReached(batch: OpenBatch): string | undefined {
+    const { config, counters } = this.#run;
+    if (counters.rows >= config.maxRows) return `MAX_ROWS=${config.maxRows} rows started in this invocation`;
+    if (!batch.started && counters.batches >= config.maxBatches) return `MAX_BATCHES=${config.maxBatches} batches started in this invocation`;
+    return undefined;
+  }
+
+  /** A row waits without its slot (settling an unknown outcome): another row may start meanwhile. */
+  readonly #park: Park = async (ms) => {
+    this.#parked++;
+    this.#wake();
+    try {
+      await sleep(ms);
+    } finally {
+      this.#parked--;
+    }
   };
 
-  const finish = async (ob: OpenBatch, row: ExecRow, key: string, outcome: RowOutcome): Promise<void> => {
+  /**
+   * A row ended: its outcome written (exactly once), counted, the early-stop breaker checked, and
+   * a time-based checkpoint taken when one is due; then its slot and lock are freed.
+   */
+  async #complete(batch: OpenBatch, row: ExecRow, lock: string, outcome: RowOutcome): Promise<void> {
+    const { config, log, outputs, phase } = this.#run;
     try {
       if (outputs.terminal.has(row.rowId)) {
         log.fatal({ event: 'invariant_breach', row_id: row.rowId }, 'a row finished twice; the second outcome is not written');
       } else {
-        await outputs.write(row, run.phase, ob.id, outcome);
+        await outputs.write(row, phase, batch.id, outcome);
         // Ended from here on: the next phase reads `unfinished()` while this row may still be
         // saving a checkpoint below, and must not wait for a row whose end it has already heard.
-        running.delete(row.rowId);
-        ob.tally.add(outcome);
-        run.onRowDone(row, outcome, ob.id);
+        this.#running.delete(row.rowId);
+        batch.tally.add(outcome);
+        this.#run.onRowDone(row, outcome, batch.id);
       }
-      ob.done.add(row.rowId);
-      // Rows already in flight will fail too: stop early enough that a dead token burns at most one batch.
-      const window = Math.max(1, Math.min(25, config.batchSize - Math.max(1, run.limit())));
-      if (!stop && ob.tally.hopeless(window)) {
-        stop = { end: 'aborted_breaker', detail: `every one of the last ${window} rows failed on the token (auth_invalid or permission_denied) (${JSON.stringify(ob.tally.byReason)})` };
-        log.fatal({ event: 'circuit_breaker', phase: run.phase, batch_id: ob.id, processed: ob.tally.processed, by_reason: ob.tally.byReason, early: true }, 'circuit breaker tripped mid-batch: every recent row failed on the token (revoked, expired or without the scopes)');
+      this.#lowWater.end(row.rowId);
+      const window = earlyStopWindow(config.batchSize, this.#run.concurrency());
+      if (!this.#stop && batch.tally.hopeless(window)) {
+        this.#stop = { end: 'aborted_breaker', detail: `every one of the last ${window} rows failed on the token (auth_invalid or permission_denied) (${JSON.stringify(batch.tally.byReason)})` };
+        log.fatal(
+          { event: 'circuit_breaker', phase, batch_id: batch.id, processed: batch.tally.processed, by_reason: batch.tally.byReason, early: true },
+          'circuit breaker tripped mid-batch: every recent row failed on the token (revoked, expired or without the scopes)',
+        );
       }
-      if (Date.now() - lastCheckpointAt >= config.checkpointEveryMs) {
-        lastCheckpointAt = Date.now();
-        await run.save(lowWater());
+      if (Date.now() - this.#lastCheckpointAt >= config.checkpointEveryMs) {
+        this.#lastCheckpointAt = Date.now();
+        await this.#run.saveCheckpoint(this.#lowWater.value);
       }
-    } catch (err) {
-      failure ??= err;
+    } catch (error) {
+      this.#fail(error);
     } finally {
-      ob.inFlight--;
-      inFlight--;
-      busy.delete(key);
-      running.delete(row.rowId);
-      wake();
+      batch.inFlight--;
+      this.#inFlight--;
+      this.#locked.delete(lock);
+      this.#running.delete(row.rowId);
+      this.#wake();
     }
-  };
-
-  /** Whether starting one more row (of `ob`) would exceed MAX_ROWS or MAX_BATCHES. */
-  const boundReached = (ob: OpenBatch): string | undefined => {
-    if (run.counters.rows >= config.maxRows) return `MAX_ROWS=${config.maxRows} rows started in this invocation`;
-    if (!ob.started && run.counters.batches >= config.maxBatches) return `MAX_BATCHES=${config.maxBatches} batches started in this invocation`;
-    return undefined;
-  };
-
-  const park = async (ms: number): Promise<void> => {
-    parked++;
-    wake();
-    try {
-      await sleep(ms);
-    } finally {
-      parked--;
-    }
-  };
-
-  const startRows = (): void => {
-    while (!stop && failure === undefined && inFlight - parked < Math.max(1, run.limit())) {
-      if (config.deadline !== undefined && Date.now() >= config.deadline) {
-        stop = { end: 'time_budget', detail: 'time budget reached' };
-        return;
-      }
-      let picked: { ob: OpenBatch; row: ExecRow; key: string } | undefined;
-      for (const ob of open) {
-        const i = ob.queue.findIndex((r) => !busy.has(run.lockKey(r)) && !run.held?.(r));
-        if (i >= 0) {
-          const bound = boundReached(ob);
-          if (bound) {
-            stop = { end: 'bound_reached', detail: bound };
-            return;
-          }
-          const row = ob.queue.splice(i, 1)[0]!;
-          picked = { ob, row, key: run.lockKey(row) };
-          break;
-        }
-      }
-      if (!picked) return;
-      const { ob, row, key } = picked;
-      run.counters.rows++;
-      if (!ob.started) {
-        ob.started = true;
-        run.counters.batches++;
-      }
-      busy.add(key);
-      running.set(row.rowId, row);
-      ob.inFlight++;
-      inFlight++;
-      void run.process(row, park).then((outcome) => finish(ob, row, key, outcome));
-    }
-  };
-
-  const done = (async (): Promise<{ end: PhaseEnd; detail?: string }> => {
-    for (;;) {
-      const woken = new Promise<void>((resolve) => (wake = resolve));
-      try {
-        await refill();
-        await finalizeReady();
-      } catch (err) {
-        failure ??= err;
-      }
-      if (failure === undefined) startRows();
-      if (!stop && failure === undefined && exhausted && open.every((ob) => ob.queue.length === 0) && inFlight > 0) release();
-      if (inFlight === 0) {
-        if (failure !== undefined) throw failure;
-        if (stop) {
-          if (stop.end !== 'aborted_breaker') await run.save(lowWater());
-          return stop;
-        }
-        if (exhausted && open.length === 0) return { end: 'completed' };
-        if (open.every((ob) => ob.queue.length === 0)) continue; // only finalizing left
-      }
-      await woken;
-    }
-  })();
-
-  return {
-    done,
-    released,
-    unfinished: () => [...running.values(), ...open.flatMap((ob) => ob.queue)],
-    lowWater,
-    active: () => inFlight - parked,
-    wake: () => wake(),
-    stop: (end, detail) => {
-      stop ??= { end, ...(detail !== undefined ? { detail } : {}) };
-      wake();
-    },
-  };
+  }
 }

@@ -87,6 +87,8 @@ async function settleLookup<T>(spec: OnceOrAdopt<T>): Promise<T | undefined> {
  * Sends a mutation that must not happen twice (a create, a Calling enable, a licence assignment)
  * at most twice: after an unknown outcome it settles by lookup before anything is re-sent, and an
  * answer that may mean "already done" is checked by lookup and then adopted, never repeated.
+ * Steps do not call it directly: they go through `createOrAdopt` (steps/create-or-adopt.ts), which
+ * also hands the mutation to the apply point, so a plan records it and a run sends it.
  */
 export async function onceOrAdopt<T>(spec: OnceOrAdopt<T>): Promise<Settled<T>> {
   for (let attempt = 1; ; attempt++) {

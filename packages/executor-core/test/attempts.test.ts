@@ -5,6 +5,7 @@ import { openOutputs, PENDING_FILE, RESULTS_FILE } from '../src/outputs.js';
 import { reopenTokenFailures } from '../src/token-retry.js';
 import { readPending, readResults } from './outputs-read.js';
 import { tmpOut } from './fixtures.js';
+import { readyFields } from '../../../test-support/ready-fields.js';
 
 const result = (row_id: number, attempt: number, status: 'success' | 'pending', message: string = status): ResultsRecord => ({
   timestamp: '2026-12-07T08:00:00.000Z',
@@ -68,7 +69,7 @@ describe('openOutputs across attempts', () => {
     const out = await openOutputs(dir, 2, () => undefined);
     expect([...out.terminal]).toEqual([1]);
     expect(out.pendingRows).toBe(3);
-    const row = { rowId: 2, entityType: 'user' as const, entityKey: 'u2@example.com', fields: { email: 'u2@example.com' } };
+    const row = { rowId: 2, entityType: 'user' as const, entityKey: 'u2@example.com', fields: readyFields({ email: 'u2@example.com' }) };
     await out.write(row, 2, 'phase2-batch-0001', { status: 'success', step: 'user_apply_calling_settings', message: 'Calling enabled' });
     await out.close();
     expect(out.terminal.has(2)).toBe(true);

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createWebexClient } from '@wbp/webex-client';
+import type { CanonicalColumn } from '@wbp/csv-contract';
 import { globalFetch } from '../../../test-support/global-fetch.js';
+import { readyFields } from '../../../test-support/ready-fields.js';
 import { createSimulator, type SimulatorOptions } from '@wbp/webex-sim';
 import { DEFAULT_EXECUTOR_CONFIG, execute, silentLogger, type EntityType, type ExecRow, type ExecutorConfig } from '../src/index.js';
 
@@ -18,11 +20,14 @@ export function resetRowIds(): void {
   nextRowId = 0;
 }
 
-function row(entityType: EntityType, entityKey: string, fields: Record<string, string>): ExecRow {
-  return { rowId: ++nextRowId, entityType, entityKey, fields };
+/** Columns a test row sets (every other column is ''). */
+export type Columns = Partial<Record<CanonicalColumn, string>>;
+
+function row(entityType: EntityType, entityKey: string, fields: Columns): ExecRow {
+  return { rowId: ++nextRowId, entityType, entityKey, fields: readyFields(fields) };
 }
 
-export const site = (name: string, extra: Record<string, string> = {}) =>
+export const site = (name: string, extra: Columns = {}) =>
   row('location', name, {
     location_name: name,
     location_key: name,
@@ -37,7 +42,7 @@ export const site = (name: string, extra: Record<string, string> = {}) =>
     ...extra,
   });
 
-export const user = (email: string, location: string, extra: Record<string, string> = {}) =>
+export const user = (email: string, location: string, extra: Columns = {}) =>
   row('user', email, { email, location_key: location, calling_enabled: 'true', ...extra });
 
 export const assignment = (email: string, location: string, extra: { extension?: string; phone_number?: string; caller_id_selected?: string }) =>

@@ -41,11 +41,11 @@ describe('runPhase', () => {
       config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize, checkpointEveryMs: 60_000 },
       outputs,
       log: quiet,
-      limit: () => limit,
+      concurrency: () => limit,
       lockKey: (r) => r.fields.email!,
-      process,
+      runRow: process,
       counters: { rows: 0, batches: 0 },
-      save: async (m) => void saves.push(m),
+      saveCheckpoint: async (m) => void saves.push(m),
       onRowDone: () => undefined,
       onBatchEnd: (id) => void batchEnds.push(id),
     });
@@ -108,11 +108,11 @@ describe('runPhase', () => {
       config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 10, deadline: 0 },
       outputs: { terminal, write: async () => undefined } as unknown as RunOutputs,
       log: quiet,
-      limit: () => 2,
+      concurrency: () => 2,
       lockKey: (r) => r.entityKey,
-      process: async () => ok(),
+      runRow: async () => ok(),
       counters: { rows: 0, batches: 0 },
-      save: async (m) => void saves.push(m),
+      saveCheckpoint: async (m) => void saves.push(m),
       onRowDone: () => undefined,
     });
     expect(res.end).toBe('time_budget');
@@ -133,11 +133,11 @@ describe('bounds', () => {
         config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 3, ...bounds },
         outputs: { terminal, write: async (row: ExecRow) => void terminal.add(row.rowId) } as unknown as RunOutputs,
         log: { info() {}, warn() {}, error() {}, fatal() {} },
-        limit: () => 2,
+        concurrency: () => 2,
         lockKey: (r) => r.entityKey,
-        process: async () => ({ status: 'success', step: 's', message: '' }),
+        runRow: async () => ({ status: 'success', step: 's', message: '' }),
         counters: { rows: 0, batches: 0 },
-        save: async () => undefined,
+        saveCheckpoint: async () => undefined,
         onRowDone: () => undefined,
       });
     const ends: string[] = [];
@@ -170,9 +170,9 @@ describe('parking', () => {
       config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 10 },
       outputs: { terminal, write: async (row: ExecRow) => void terminal.add(row.rowId) } as unknown as RunOutputs,
       log: { info() {}, warn() {}, error() {}, fatal() {} },
-      limit: () => 1,
+      concurrency: () => 1,
       lockKey: (r) => r.entityKey,
-      process: async (row, park) => {
+      runRow: async (row, park) => {
         started.push(row.entityKey);
         if (row.entityKey === 'a@x.com') {
           await park(20);
@@ -182,7 +182,7 @@ describe('parking', () => {
         return { status: 'success', step: 's', message: '' };
       },
       counters: { rows: 0, batches: 0 },
-      save: async () => undefined,
+      saveCheckpoint: async () => undefined,
       onRowDone: () => undefined,
     });
     expect(res.end).toBe('completed');

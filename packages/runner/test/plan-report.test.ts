@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { supersededCallerIds, planCsv, planDocument, planMarkdown, type PlanLine } from '../src/run/plan-report.js';
+import { readyFields } from '../../../test-support/ready-fields.js';
 
 const lines: PlanLine[] = [
   { rowId: 1, entityType: 'location', entityKey: 'ES-MAD', action: 'create', expectedStatus: 'success', reasonCode: '', detail: 'location: (none) → "Madrid"' },
@@ -50,7 +51,12 @@ describe('plan writers', () => {
   });
 
   it('supersededCallerIds: a user row whose caller ID the assignment row replaces', () => {
-    const row = (rowId: number, entityType: 'user' | 'extension_assignment', email: string, column: string, value: string) => ({ rowId, entityType, entityKey: email, fields: { email, [column]: value } });
+    const row = (rowId: number, entityType: 'user' | 'extension_assignment', email: string, column: 'calling_settings_caller_id' | 'caller_id_selected', value: string) => ({
+      rowId,
+      entityType,
+      entityKey: email,
+      fields: readyFields({ email, [column]: value }),
+    });
     expect(
       supersededCallerIds([
         row(2, 'user', 'a@x.com', 'calling_settings_caller_id', 'DIRECT_LINE'),

@@ -1,9 +1,8 @@
 import type { Person } from '@wbp/webex-client';
 import { isPlannedLocation, type Line } from '../line-inventory.js';
-import type { WebexPort } from '../port.js';
 import { RowStop } from '../outcome.js';
-import { onceOrAdopt } from '../settle.js';
 import type { StepTrail } from '../trail.js';
+import { createOrAdopt } from './create-or-adopt.js';
 import type { RowEnv, StepEnv } from './env.js';
 
 export function hasCalling(person: Person, env: Pick<StepEnv, 'cache'>): boolean {
@@ -56,41 +55,38 @@ export async function assignCallingLicence(env: RowEnv, person: Person, line: Li
     ? `; known after apply: the number inventory of "${line.locationName}" and the extensions held there (the location is created by this run)`
     : '';
   try {
-    await env.apply.apply(trail, 'assign_licence', detail + afterApply, (port) => assignOnce(env, port, body, personId, enabled), (projection) =>
-      projection.person(personId, (current) => ({
-        ...(current ?? person),
-        licenses: [...((current ?? person).licenses ?? []), entry.id],
-        locationId: line.locationId,
-        ...(line.extension ? { extension: line.extension } : {}),
-        ...(line.phoneNumber ? { phoneNumbers: [...((current ?? person).phoneNumbers ?? []).filter((n) => n.type !== 'work'), { type: 'work', value: line.phoneNumber }] } : {}),
-      })),
-    );
-  } catch (err) {
-    env.cache.licences.giveBack(entry);
-    releaseLine();
-    throw err;
-  }
-  trail.mutated('calling licence assigned');
-}
-
-type AssignBody = Parameters<WebexPort['licenses']['assign']>[0];
-
-async function assignOnce(env: RowEnv, port: WebexPort, body: AssignBody, personId: string, enabled: () => Promise<true | undefined>): Promise<void> {
-    await onceOrAdopt({
-      send: async () => {
+    await createOrAdopt<true>(env, trail, {
+      action: 'assign_licence',
+      detail: detail + afterApply,
+      step: 'user_enable_calling',
+      about: { person_id: personId },
+      send: async (port) => {
         const { partial } = await port.licenses.assign(body);
         if (partial && !(await enabled())) {
           throw new RowStop('non_retryable_external', 'Webex answered 206: the Calling licence was not applied', { httpStatus: 206 });
         }
-        return true as const;
+        return true;
       },
       lookup: enabled,
       // A late-applied first attempt makes the re-send look like a conflict over this person's own line.
       mayBeDone: (err) => err.status === 400 || err.status === 409,
       // The re-send is the same body (same licence entry, same line): it cannot assign a second licence.
       repeatSafe: true,
-      settle: env.settle,
-      park: env.park,
-      onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'user_enable_calling', person_id: personId, attempt, error: err.message }),
+      projected: (projection) => {
+        projection.person(personId, (current) => ({
+          ...(current ?? person),
+          licenses: [...((current ?? person).licenses ?? []), entry.id],
+          locationId: line.locationId,
+          ...(line.extension ? { extension: line.extension } : {}),
+          ...(line.phoneNumber ? { phoneNumbers: [...((current ?? person).phoneNumbers ?? []).filter((n) => n.type !== 'work'), { type: 'work', value: line.phoneNumber }] } : {}),
+        }));
+        return true;
+      },
     });
+  } catch (err) {
+    env.cache.licences.giveBack(entry);
+    releaseLine();
+    throw err;
+  }
+  trail.mutated('calling licence assigned');
 }

@@ -1,15 +1,15 @@
+import { foldLocationKey, type CanonicalColumn } from '@wbp/csv-contract';
 import { WebexApiError, type Location, type LocationCreate } from '@wbp/webex-client';
 import type { SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import { CREATED_MARK, type StepTrail } from '../trail.js';
-import { onceOrAdopt } from '../settle.js';
 import { PLANNED_LOCATION_PREFIX } from '../line-inventory.js';
-import type { WebexPort } from '../port.js';
+import { createOrAdopt } from './create-or-adopt.js';
 import type { RowEnv } from './env.js';
 
 /** Pure: the create body from a normalised location row (every required field was checked pre-API). */
 export function locationPayload(row: ExecRow): LocationCreate {
-  const f = (c: string) => field(row, c) ?? '';
+  const f = (c: CanonicalColumn) => field(row, c) ?? '';
   return {
     name: f('location_name'),
     timeZone: f('time_zone'),
@@ -52,8 +52,8 @@ export function locationMatches(remote: Location, want: LocationCreate): boolean
 
 /** Exact-name lookup straight from Webex (after an unknown outcome or a conflict, never from the cache). */
 async function findByName(env: RowEnv, name: string): Promise<Location | undefined> {
-  const wanted = name.trim().toLowerCase();
-  return (await env.port.locations.list({ name })).find((l) => l.name.trim().toLowerCase() === wanted);
+  const wanted = foldLocationKey(name);
+  return (await env.port.locations.list({ name })).find((l) => foldLocationKey(l.name) === wanted);
 }
 
 const isConflict = (err: WebexApiError) => err.status === 409;
@@ -65,36 +65,27 @@ const isConflict = (err: WebexApiError) => err.status === 409;
  */
 async function createLocation(env: RowEnv, want: LocationCreate, trail: StepTrail): Promise<Location> {
   const made = (id: string): Location => ({ id, name: want.name, timeZone: want.timeZone, preferredLanguage: want.preferredLanguage, address: want.address });
-  const value = await env.apply.apply(
-    trail,
-    'create',
-    `location: (none) → "${want.name}" (${want.address.city}, ${want.address.country}, ${want.timeZone})`,
-    async (port) =>
-      (
-        await onceOrAdopt<Location>({
-          send: async () => made((await port.locations.create(want)).id),
-          lookup: () => findByName(env, want.name),
-          mayBeDone: isConflict,
-          settle: env.settle,
-          park: env.park,
-          onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'location_create', location: want.name, attempt, error: err.message }),
-        })
-      ).value,
-    () => made(`${PLANNED_LOCATION_PREFIX}${want.name.trim().toLowerCase()}`),
-  );
+  const value = await createOrAdopt<Location>(env, trail, {
+    action: 'create',
+    detail: `location: (none) → "${want.name}" (${want.address.city}, ${want.address.country}, ${want.timeZone})`,
+    step: 'location_create',
+    about: { location: want.name },
+    send: async (port) => made((await port.locations.create(want)).id),
+    lookup: () => findByName(env, want.name),
+    mayBeDone: isConflict,
+    projected: () => made(`${PLANNED_LOCATION_PREFIX}${foldLocationKey(want.name)}`),
+  });
   trail.mutated(CREATED_MARK);
   return value;
 }
 
 async function enableCalling(env: RowEnv, location: Location, want: LocationCreate, trail: StepTrail): Promise<void> {
-  await env.apply.apply(trail, 'enable_calling', `calling: disabled → enabled ("${location.name}")`, (port) => enableCallingOnce(env, port, location, want), () => undefined);
-  env.cache.markCalling(location.id);
-  trail.mutated('location_enable_calling');
-}
-
-async function enableCallingOnce(env: RowEnv, port: WebexPort, location: Location, want: LocationCreate): Promise<void> {
-  await onceOrAdopt<true>({
-    send: async () => {
+  await createOrAdopt<true>(env, trail, {
+    action: 'enable_calling',
+    detail: `calling: disabled → enabled ("${location.name}")`,
+    step: 'location_enable_calling',
+    about: { location: location.name },
+    send: async (port) => {
       await port.callingLocations.enable({ id: location.id, ...want, name: location.name });
       return true;
     },
@@ -106,10 +97,10 @@ async function enableCallingOnce(env: RowEnv, port: WebexPort, location: Locatio
     mayBeDone: isConflict,
     // Enabling Calling on a location twice cannot make a second one; the repeat answers 409.
     repeatSafe: true,
-    settle: env.settle,
-    park: env.park,
-    onUnknown: (attempt, err) => env.note('unknown_outcome', { step: 'location_enable_calling', location: location.name, attempt, error: err.message }),
+    projected: () => true,
   });
+  env.cache.markCalling(location.id);
+  trail.mutated('location_enable_calling');
 }
 
 /** Phase 1: location_lookup → location_create | location_update → location_enable_calling. */

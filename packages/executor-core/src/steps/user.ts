@@ -1,3 +1,4 @@
+import { foldLocationKey } from '@wbp/csv-contract';
 import type { Location, Person } from '@wbp/webex-client';
 import { RowStop, type SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
@@ -47,7 +48,7 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
         `Webex needs an extension or phone number to enable Calling: add an extension_assignment row for ${email} at ${locationKey} with extension and/or phone_number`,
       );
     }
-    if (env.directory.nameFor(hint.locationKey).toLowerCase() !== env.directory.nameFor(locationKey).toLowerCase()) {
+    if (foldLocationKey(env.directory.nameFor(hint.locationKey)) !== foldLocationKey(env.directory.nameFor(locationKey))) {
       throw new RowStop('precondition_missing', `the extension_assignment row ${hint.rowId} for ${email} names location "${hint.locationKey}", the user row "${locationKey}"`);
     }
     await assignCallingLicence(env, person, { locationId: location.id, locationName: location.name, extension: hint.extension, phoneNumber: hint.phoneNumber }, trail);

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ContractConfigError, CsvFileError, physicalLinesOf, READY_FILE, readReadyRows, REJECTED_FILE, validateCsvFile } from '@wbp/csv-contract';
-import { DEFAULT_EXECUTOR_CONFIG, plan, PlanReader, readOnly, type ExecRow, type RunLogger } from '@wbp/executor-core';
+import { DEFAULT_EXECUTOR_CONFIG, execRowOf, plan, PlanReader, readOnly, type ExecRow, type RunLogger } from '@wbp/executor-core';
 import { sha256File } from '@wbp/state';
 import type { Redactor } from '@wbp/webex-client';
 import { readCsvRecords, REJECTED_COLUMNS } from '@wbp/writers';
@@ -9,7 +9,7 @@ import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
 import { annotationPath, errorAnnotation, noticeAnnotation, warningAnnotation } from '../github.js';
 import { parseCommandArgs, UsageError, type CliIo } from '../io.js';
-import { checkPaths, internalError, openLog, readConfig, reportingRefusals, resolvePaths, scrubbedIo, toExecRow } from '../run/command-setup.js';
+import { checkPaths, internalError, openLog, readConfig, reportingRefusals, resolvePaths, scrubbedIo } from '../run/command-setup.js';
 import { connect, type Connection } from '../run/connect.js';
 import { EXIT_MEANING, RUN_EXIT } from '../run/exit-status.js';
 import { supersededCallerIds, fromPlanned, planCsv, planDocument, planMarkdown, type PlanLine } from '../run/plan-report.js';
@@ -129,7 +129,7 @@ async function planRows({ args, io, redact, config, paths, csvSha256, log, conn 
   }
   io.stdout(`validated ${validation.rows} rows: ${validation.ready} ready, ${validation.rejected} rejected\n`);
   const ready: ExecRow[] = [];
-  for await (const r of readReadyRows(join(outDir, READY_FILE))) ready.push(toExecRow(r));
+  for await (const r of readReadyRows(join(outDir, READY_FILE))) ready.push(execRowOf(r));
   const checks = await checking;
   if (!checks.ok) throw new Refusal(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no plan was made`);
   const licencesBefore = checks.org.licences.entries.map((e) => ({ id: e.id, name: e.name, subscriptionId: e.subscriptionId, freeBefore: e.unitsLeft }));

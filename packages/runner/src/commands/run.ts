@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile } from '@wbp/csv-contract';
-import { execute, plannedAttempt, type ExecutionStatus, type OrgCache, type ExecutorConfig, type RunLogger, type UsableDecision } from '@wbp/executor-core';
+import { execRowOf, execute, plannedAttempt, type ExecutionStatus, type OrgCache, type ExecutorConfig, type RunLogger, type UsableDecision } from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File } from '@wbp/state';
 import type { Redactor } from '@wbp/webex-client';
 import { OutputCorruptError } from '@wbp/writers';
@@ -10,7 +10,7 @@ import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
 import { parseCommandArgs, UsageError, type CliIo } from '../io.js';
 import { fsReason } from '../paths.js';
-import { checkPaths, internalError, openLog, readConfig, reportingRefusals, resolvePaths, scrubbedIo, toExecRow } from '../run/command-setup.js';
+import { checkPaths, internalError, openLog, readConfig, reportingRefusals, resolvePaths, scrubbedIo } from '../run/command-setup.js';
 import { connect, logClientEvents, type Connection } from '../run/connect.js';
 import { parseDuration } from '../run/duration.js';
 import { exitFor, EXIT_MEANING, RUN_EXIT } from '../run/exit-status.js';
@@ -295,7 +295,7 @@ async function runRows(ctx: RunContext, decision: UsableDecision, ready: ReadyFi
       resume: decision,
       rows: (type) =>
         (async function* () {
-          for await (const r of ready.verified.ready.rows({ entityType: type, validate: false })) yield toExecRow(r);
+          for await (const r of ready.verified.ready.rows({ entityType: type, validate: false })) yield execRowOf(r);
         })(),
       port: conn.client,
       orgCache: org,

@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { EntityType, ExecRow, RunLogger } from '@wbp/executor-core';
-import type { ReadyRow } from '@wbp/csv-contract';
+import type { RunLogger } from '@wbp/executor-core';
 import { createRedactor, type Redactor } from '@wbp/webex-client';
 import { redactingIo, type CliIo } from '../io.js';
 import { fsReason, unreadableFile, unusableOutDir } from '../paths.js';
@@ -63,11 +62,6 @@ export function resolvePaths(io: CliIo, csvArg: string, outArg: string) {
   return { csv: resolve(io.cwd, csvArg), csvArg, outDir: resolve(io.cwd, outArg), outArg };
 }
 
-/** A ready row as the executor takes it: `row_id` apart, every other column a field. */
-export function toExecRow(r: ReadyRow): ExecRow {
-  const { row_id, ...fields } = r;
-  return { rowId: row_id, entityType: r.entity_type as EntityType, entityKey: r.entity_key, fields };
-}
 
 /** The last resort of both commands: a bug, logged and reported as exit 70. */
 export function internalError(err: unknown, log: RunLogger): Refusal {

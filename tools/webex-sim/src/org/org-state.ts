@@ -3,6 +3,7 @@ import type { PersonSetting } from '../person-settings.js';
 import { SimHttpError } from '../sim-error.js';
 import { defaultSettings, mergeSetting } from './settings-defaults.js';
 import { DIRECTORY_NUMBER_TYPES, type Address, type DirectoryNumberType, type PendingSeeds, type SimCallingLocation, type SimLicense, type SimLocation, type SimNumber, type SimPerson } from './types.js';
+import { foldLocationName } from './location-name.js';
 
 export interface PersonSeed {
   email: string;
@@ -92,7 +93,7 @@ export class OrgState {
       };
       this.#addPerson([email, ...new Set(extra)], p.displayName?.trim() || email.split('@')[0]!, numbers);
       if (p.locationName && p.extension) {
-        const key = p.locationName.trim().toLowerCase();
+        const key = foldLocationName(p.locationName);
         // Already a Calling user: the unit is in use from the start, though the site appears later.
         const licenseId = this.#freeProEntry()?.id;
         if (licenseId) this.#reserved.set(licenseId, (this.#reserved.get(licenseId) ?? 0) + 1);
@@ -100,7 +101,7 @@ export class OrgState {
       }
     });
     for (const n of seed.numbers) {
-      const key = n.locationName.trim().toLowerCase();
+      const key = foldLocationName(n.locationName);
       this.pending.numbers.set(key, [...(this.pending.numbers.get(key) ?? []), n.phoneNumber.trim()]);
     }
   }
@@ -441,8 +442,8 @@ export class OrgState {
   }
 
   nameTaken(name: string, exceptId?: string): boolean {
-    const wanted = name.trim().toLowerCase();
-    for (const l of this.locations.values()) if (l.id !== exceptId && l.name.trim().toLowerCase() === wanted) return true;
+    const wanted = foldLocationName(name);
+    for (const l of this.locations.values()) if (l.id !== exceptId && foldLocationName(l.name) === wanted) return true;
     return false;
   }
 
@@ -478,7 +479,7 @@ export class OrgState {
 
   /** Numbers (and pre-existing Calling users) delivered for a site name show up once the site exists. */
   #materialise(location: SimLocation): void {
-    const key = location.name.trim().toLowerCase();
+    const key = foldLocationName(location.name);
     for (const number of this.pending.numbers.get(key) ?? []) {
       if (!this.numbers.has(number)) this.numbers.set(number, { locationId: location.id, state: 'ACTIVE' });
     }
@@ -501,7 +502,7 @@ export class OrgState {
   }
 
   #seedCallingPeople(location: SimLocation): void {
-    const key = location.name.trim().toLowerCase();
+    const key = foldLocationName(location.name);
     for (const seed of this.pending.callingPeople.get(key) ?? []) {
       if (seed.licenseId) this.#reserved.set(seed.licenseId, this.#reserved.get(seed.licenseId)! - 1);
       const person = this.people.get(this.byEmail.get(seed.email) ?? '');
@@ -597,7 +598,7 @@ export class OrgState {
   counts() {
     const names = new Map<string, number>();
     for (const l of this.locations.values()) {
-      const k = l.name.trim().toLowerCase();
+      const k = foldLocationName(l.name);
       names.set(k, (names.get(k) ?? 0) + 1);
     }
     const licenceOverUse = this.licenses.filter((l) => this.consumed(l.id) > l.totalUnits).length;
