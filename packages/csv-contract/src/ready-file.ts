@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { CsvSyntaxError, formatCsvLine, physicalRecords } from '@wbp/writers';
+import { CsvSyntaxError, formatCsvLine, physicalRecords } from '@wbp/files';
 import { CANONICAL_COLUMNS, READY_COLUMNS, type CanonicalColumn, type EntityType, type ReadyRow } from './columns.js';
 import { CsvFileError } from './errors.js';
 import { formatIssue } from './reasons.js';

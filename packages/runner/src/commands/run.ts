@@ -5,7 +5,7 @@ import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile, type Re
 import { DEFAULT_EXECUTOR_CONFIG, execute, type EntityType, type ExecRow, type ExecutionStatus, type RunLogger } from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File, type ResumeDecision } from '@wbp/state';
 import { createRedactor, createWebexClient, type ClientEvent, type WebexClientOptions } from '@wbp/webex-client';
-import { OutputCorruptError } from '@wbp/writers';
+import { OutputCorruptError } from '@wbp/files';
 import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
 import { parseCommandArgs, redactingIo, UsageError, type CliIo } from '../io.js';
