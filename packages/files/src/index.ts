@@ -25,3 +25,4 @@ export { syncDirectory } from './sync-directory.js';
 export { claimTempPath, releaseTempPath, cleanStaleTemps, type CleanStaleTempsOptions } from './temp-files.js';
 export { hasErrno } from './errno.js';
 export { isProcessAlive } from './alive.js';
+export { writtenRecords } from './written-records.js';
