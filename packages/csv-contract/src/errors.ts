@@ -1,3 +1,5 @@
+import { FileError } from '@wbp/files';
+
 /** Why a whole file cannot be validated (as opposed to a row being rejected). */
 export type CsvFileProblem =
   | 'unreadable'
@@ -14,20 +16,11 @@ export type CsvFileProblem =
  * A file-level problem: nothing in the file is loaded, and the message says what to change.
  * `line` is the physical line (header = 1) when the problem has one.
  */
-export class CsvFileError extends Error {
+export class CsvFileError extends FileError<CsvFileProblem> {
   override name = 'CsvFileError';
-  readonly file: string;
-  readonly problem: CsvFileProblem;
-  readonly line: number | undefined;
-  /** The message without the `file:line:` prefix. */
-  readonly detail: string;
 
-  constructor(file: string, problem: CsvFileProblem, detail: string, line?: number) {
-    super(`${file}${line === undefined ? '' : `:${line}`}: ${detail}`);
-    this.file = file;
-    this.problem = problem;
-    this.line = line;
-    this.detail = detail;
+  constructor(file: string, kind: CsvFileProblem, detail: string, line?: number) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${detail}`, { file, line, kind, detail });
   }
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CsvSyntaxError, REJECTED_COLUMNS, minifyRow, openCsvAppender, physicalRecordBatches, type CsvAppender } from '@wbp/writers';
+import { claimTempPath, CsvSyntaxError, REJECTED_COLUMNS, minifyRow, openCsvAppender, physicalRecordBatches, releaseTempPath, syncDirectory, type CsvAppender } from '@wbp/files';
 import { CANONICAL_COLUMNS, ENTITY_TYPES, IDENTITY_COLUMNS, type EntityType } from './columns.js';
 import { resolveDefaults } from './defaults.js';
 import { DuplicateKeys } from './duplicate-keys.js';
@@ -90,9 +90,10 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
 
   const readyPath = join(outDir, READY_FILE);
   const rejectedPath = join(outDir, REJECTED_FILE);
-  const suffix = `.${process.pid}.${Date.now()}.tmp`;
-  const readyTmp = `${readyPath}${suffix}`;
-  const rejectedTmp = `${rejectedPath}${suffix}`;
+  // The one temp-file scheme (@wbp/files): a crash mid-validation leaves temps that the next
+  // `wbp run` in this folder recognises and deletes (`cleanStaleTemps`, at start, under the lock).
+  const readyTmp = claimTempPath(outDir, READY_FILE);
+  const rejectedTmp = claimTempPath(outDir, REJECTED_FILE);
 
   const hash = createHash('sha256');
   const byReason: Record<string, number> = Object.fromEntries(PRE_API_REASON_CODES.map((code) => [code, 0]));
@@ -206,6 +207,9 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
     await Promise.all([rm(readyTmp, { force: true }), rm(rejectedTmp, { force: true })]);
     if (err instanceof CsvSyntaxError) throw new CsvFileError(inputPath, 'malformed_csv', syntaxErrorDetail(err), err.line);
     throw err;
+  } finally {
+    releaseTempPath(readyTmp);
+    releaseTempPath(rejectedTmp);
   }
 
   const rejected = rows - ready;
@@ -291,15 +295,4 @@ async function assertReadable(path: string): Promise<void> {
 function syntaxErrorDetail(err: CsvSyntaxError): string {
   if (err.code !== 'CSV_MAX_RECORD_SIZE') return err.detail;
   return `the record starting on this line is longer than ${MAX_RECORD_BYTES / 1024} KiB (the limit per row): a quote opened in it is most likely never closed; close it, or double a quote meant literally ("")`;
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch {
-    // not every filesystem can fsync a directory; the renamed files themselves are synced
-  } finally {
-    await handle.close();
-  }
 }

@@ -16,7 +16,7 @@ describe('file-level errors', () => {
   it('reports every missing required column in one error', async () => {
     const text = 'entity_type,email,location_name,time_zone,address_city\nlocation,,Madrid,Europe/Madrid,Madrid\nuser,ana@example.com,,,\nextension_assignment,ana@example.com,,,\n';
     const err = await fileError(text);
-    expect(err.problem).toBe('missing_columns');
+    expect(err.kind).toBe('missing_columns');
     expect(err.line).toBe(1);
     expect(err.message).toBe(
       `${err.file}:1: missing required columns: preferred_language, announcement_language, address_line1, address_state, address_postal_code, address_country (needed by location rows); location_key (needed by user rows); location_key, extension or phone_number (needed by extension_assignment rows)`,
@@ -40,21 +40,21 @@ describe('file-level errors', () => {
   });
 
   it('points at the header line even after leading blank lines', async () => {
-    expect(await fileError('\n\nentity_type,email\nuser,a@example.com\n')).toMatchObject({ problem: 'missing_columns', line: 3 });
+    expect(await fileError('\n\nentity_type,email\nuser,a@example.com\n')).toMatchObject({ kind: 'missing_columns', line: 3 });
   });
 
   it('needs entity_type in the header', async () => {
-    expect(await fileError('email,location_key\nana@example.com,X\n')).toMatchObject({ problem: 'missing_columns', line: 1 });
+    expect(await fileError('email,location_key\nana@example.com,X\n')).toMatchObject({ kind: 'missing_columns', line: 1 });
   });
 
   it('explains a semicolon-separated file', async () => {
     const err = await fileError('entity_type;email;location_key\nuser;ana@example.com;X\n');
-    expect(err.problem).toBe('wrong_delimiter');
+    expect(err.kind).toBe('wrong_delimiter');
     expect(err.message).toMatch(/semicolons.*CSV UTF-8/);
   });
 
   it('refuses duplicated known columns', async () => {
-    expect(await fileError('entity_type,email,Email\nuser,a@example.com,b@example.com\n')).toMatchObject({ problem: 'duplicate_columns' });
+    expect(await fileError('entity_type,email,Email\nuser,a@example.com,b@example.com\n')).toMatchObject({ kind: 'duplicate_columns' });
   });
 
   it.each([
@@ -62,16 +62,16 @@ describe('file-level errors', () => {
     ['only blank lines', '\n\n\r\n'],
     ['a header and no rows', 'entity_type,email,location_key\n\n,,\n'],
   ])('refuses %s', async (_label, text) => {
-    expect(await fileError(text)).toMatchObject({ problem: 'empty_file' });
+    expect(await fileError(text)).toMatchObject({ kind: 'empty_file' });
   });
 
   it('refuses a file that is not UTF-8, naming the line', async () => {
     const latin1 = Buffer.concat([Buffer.from('entity_type,email,location_key\nuser,ana@example.com,X\nuser,jos'), Buffer.from([0xe9]), Buffer.from('@example.com,X\n')]);
-    expect(await fileError(latin1)).toMatchObject({ problem: 'encoding', line: 3 });
+    expect(await fileError(latin1)).toMatchObject({ kind: 'encoding', line: 3 });
     const lateLatin1 = Buffer.concat([Buffer.from('entity_type,email,location_key\nuser,a\ufffd@example.com,X\nuser,b@example.com,X\nuser,jos'), Buffer.from([0xe9]), Buffer.from('@example.com,X\n')]);
-    expect(await fileError(lateLatin1)).toMatchObject({ problem: 'encoding' });
+    expect(await fileError(lateLatin1)).toMatchObject({ kind: 'encoding' });
     const utf16 = Buffer.from('\ufeffentity_type,email\n', 'utf16le');
-    expect(await fileError(utf16)).toMatchObject({ problem: 'encoding', line: 1 });
+    expect(await fileError(utf16)).toMatchObject({ kind: 'encoding', line: 1 });
   });
 
   describe('names the encoding it detects', () => {
@@ -93,7 +93,7 @@ describe('file-level errors', () => {
       ['UTF-32 BE', 'no byte-order mark, detected from the NUL bytes between its characters', utf32(text, 'BE')],
     ])('%s (%s)', async (encoding, how, bytes) => {
       const err = await fileError(bytes);
-      expect(err).toMatchObject({ problem: 'encoding', line: 1 });
+      expect(err).toMatchObject({ kind: 'encoding', line: 1 });
       expect(err.detail).toBe(`the file is ${encoding} (${how}); wbp reads UTF-8 only: save it as "CSV UTF-8 (Comma delimited)"`);
     });
   });
@@ -106,16 +106,16 @@ describe('file-level errors', () => {
 
   it('refuses an unclosed quote, naming the line it opens on', async () => {
     const text = 'entity_type,email,location_key\nuser,a@example.com,X\nuser,"b@example.com,X\nuser,c@example.com,X\n';
-    expect(await fileError(text)).toMatchObject({ problem: 'malformed_csv', line: 3 });
+    expect(await fileError(text)).toMatchObject({ kind: 'malformed_csv', line: 3 });
     // after blank lines too, and after a closed multi-line field
-    expect(await fileError(`entity_type,email,location_key,notes\nuser,a@example.com,X,"two\nlines"\n\n\r\n"user,b@example.com,X,\n`)).toMatchObject({ problem: 'malformed_csv', line: 6 });
+    expect(await fileError(`entity_type,email,location_key,notes\nuser,a@example.com,X,"two\nlines"\n\n\r\n"user,b@example.com,X,\n`)).toMatchObject({ kind: 'malformed_csv', line: 6 });
   });
 
   it(`stops at an unclosed quote within ${MAX_RECORD_BYTES / 1024} KiB, however much of the file follows it`, async () => {
     const head = 'entity_type,email,location_key,notes\nuser,a@example.com,X,\n\nuser,b@example.com,X,"unclosed\n';
     const tail = Buffer.alloc(20 * 1024 * 1024, 'user,c@example.com,X,\n');
     const err = await fileError(Buffer.concat([Buffer.from(head), tail]));
-    expect(err).toMatchObject({ problem: 'malformed_csv', line: 4 });
+    expect(err).toMatchObject({ kind: 'malformed_csv', line: 4 });
     expect(err.detail).toBe(
       `the record starting on this line is longer than ${MAX_RECORD_BYTES / 1024} KiB (the limit per row): a quote opened in it is most likely never closed; close it, or double a quote meant literally ("")`,
     );
@@ -123,18 +123,18 @@ describe('file-level errors', () => {
 
   it('refuses an over-long record even when its quotes are closed', async () => {
     const err = await fileError(`entity_type,email,location_key,notes\nuser,a@example.com,X,"${'n'.repeat(MAX_RECORD_BYTES)}"\n`);
-    expect(err).toMatchObject({ problem: 'malformed_csv', line: 2 });
+    expect(err).toMatchObject({ kind: 'malformed_csv', line: 2 });
   });
 
   it('enforces maxRows', async () => {
     const text = csvText([user({ email: 'a@example.com' }), user({ email: 'b@example.com' }), user({ email: 'c@example.com' })]);
-    expect(await fileError(text, { maxRows: 2 })).toMatchObject({ problem: 'too_many_rows', line: 4 });
+    expect(await fileError(text, { maxRows: 2 })).toMatchObject({ kind: 'too_many_rows', line: 4 });
   });
 
   it('reports a missing or unreadable input', async () => {
     const dir = await tempDir();
-    await expect(validateCsvFile(join(dir, 'nope.csv'), dir)).rejects.toMatchObject({ problem: 'unreadable' });
-    await expect(validateCsvFile(dir, join(dir, 'out'))).rejects.toMatchObject({ problem: 'unreadable' });
+    await expect(validateCsvFile(join(dir, 'nope.csv'), dir)).rejects.toMatchObject({ kind: 'unreadable' });
+    await expect(validateCsvFile(dir, join(dir, 'out'))).rejects.toMatchObject({ kind: 'unreadable' });
   });
 
   it('refuses defaults for other columns or with invalid values', async () => {

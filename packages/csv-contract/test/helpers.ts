@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { REJECTED_COLUMNS, readCsvRecords } from '@wbp/writers';
+import { REJECTED_COLUMNS, readCsvRecords } from '@wbp/files';
 import { CANONICAL_COLUMNS, readReadyRows, type ReadyRow } from '@wbp/csv-contract';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CANONICAL_COLUMNS, CsvFileError, READY_COLUMNS, ReadyFile, validateCsvFile, type ReadyRow } from '@wbp/csv-contract';
-import { formatCsvLine } from '@wbp/writers';
+import { formatCsvLine } from '@wbp/files';
 import { FIXTURES, readyRows, tempDir } from './helpers.js';
 
 /** Every call of validateRecord, by the entity_key it was given: how often each row is validated. */
@@ -98,7 +98,7 @@ describe('ReadyFile: ready_to_load.csv read once, its rows parsed from the bytes
   it('a missing file is unreadable', async () => {
     const err = await failure(() => ReadyFile.read(join(FIXTURES, 'no-such.ready.csv')));
     expect(err).toBeInstanceOf(CsvFileError);
-    expect(err).toMatchObject({ problem: 'unreadable' });
+    expect(err).toMatchObject({ kind: 'unreadable' });
   });
 
   const text = () => readFile(READY, 'utf8');
@@ -117,7 +117,7 @@ describe('ReadyFile: ready_to_load.csv read once, its rows parsed from the bytes
     const file = await ReadyFile.read(await fileWith(await edit()));
     const err = await failure(() => all(file.rows({ validate: false })));
     expect(err).toBeInstanceOf(CsvFileError);
-    expect(err).toMatchObject({ problem: 'not_a_ready_file', line });
+    expect(err).toMatchObject({ kind: 'not_a_ready_file', line });
     expect((err as Error).message).toMatch(message);
   });
 
@@ -129,7 +129,7 @@ describe('ReadyFile: ready_to_load.csv read once, its rows parsed from the bytes
     for (const rows of [async () => all((await ReadyFile.read(path)).rows()), () => readyRows(path)]) {
       const err = await failure(rows);
       expect(err).toBeInstanceOf(CsvFileError);
-      expect(err).toMatchObject({ problem: 'not_a_ready_file', line });
+      expect(err).toMatchObject({ kind: 'not_a_ready_file', line });
       expect((err as Error).message).toMatch(message);
     }
   });

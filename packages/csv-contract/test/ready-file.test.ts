@@ -34,7 +34,7 @@ describe('readReadyRows', () => {
   ])('detects %s', async (_label, edit, line, message) => {
     const err = await tampered(edit);
     expect(err).toBeInstanceOf(CsvFileError);
-    expect(err).toMatchObject({ problem: 'not_a_ready_file', line });
+    expect(err).toMatchObject({ kind: 'not_a_ready_file', line });
     expect((err as Error).message).toMatch(message);
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { lineAttempt, minifyRow, openCsvAppender, PENDING_COLUMNS, readCsvRecords, RESULTS_COLUMNS, type CsvAppender } from '@wbp/writers';
+import { lineAttempt, minifyRow, openCsvAppender, PENDING_COLUMNS, readCsvRecords, RESULTS_COLUMNS, type CsvAppender } from '@wbp/files';
 import type { Phase, RowOutcome } from './outcome.js';
 import type { ExecRow } from './row.js';
 

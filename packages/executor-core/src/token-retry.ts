@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { replaceFileAtomically } from '@wbp/state';
-import { formatCsvLine, lineAttempt, PENDING_COLUMNS, readCsvRecords, RESULTS_COLUMNS } from '@wbp/writers';
+import { formatCsvLine, lineAttempt, PENDING_COLUMNS, readCsvRecords, replaceFileAtomically, RESULTS_COLUMNS } from '@wbp/files';
 import type { Phase } from './outcome.js';
 import { PENDING_FILE, RESULTS_FILE } from './outputs.js';
 

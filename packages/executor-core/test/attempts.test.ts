@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openCsvAppender, PENDING_COLUMNS, RESULTS_COLUMNS, type PendingRecord, type ResultsRecord } from '@wbp/writers';
+import { openCsvAppender, PENDING_COLUMNS, RESULTS_COLUMNS, type PendingRecord, type ResultsRecord } from '@wbp/files';
 import { join } from 'node:path';
 import { openOutputs, PENDING_FILE, RESULTS_FILE } from '../src/outputs.js';
 import { reopenTokenFailures } from '../src/token-retry.js';

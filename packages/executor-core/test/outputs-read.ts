@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PENDING_COLUMNS, readCsvRecords, RESULTS_COLUMNS } from '@wbp/writers';
+import { PENDING_COLUMNS, readCsvRecords, RESULTS_COLUMNS } from '@wbp/files';
 
 export async function readResults(outDir: string) {
   const out: Record<(typeof RESULTS_COLUMNS)[number], string>[] = [];

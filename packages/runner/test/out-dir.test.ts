@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateCsvFile } from '@wbp/csv-contract';
 import { LOCK_FILE, ManifestCorruptError, OutDirLockedError, sha256File, writeCheckpoint } from '@wbp/state';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
-import { openCsvAppender, OutputCorruptError, RESULTS_COLUMNS, type CorruptionKind } from '@wbp/writers';
+import { openCsvAppender, OutputCorruptError, RESULTS_COLUMNS, type CorruptionKind } from '@wbp/files';
 import { OutDirMismatchError, prepareOutDir, type MismatchKind, type PrepareOutDirOptions, type PreparedOutDir } from '../src/run/out-dir.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -343,5 +343,18 @@ describe('hygiene', () => {
     for (const t of temps) writeFileSync(out(dir, t), '{');
     await prepare(dir);
     for (const t of temps) expect(existsSync(out(dir, t))).toBe(false);
+  });
+
+  it('stale temps of every durable file are removed at start: validation, a results/pending rewrite; nothing else', async () => {
+    const dir = copyOf(runs.partial);
+    // What a SIGKILL mid-`wbp validate` or mid-resume (reopening token failures) leaves behind.
+    const temps = ['ready_to_load.csv', 'rejected_rows.csv', 'results.csv', 'pending_rows.csv'].map((name) => `.${name}.${2 ** 22 + 1}.0123456789ab.tmp`);
+    const foreign = ['notes.tmp', '.results.csv.tmp', 'results.csv.123.tmp'];
+    for (const t of [...temps, ...foreign]) writeFileSync(out(dir, t), 'row_id,');
+    const before = readFileSync(out(dir, 'results.csv'), 'utf8');
+    await prepare(dir);
+    for (const t of temps) expect(existsSync(out(dir, t))).toBe(false);
+    for (const t of foreign) expect(existsSync(out(dir, t))).toBe(true);
+    expect(readFileSync(out(dir, 'results.csv'), 'utf8')).toBe(before);
   });
 });

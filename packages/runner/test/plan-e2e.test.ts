@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readReadyRows } from '@wbp/csv-contract';
 import { generateSite, writeSite } from '@wbp/gen';
 import { readNumbersSeed, readPeopleSeed, startSimulator, type StartedSimulator } from '@wbp/webex-sim';
-import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
+import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/files';
 import { PLAN_COLUMNS } from '../src/run/plan-report.js';
 import { spawnWbp, wbp, workspace } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCsvRecords, RESULTS_COLUMNS } from '@wbp/writers';
+import { readCsvRecords, RESULTS_COLUMNS } from '@wbp/files';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { workspace } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PENDING_COLUMNS, readCsvRecords, RESULTS_COLUMNS } from '@wbp/writers';
+import { PENDING_COLUMNS, readCsvRecords, RESULTS_COLUMNS } from '@wbp/files';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { spawnWbp, workspace, type Spawned } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
+import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/files';
 import { READY_COLUMNS } from '@wbp/csv-contract';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { spawnWbp, workspace, type Spawned as Run } from './helpers.js';

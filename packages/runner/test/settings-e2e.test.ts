@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCsvRecords, RESULTS_COLUMNS } from '@wbp/writers';
+import { readCsvRecords, RESULTS_COLUMNS } from '@wbp/files';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { spawnWbp, workspace } from './helpers.js';
 

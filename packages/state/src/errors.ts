@@ -1,21 +1,15 @@
+import { FileError } from '@wbp/files';
+
 /**
  * checkpoint.json exists but cannot be trusted (unreadable bytes, not JSON, or not the §7.1
  * shape). Term sheet §14.10: the caller must abort the run in a controlled way with a critical
  * log, never silently start over or guess where to resume.
  */
-export class CheckpointCorruptError extends Error {
+export class CheckpointCorruptError extends FileError<'malformed_checkpoint'> {
   override name = 'CheckpointCorruptError';
-  readonly path: string;
-  readonly reason: string;
 
-  constructor(path: string, reason: string, options?: { cause?: unknown }) {
-    super(`checkpoint ${path} is corrupt: ${reason}`, options);
-    this.path = path;
-    this.reason = reason;
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, path: this.path, reason: this.reason };
+  constructor(file: string, detail: string, options?: { cause?: unknown }) {
+    super(`checkpoint ${file} is corrupt: ${detail}`, { file, line: undefined, kind: 'malformed_checkpoint', detail }, options);
   }
 }
 
@@ -42,20 +36,15 @@ export class InvalidCheckpointError extends Error {
  * manifest.json exists but cannot be trusted (empty, not UTF-8, not JSON, or not the schema).
  * Like a corrupt checkpoint: stop, never guess which CSV the outputs belong to.
  */
-export class ManifestCorruptError extends Error {
+export class ManifestCorruptError extends FileError<'malformed_manifest'> {
   override name = 'ManifestCorruptError';
-  readonly file: string;
-  readonly kind = 'malformed_manifest';
-  readonly detail: string;
 
   constructor(file: string, detail: string, options?: { cause?: unknown }) {
-    super(`${file} is corrupt: ${detail}; it says which CSV the outputs belong to, so nothing can be resumed without it — restore it or start a new output folder`, options);
-    this.file = file;
-    this.detail = detail;
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, file: this.file, kind: this.kind, detail: this.detail };
+    super(
+      `${file} is corrupt: ${detail}; it says which CSV the outputs belong to, so nothing can be resumed without it — restore it or start a new output folder`,
+      { file, line: undefined, kind: 'malformed_manifest', detail },
+      options,
+    );
   }
 }
 
@@ -83,22 +72,16 @@ export type LockedKind =
  * The output directory is locked by another run. Two runs on one folder would process every row
  * twice, so the second refuses at once and touches nothing.
  */
-export class OutDirLockedError extends Error {
+export class OutDirLockedError extends FileError<LockedKind> {
   override name = 'OutDirLockedError';
-  readonly file: string;
-  readonly kind: LockedKind;
-  readonly detail: string;
   readonly holder: LockHolder | undefined;
 
   constructor(file: string, kind: LockedKind, detail: string, holder?: LockHolder) {
-    super(`${file}: ${detail}`);
-    this.file = file;
-    this.kind = kind;
-    this.detail = detail;
+    super(`${file}: ${detail}`, { file, line: undefined, kind, detail });
     this.holder = holder;
   }
 
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, file: this.file, kind: this.kind, detail: this.detail, holder: this.holder };
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), holder: this.holder };
   }
 }

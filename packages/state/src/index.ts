@@ -20,8 +20,6 @@ export { sha256File } from './hash.js';
 export { checkpointPath, LOCK_FILE, MANIFEST_FILE } from './paths.js';
 export { readCheckpoint } from './read.js';
 export { checkResume, type ResumeDecision, type ResumeOptions } from './resume.js';
-export { cleanStaleTemps, type CleanStaleTempsOptions } from './temp-files.js';
 export { writeCheckpoint } from './write.js';
-export { replaceFileAtomically } from './atomic-file.js';
 export { ManifestSchema, manifestPath, readManifest, validateManifest, writeManifest, type Manifest } from './manifest.js';
 export { acquireDirLock, type AcquireDirLockOptions, type DirLock } from './lock.js';

@@ -3,8 +3,7 @@ import { open, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessAlive } from './alive.js';
-import { hasErrno } from './errno.js';
+import { hasErrno, isProcessAlive } from '@wbp/files';
 import { OutDirLockedError, type LockHolder } from './errors.js';
 import { LOCK_FILE } from './paths.js';
 

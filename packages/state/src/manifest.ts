@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { replaceFileAtomically } from './atomic-file.js';
+import { replaceFileAtomically } from '@wbp/files';
 import { ManifestCorruptError } from './errors.js';
 import { MANIFEST_FILE } from './paths.js';
 import { readJsonFile } from './read.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Checkpoint, validateCheckpoint } from './checkpoint.js';
 import { CheckpointCorruptError } from './errors.js';
-import { hasErrno } from './errno.js';
+import { hasErrno } from '@wbp/files';
 import { checkpointPath } from './paths.js';
 import type { Validation } from './schema-parts.js';
 

@@ -1,4 +1,4 @@
-import { replaceFileAtomically } from './atomic-file.js';
+import { replaceFileAtomically } from '@wbp/files';
 import { validateCheckpoint, type Checkpoint } from './checkpoint.js';
 import { InvalidCheckpointError } from './errors.js';
 import { CHECKPOINT_FILE } from './paths.js';

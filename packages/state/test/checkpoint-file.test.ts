@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cleanStaleTemps } from '@wbp/files';
 import {
   type Checkpoint,
   CheckpointCorruptError,
   InvalidCheckpointError,
   checkpointAttempt,
   checkpointPath,
-  cleanStaleTemps,
   readCheckpoint,
   writeCheckpoint,
 } from '@wbp/state';
@@ -20,9 +20,9 @@ async function corruptReason(dir: string): Promise<string> {
   );
   expect(err).toBeInstanceOf(CheckpointCorruptError);
   const corrupt = err as CheckpointCorruptError;
-  expect(corrupt.path).toBe(checkpointPath(dir));
-  expect(corrupt.message).toContain(corrupt.path);
-  return corrupt.reason;
+  expect(corrupt).toMatchObject({ file: checkpointPath(dir), line: undefined, kind: 'malformed_checkpoint' });
+  expect(corrupt.message).toContain(corrupt.file);
+  return corrupt.detail;
 }
 
 function writeRaw(dir: string, value: unknown): void {

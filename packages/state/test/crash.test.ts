@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { cleanStaleTemps, readCheckpoint } from '@wbp/state';
+import { cleanStaleTemps } from '@wbp/files';
+import { readCheckpoint } from '@wbp/state';
 import { tempDir } from './tmp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireDirLock, cleanStaleTemps, LOCK_FILE, OutDirLockedError, type DirLock } from '@wbp/state';
+import { cleanStaleTemps } from '@wbp/files';
+import { acquireDirLock, LOCK_FILE, OutDirLockedError, type DirLock } from '@wbp/state';
 import { tempDir } from './tmp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,7 @@
 import createClient from 'openapi-fetch';
 import type { AdminPaths, CallingPaths, DevicePaths, OperationContext, RawClients } from './types.js';
 import { definedOnly } from './defined-only.js';
+import { webexErrorMiddleware } from './error-middleware.js';
 import { callingLocationOperations } from './operations/calling-locations.js';
 import { licenseOperations } from './operations/licenses.js';
 import { locationOperations } from './operations/locations.js';
@@ -8,6 +9,7 @@ import { numberOperations } from './operations/numbers.js';
 import { peopleOperations } from './operations/people.js';
 import { personSettingOperations } from './operations/person-settings.js';
 import { withAuth, type TokenSource } from './transport/auth.js';
+import { CallContext } from './transport/call-context.js';
 import { withDeadline } from './transport/deadline.js';
 import { CallRegistry } from './transport/diagnostics.js';
 import { withHedging } from './transport/hedge.js';
@@ -109,7 +111,9 @@ export interface WebexClientOptions {
 /**
  * A typed Webex client: the raw openapi-fetch clients plus typed functions for the operations
  * wbp uses, all over one transport of single-job layers (auth → deadline → diagnostics →
- * retry → JSON body → throttle → request events → hedge → timeout → fetch).
+ * retry → JSON body → throttle → request events → hedge → timeout → fetch) and one error
+ * middleware (`error-middleware.ts`): every failure, raw client or operation, rejects with
+ * `WebexApiError`; a 2xx resolves `{ data, response }`.
  */
 export function createWebexClient(options: WebexClientOptions) {
   const o = { ...CLIENT_DEFAULTS, ...definedOnly(options) };
@@ -152,12 +156,24 @@ export function createWebexClient(options: WebexClientOptions) {
     (next) => withTimeout(next, o.requestTimeoutMs),
   ];
   const transport = layers.reduceRight((next, layer) => layer(next), base);
-  const clientOptions = { baseUrl: o.baseUrl, fetch: transport };
+  // Each call gets its context where it enters the transport; the error middleware finds it again
+  // by the Request openapi-fetch sent (the same object it hands to onResponse / onError).
+  const contexts = new WeakMap<Request, CallContext>();
+  const enter = (request: Request): Promise<Response> => {
+    const call = new CallContext();
+    contexts.set(request, call);
+    return transport(request, request.signal, call);
+  };
+  const errors = webexErrorMiddleware((request) => contexts.get(request));
+  const clientOptions = { baseUrl: o.baseUrl, fetch: enter };
   const raw: RawClients = {
     admin: createClient<AdminPaths>(clientOptions),
     device: createClient<DevicePaths>(clientOptions),
     calling: createClient<CallingPaths>(clientOptions),
   };
+  raw.admin.use(errors);
+  raw.device.use(errors);
+  raw.calling.use(errors);
   const ctx: OperationContext = { ...raw, maxPages: o.maxPages };
   return {
     raw,

@@ -1,21 +1,9 @@
-import { WebexApiError } from './errors.js';
+import { pageBoundError as pageBound } from './error-middleware.js';
 import { nextLink } from './link-header.js';
-import type { OperationLabel } from './call.js';
 
 export interface Page<T> {
   items: T[];
   response: Response;
-}
-
-function pageBound(label: OperationLabel, maxPages: number): WebexApiError {
-  const [method = 'GET', path = label] = label.split(' ');
-  return new WebexApiError({
-    method,
-    path,
-    failure: 'page_bound',
-    attempts: 1,
-    detail: `more than ${maxPages} pages; raise maxPages if this org really is that large`,
-  });
 }
 
 /**
@@ -23,7 +11,7 @@ function pageBound(label: OperationLabel, maxPages: number): WebexApiError {
  * carries every query parameter and the cursor, until none is left or `maxPages` is reached.
  */
 export async function* linkPages<T>(
-  label: OperationLabel,
+  label: `${'GET' | 'POST'} /${string}`,
   fetchPage: (query: Record<string, string> | undefined) => Promise<Page<T>>,
   maxPages: number,
 ): AsyncGenerator<T[]> {
@@ -43,7 +31,7 @@ export async function* linkPages<T>(
  * one, else advance `start` until a page comes back shorter than `max`.
  */
 export async function* offsetPages<T>(
-  label: OperationLabel,
+  label: `${'GET' | 'POST'} /${string}`,
   fetchPage: (start: number, max: number) => Promise<Page<T>>,
   pageSize: number,
   maxPages: number,

@@ -2,9 +2,10 @@ import type { FetchFn } from '../src/index.js';
 
 /** An inner fetch that answers from a script and records every request it was handed. */
 export function scriptedFetch(answer: (request: Request, call: number, signal: AbortSignal | undefined) => Response | Promise<Response>) {
-  const seen: { request: Request; signal: AbortSignal | undefined }[] = [];
-  const fetch: FetchFn = async (request, signal) => {
-    seen.push({ request, signal });
+  /** `attempt`: the call's attempt when the request was handed over (its `CallContext`, if it had one). */
+  const seen: { request: Request; signal: AbortSignal | undefined; attempt: number | undefined }[] = [];
+  const fetch: FetchFn = async (request, signal, call) => {
+    seen.push({ request, signal, attempt: call?.attempt });
     return answer(request, seen.length, signal);
   };
   return { fetch, seen };

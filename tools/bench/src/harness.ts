@@ -227,7 +227,7 @@ function csvObjects(file: string): Record<string, string>[] {
 /**
  * Rows whose latest outcome is pending with this HTTP status (the latest results.csv line of each
  * row, and that attempt's pending_rows.csv line; the column names are the writers' contract,
- * packages/writers/src/columns.ts). A row pending in one attempt and fixed by a later one is not counted.
+ * packages/files/src/columns.ts). A row pending in one attempt and fixed by a later one is not counted.
  */
 export function rowsPendingWithStatus(runDir: string, httpStatus: number): number {
   const latest = (file: string) => {

@@ -4,7 +4,7 @@ import { ContractConfigError, CsvFileError, physicalLinesOf, READY_FILE, readRea
 import { DEFAULT_EXECUTOR_CONFIG, execRowOf, plan, PlanReader, readOnly, type ExecRow, type RunLogger } from '@wbp/executor-core';
 import { sha256File } from '@wbp/state';
 import type { Redactor } from '@wbp/webex-client';
-import { readCsvRecords, REJECTED_COLUMNS } from '@wbp/writers';
+import { readCsvRecords, REJECTED_COLUMNS } from '@wbp/files';
 import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
 import { annotationPath, errorAnnotation, noticeAnnotation, warningAnnotation } from '../github.js';

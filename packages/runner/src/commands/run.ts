@@ -5,7 +5,7 @@ import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile } from '
 import { execRowOf, execute, plannedAttempt, type ExecutionStatus, type OrgCache, type ExecutorConfig, type RunLogger, type UsableDecision } from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File } from '@wbp/state';
 import type { Redactor } from '@wbp/webex-client';
-import { OutputCorruptError } from '@wbp/writers';
+import { OutputCorruptError } from '@wbp/files';
 import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
 import { parseCommandArgs, UsageError, type CliIo } from '../io.js';

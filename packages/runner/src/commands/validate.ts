@@ -69,7 +69,7 @@ export const validateCommand: Command = {
       io.stderr(`wbp validate: ${args.csv}${err.line === undefined ? '' : `:${err.line}`}: ${err.detail}\n`);
       if (args.github) {
         const file = annotationPath(args.csv, io.env, io.cwd);
-        io.stdout(errorAnnotation(err.detail, { file, ...(err.line === undefined ? {} : { line: err.line }), title: `invalid CSV (${err.problem})` }));
+        io.stdout(errorAnnotation(err.detail, { file, ...(err.line === undefined ? {} : { line: err.line }), title: `invalid CSV (${err.kind})` }));
         const where = err.line === undefined ? '' : ` (line ${err.line})`;
         await appendStepSummary(io, `## wbp validate: ${mdCode(file)}\n\n**The file cannot be validated**${where}: ${mdText(err.detail)}\n\n`);
       }

@@ -38,7 +38,7 @@
  * - `OutDirMismatchError` (here), kinds `input_hash`, `pipeline_version`, `unproven_outputs`,
  *   `defaults`: the outputs belong to another CSV / version / defaults, or cannot be proven to
  *   belong to this one → 31.
- * - `OutputCorruptError` (@wbp/writers), `ManifestCorruptError`, `CheckpointCorruptError`
+ * - `OutputCorruptError` (@wbp/files), `ManifestCorruptError`, `CheckpointCorruptError`
  *   (@wbp/state): damaged or inconsistent outputs → 32.
  */
 import { mkdir } from 'node:fs/promises';
@@ -50,7 +50,6 @@ import {
   CHECKPOINT_FILE,
   checkpointAttempt,
   checkpointPath,
-  cleanStaleTemps,
   MANIFEST_FILE,
   manifestPath,
   readCheckpoint,
@@ -62,6 +61,8 @@ import {
   type Manifest,
 } from '@wbp/state';
 import {
+  cleanStaleTemps,
+  FileError,
   lineAttempt,
   neutraliseCell,
   OutputCorruptError,
@@ -70,7 +71,7 @@ import {
   regularFileSize,
   REJECTED_COLUMNS,
   RESULTS_COLUMNS,
-} from '@wbp/writers';
+} from '@wbp/files';
 import { parseDefaults } from '../default-flags.js';
 
 export type OutputMode = 'private' | 'shared';
@@ -113,17 +114,11 @@ export interface PreparedOutDir {
 export type MismatchKind = 'input_hash' | 'pipeline_version' | 'unproven_outputs' | 'defaults';
 
 /** The outputs in the folder belong to another CSV, pipeline version or defaults, or cannot be shown to be this CSV's. */
-export class OutDirMismatchError extends Error {
+export class OutDirMismatchError extends FileError<MismatchKind> {
   override name = 'OutDirMismatchError';
-  readonly file: string;
-  readonly kind: MismatchKind;
-  readonly detail: string;
 
   constructor(file: string, kind: MismatchKind, detail: string) {
-    super(`${file}: ${detail}; outputs left untouched`);
-    this.file = file;
-    this.kind = kind;
-    this.detail = detail;
+    super(`${file}: ${detail}; outputs left untouched`, { file, line: undefined, kind, detail });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ExecRow, PlannedRow, PlanRowAction } from '@wbp/executor-core';
-import { formatCsvLine, neutraliseCell } from '@wbp/writers';
+import { formatCsvLine, neutraliseCell } from '@wbp/files';
 import { mdCode, mdText } from '../github.js';
 
 /** plan.csv's columns (the first seven are the interface; `line` and `message` help a reader). */

@@ -53,9 +53,8 @@ export async function startupChecks(startup: WebexClient, run: WebexClient, log:
   try {
     const me = await startup.people.me();
     step = 'GET /locations';
-    await startup.raw.device.GET('/locations', { params: { query: { max: 1 } } }).then(({ response }) => {
-      if (!response.ok) throw new Error(`GET /locations answered HTTP ${response.status}`);
-    });
+    // The raw client rejects every failure with WebexApiError, like the operations.
+    await startup.raw.device.GET('/locations', { params: { query: { max: 1 } } });
     step = 'GET /licenses';
     const licences = await startup.licenses.list();
     const calling = licences.filter((l) => l.name?.startsWith('Webex Calling - Professional'));

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { foldLocationKey, physicalLinesOf, READY_FILE, ReadyFile } from '@wbp/csv-contract';
-import { latestPerRow, PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
+import { latestPerRow, PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/files';
 import { mdCode, mdText } from '../github.js';
 import { EXIT_MEANING, RESUMABLE } from './exit-status.js';
 import { groupPendingByCause, MAX_LOCATION_GROUPS, rawCells, type FailedLocationRow, type PendingCauses, type PendingRowInput, type PendingRowRef } from './pending-causes.js';

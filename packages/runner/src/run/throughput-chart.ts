@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { lineAttempt, readCsvRecords, RESULTS_COLUMNS } from '@wbp/writers';
+import { lineAttempt, readCsvRecords, RESULTS_COLUMNS } from '@wbp/files';
 
 /**
  * Rows finished per time bucket, from results.csv timestamps; with `attempt`, of that attempt's

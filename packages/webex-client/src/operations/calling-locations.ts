@@ -1,4 +1,4 @@
-import { expectOk } from '../call.js';
+import { ok } from '../call.js';
 import { collect, offsetPages } from '../paginate.js';
 import type { CallingLocation, CallingLocationEnable, CallingLocationSummary, OperationContext } from '../types.js';
 
@@ -10,11 +10,7 @@ export function callingLocationOperations({ calling, maxPages }: OperationContex
         offsetPages(
           'GET /telephony/config/locations',
           async (start, max) => {
-            const { data, response } = await expectOk(
-              'GET /telephony/config/locations',
-              calling.GET('/telephony/config/locations', { params: { query: { start, max } } }),
-              ['locations'],
-            );
+            const { data, response } = await ok(calling.GET('/telephony/config/locations', { params: { query: { start, max } } }));
             return { items: data.locations ?? [], response };
           },
           pageSize,
@@ -25,13 +21,13 @@ export function callingLocationOperations({ calling, maxPages }: OperationContex
 
     async get(locationId: string): Promise<CallingLocation> {
       const call = calling.GET('/telephony/config/locations/{locationId}', { params: { path: { locationId } } });
-      return (await expectOk('GET /telephony/config/locations/{locationId}', call, ['id'])).data;
+      return (await ok(call)).data;
     },
 
     /** Not idempotent: after an unknown outcome, list Calling locations before trying again. */
     async enable(body: CallingLocationEnable): Promise<{ id: string }> {
       const call = calling.POST('/telephony/config/locations', { body });
-      const { data } = await expectOk('POST /telephony/config/locations', call, ['id']);
+      const { data } = await ok(call);
       return { id: data.id as string };
     },
   };

@@ -1,10 +1,10 @@
-import { expectOk } from '../call.js';
+import { ok } from '../call.js';
 import type { License, LicenseAssignment, LicenseAssignmentResult, OperationContext } from '../types.js';
 
 export function licenseOperations({ admin }: OperationContext) {
   return {
     async list(): Promise<License[]> {
-      return (await expectOk('GET /licenses', admin.GET('/licenses'), ['items'])).data.items ?? [];
+      return (await ok(admin.GET('/licenses'))).data.items ?? [];
     },
 
     /**
@@ -12,9 +12,7 @@ export function licenseOperations({ admin }: OperationContext) {
      * licences were not applied, so the caller must compare what came back with what it asked for.
      */
     async assign(body: LicenseAssignment): Promise<{ result: LicenseAssignmentResult; partial: boolean }> {
-      const { data, response } = await expectOk('PATCH /licenses/users', admin.PATCH('/licenses/users', { body }), [
-        'licenses',
-      ]);
+      const { data, response } = await ok(admin.PATCH('/licenses/users', { body }));
       return { result: data, partial: response.status === 206 };
     },
   };

@@ -1,4 +1,4 @@
-import { expectNoContent, expectOk } from '../call.js';
+import { ok } from '../call.js';
 import { WebexApiError } from '../errors.js';
 import { collect, linkPages } from '../paginate.js';
 import type { Location, LocationCreate, LocationUpdate, OperationContext } from '../types.js';
@@ -11,11 +11,7 @@ export function locationOperations({ device, maxPages }: OperationContext) {
         linkPages(
           'GET /locations',
           async (query) => {
-            const { data, response } = await expectOk(
-              'GET /locations',
-              device.GET('/locations', { params: { query: { max: options.max ?? 500, ...(options.name ? { name: options.name } : {}), ...query } } }),
-              ['items'],
-            );
+            const { data, response } = await ok(device.GET('/locations', { params: { query: { max: options.max ?? 500, ...(options.name ? { name: options.name } : {}), ...query } } }));
             return { items: data.items, response };
           },
           maxPages,
@@ -25,24 +21,24 @@ export function locationOperations({ device, maxPages }: OperationContext) {
 
     async get(locationId: string): Promise<Location> {
       const call = device.GET('/locations/{locationId}', { params: { path: { locationId } } });
-      return (await expectOk('GET /locations/{locationId}', call, ['id', 'name'])).data;
+      return (await ok(call)).data;
     },
 
     /** Not idempotent: after an unknown outcome, list by name before trying again. */
     async create(body: LocationCreate): Promise<{ id: string }> {
-      return (await expectOk('POST /locations', device.POST('/locations', { body }), ['id'])).data;
+      return (await ok(device.POST('/locations', { body }))).data;
     },
 
     /** Idempotent: a location that is already gone (404) counts as deleted. */
     async delete(locationId: string): Promise<void> {
       const call = device.DELETE('/locations/{locationId}', { params: { path: { locationId } } });
-      await expectNoContent('DELETE /locations/{locationId}', call).catch((err: unknown) => {
+      await ok(call).catch((err: unknown) => {
         if (!(err instanceof WebexApiError && err.status === 404)) throw err;
       });
     },
 
     async update(locationId: string, body: LocationUpdate): Promise<void> {
-      await expectNoContent('PUT /locations/{locationId}', device.PUT('/locations/{locationId}', { params: { path: { locationId } }, body }));
+      await ok(device.PUT('/locations/{locationId}', { params: { path: { locationId } }, body }));
     },
   };
 }

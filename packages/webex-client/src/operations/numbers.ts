@@ -1,4 +1,4 @@
-import { expectNoContent, expectOk } from '../call.js';
+import { ok } from '../call.js';
 import { collect, offsetPages } from '../paginate.js';
 import type { ExtensionValidation, NumberItem, NumbersQuery, OperationContext, PersonNumbers, PersonNumbersUpdate } from '../types.js';
 
@@ -10,11 +10,7 @@ export function numberOperations({ calling, maxPages }: OperationContext) {
         offsetPages(
           'GET /telephony/config/numbers',
           async (start, max) => {
-            const { data, response } = await expectOk(
-              'GET /telephony/config/numbers',
-              calling.GET('/telephony/config/numbers', { params: { query: { ...query, start, max } } }),
-              ['phoneNumbers'],
-            );
+            const { data, response } = await ok(calling.GET('/telephony/config/numbers', { params: { query: { ...query, start, max } } }));
             return { items: data.phoneNumbers ?? [], response };
           },
           pageSize,
@@ -29,20 +25,20 @@ export function numberOperations({ calling, maxPages }: OperationContext) {
         params: { path: { locationId } },
         body: { extensions },
       });
-      return (await expectOk('POST /telephony/config/locations/{locationId}/actions/validateExtensions/invoke', call, ['status'])).data;
+      return (await ok(call)).data;
     },
 
     async getPersonNumbers(personId: string): Promise<PersonNumbers> {
       const call = calling.GET('/people/{personId}/features/numbers', {
         params: { path: { personId }, query: { preferE164Format: true } },
       });
-      return (await expectOk('GET /people/{personId}/features/numbers', call, ['phoneNumbers'])).data;
+      return (await ok(call)).data;
     },
 
     /** Alternate numbers only; the primary line is changed through the People API. */
     async updatePersonNumbers(personId: string, body: PersonNumbersUpdate): Promise<void> {
       const call = calling.PUT('/telephony/config/people/{personId}/numbers', { params: { path: { personId } }, body });
-      await expectNoContent('PUT /telephony/config/people/{personId}/numbers', call);
+      await ok(call);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { expectNoContent, expectOk } from '../call.js';
+import { ok } from '../call.js';
 import type { CallingPaths, OperationContext } from '../types.js';
 
 export const PERSON_SETTINGS = [
@@ -28,13 +28,13 @@ export function personSettingOperations({ calling }: OperationContext) {
   return {
     async get<S extends PersonSetting>(personId: string, setting: S): Promise<PersonSettingValue<S>> {
       const path = `/people/{personId}/features/${setting}` as AnyPath;
-      const { data } = await expectOk(`GET ${path}`, calling.GET(path, { params: { path: { personId } } }));
+      const { data } = await ok(calling.GET(path, { params: { path: { personId } } }));
       return data as PersonSettingValue<S>;
     },
 
     async update<S extends PersonSetting>(personId: string, setting: S, body: PersonSettingUpdate<S>): Promise<void> {
       const path = `/people/{personId}/features/${setting}` as AnyPath;
-      await expectNoContent(`PUT ${path}`, calling.PUT(path, { params: { path: { personId } }, body: body as never }));
+      await ok(calling.PUT(path, { params: { path: { personId } }, body: body as never }));
     },
   };
 }

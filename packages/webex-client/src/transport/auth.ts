@@ -12,13 +12,13 @@ export type TokenSource = string | (() => string | Promise<string>);
  */
 export function withAuth(next: FetchFn, token: TokenSource, trackingIdPrefix: string, refresh?: () => Promise<boolean>): FetchFn {
   const current = async () => (typeof token === 'function' ? await token() : token);
-  return async (request, signal) => {
+  return async (request, signal, call) => {
     const headers = new Headers(request.headers);
     if (!headers.has('TrackingID')) headers.set('TrackingID', `${trackingIdPrefix}_${randomUUID()}`);
     const body = request.body ? await request.arrayBuffer() : undefined;
     const send = async () => {
       headers.set('Authorization', `Bearer ${await current()}`);
-      return next(freshRequest(request, body, headers), signal ?? request.signal);
+      return next(freshRequest(request, body, headers), signal ?? request.signal, call);
     };
     const response = await send();
     if (response.status !== 401 || !refresh || !(await refresh())) return response;

@@ -1,5 +1,4 @@
-import { WebexApiError } from '../errors.js';
-import { attemptsOf } from './attempts.js';
+import { TransportFailure } from './failure.js';
 import { isIdempotent } from './idempotency.js';
 import { linkedAbort } from './linked-abort.js';
 import { requestLine } from './request-line.js';
@@ -13,25 +12,22 @@ import type { FetchFn } from './types.js';
  * not hold the call open. A non-idempotent call given up this way has an unknown outcome.
  */
 export function withDeadline(next: FetchFn, deadlineMs: number): FetchFn {
-  return async (request, callerSignal) => {
+  return async (request, callerSignal, call) => {
     const { method, path } = requestLine(request);
-    const call = linkedAbort(
+    const ceiling = linkedAbort(
       callerSignal ?? request.signal,
       deadlineMs,
       () =>
-        new WebexApiError({
-          method,
-          path,
+        new TransportFailure({
           failure: 'timeout',
-          attempts: attemptsOf(call.signal),
           outcomeUnknown: !isIdempotent(method, path),
           detail: `no outcome within the call deadline of ${deadlineMs} ms`,
         }),
     );
     try {
-      return await Promise.race([call.whenAborted, next(request, call.signal)]);
+      return await Promise.race([ceiling.whenAborted, next(request, ceiling.signal, call)]);
     } finally {
-      call.release();
+      ceiling.release();
     }
   };
 }

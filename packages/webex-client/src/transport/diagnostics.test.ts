@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { json, rejection, request } from '../../test/scripted-fetch.js';
-import { noteAttempts } from './attempts.js';
+import { CallContext } from './call-context.js';
 import { CallRegistry } from './diagnostics.js';
 
 describe('CallRegistry', () => {
@@ -8,11 +8,11 @@ describe('CallRegistry', () => {
     let now = 1_000;
     const calls = new CallRegistry(() => now);
     let answer!: (r: Response) => void;
-    const pending = calls.track((_, signal) => {
-      noteAttempts(signal!, 2);
+    const pending = calls.track((_, signal, call) => {
+      call!.attempt = 2;
       calls.stage(signal!, 'back-off');
       return new Promise<Response>((resolve) => (answer = resolve));
-    })(request('GET', '/people/me'), new AbortController().signal);
+    })(request('GET', '/people/me'), new AbortController().signal, new CallContext());
     now = 4_000;
     expect(calls.list()).toEqual([{ method: 'GET', path: '/v1/people/me', stage: 'back-off', attempt: 2, since: 1_000, seconds: 3 }]);
     answer(json({}));

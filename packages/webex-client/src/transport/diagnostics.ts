@@ -1,4 +1,4 @@
-import { attemptsOf } from './attempts.js';
+import type { CallContext } from './call-context.js';
 import { requestLine } from './request-line.js';
 import type { FetchFn } from './types.js';
 
@@ -23,7 +23,7 @@ export interface CallInFlight {
 
 /** The calls in progress through one client, for `callsInFlight()`. */
 export class CallRegistry {
-  readonly #calls = new Map<AbortSignal, Omit<CallInFlight, 'attempt'>>();
+  readonly #calls = new Map<AbortSignal, Omit<CallInFlight, 'attempt'> & { call: CallContext | undefined }>();
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -37,11 +37,11 @@ export class CallRegistry {
 
   /** The layer: a call is listed from when it enters until it settles, however it settles. */
   track(next: FetchFn): FetchFn {
-    return async (request, callerSignal) => {
+    return async (request, callerSignal, call) => {
       const signal = callerSignal ?? request.signal;
-      this.#calls.set(signal, { ...requestLine(request), stage: 'started', since: this.#now() });
+      this.#calls.set(signal, { ...requestLine(request), stage: 'started', since: this.#now(), call });
       try {
-        return await next(request, signal);
+        return await next(request, signal, call);
       } finally {
         this.#calls.delete(signal);
       }
@@ -50,10 +50,10 @@ export class CallRegistry {
 
   list(): (CallInFlight & { seconds: number })[] {
     const now = this.#now();
-    return [...this.#calls].map(([signal, call]) => ({
-      ...call,
-      attempt: attemptsOf(signal),
-      seconds: Math.round((now - call.since) / 1000),
+    return [...this.#calls.values()].map(({ call, ...listed }) => ({
+      ...listed,
+      attempt: call?.attempt ?? 1,
+      seconds: Math.round((now - listed.since) / 1000),
     }));
   }
 }

@@ -36,13 +36,13 @@ export interface HedgeOptions {
  */
 export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
   const { rate } = options;
-  return async (request, callerSignal) => {
+  return async (request, callerSignal, call) => {
     const typicalMs = rate.typicalLatencyMs;
     const signal = callerSignal ?? request.signal;
     const { method, path } = requestLine(request);
     const body = request.body ? await request.arrayBuffer() : undefined;
     const leg = (cancel: { signal: AbortSignal; release: () => void }) => {
-      return next(freshRequest(request, body), cancel.signal).then(
+      return next(freshRequest(request, body), cancel.signal, call).then(
         (response) => {
           cancel.release();
           return response;
@@ -58,7 +58,7 @@ export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
         typicalMs === undefined || isIdempotent(method, path) ? undefined : Math.max(options.minPatienceMs, typicalMs * options.patienceFactor);
       const limit = linkedAbort(signal, patience, () => new RequestTimeoutError(Math.round(patience ?? 0)));
       try {
-        return await Promise.race([limit.whenAborted, next(freshRequest(request, body), limit.signal)]);
+        return await Promise.race([limit.whenAborted, next(freshRequest(request, body), limit.signal, call)]);
       } finally {
         limit.release();
       }

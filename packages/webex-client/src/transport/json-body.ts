@@ -1,5 +1,4 @@
-import { WebexApiError } from '../errors.js';
-import { attemptsOf, noteAttempts } from './attempts.js';
+import { TransportFailure } from './failure.js';
 import { isIdempotent } from './idempotency.js';
 import { requestLine } from './request-line.js';
 import { copyResponse } from './response-copy.js';
@@ -14,9 +13,18 @@ class ParsedJsonResponse extends Response {
     this.#value = value;
   }
 
+  get value(): unknown {
+    return this.#value;
+  }
+
   override json(): Promise<unknown> {
     return Promise.resolve(this.#value);
   }
+}
+
+/** The value this layer parsed from a 2xx body (undefined for one it did not parse: 204, empty, not a 2xx). */
+export function parsedJsonOf(response: Response): unknown {
+  return response instanceof ParsedJsonResponse ? response.value : undefined;
 }
 
 /**
@@ -26,8 +34,8 @@ class ParsedJsonResponse extends Response {
  * which makes openapi-fetch read it through json() (without one it would parse text() itself).
  */
 export function withJsonBody(next: FetchFn): FetchFn {
-  return async (request, signal) => {
-    const response = await next(request, signal);
+  return async (request, signal, call) => {
+    const response = await next(request, signal, call);
     if (!response.ok || response.status === 204) return response;
     const body = await response.arrayBuffer();
     const text = new TextDecoder().decode(body);
@@ -39,13 +47,10 @@ export function withJsonBody(next: FetchFn): FetchFn {
         value = JSON.parse(text);
       } catch {
         const { method, path } = requestLine(request);
-        throw new WebexApiError({
-          method,
-          path,
+        throw new TransportFailure({
           failure: 'invalid_body',
           status: response.status,
-          trackingId: response.headers.get('trackingid') ?? undefined,
-          attempts: attemptsOf(response),
+          trackingIdHeader: response.headers.get('trackingid') ?? undefined,
           outcomeUnknown: !isIdempotent(method, path),
           detail: `response body is not JSON (content-type ${response.headers.get('content-type') ?? 'none'})`,
         });
@@ -53,7 +58,6 @@ export function withJsonBody(next: FetchFn): FetchFn {
     }
     const headers = new Headers(response.headers);
     headers.set('content-length', String(body.byteLength));
-    const parsed = copyResponse(response, (init) => new ParsedJsonResponse(value, body, init), headers);
-    return noteAttempts(parsed, attemptsOf(response));
+    return copyResponse(response, (init) => new ParsedJsonResponse(value, body, init), headers);
   };
 }

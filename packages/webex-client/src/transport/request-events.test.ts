@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { json, request } from '../../test/scripted-fetch.js';
-import { noteAttempts } from './attempts.js';
+import { CallContext } from './call-context.js';
 import { withRequestEvents } from './request-events.js';
 import type { ClientEvent } from './types.js';
 
@@ -12,7 +12,9 @@ describe('withRequestEvents', () => {
       sentBefore = events.length;
       return json({}, { status: 201 });
     }, (e) => events.push(e));
-    await fetch(noteAttempts(request('POST', '/locations', {}), 2));
+    const call = new CallContext();
+    call.attempt = 2;
+    await fetch(request('POST', '/locations', {}), undefined, call);
     expect(sentBefore).toBe(1);
     expect(events).toEqual([
       { type: 'request', method: 'POST', path: '/v1/locations', attempt: 2 },

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { json, rejection, request, scriptedFetch } from '../../test/scripted-fetch.js';
 import type { ClientEvent } from './types.js';
-import { attemptsOf } from './attempts.js';
+import { CallContext } from './call-context.js';
+import { TransportFailure } from './failure.js';
 import { withRetry, type RetryOptions } from './retry.js';
 import { RequestTimeoutError } from './timeout.js';
 
@@ -19,21 +20,27 @@ async function settle<T>(promise: Promise<T>): Promise<T> {
 }
 
 describe('withRetry', () => {
-  it('retries a 5xx with back-off and counts the attempts on the answer', async () => {
+  it('retries a 5xx with back-off and counts the attempts on the call', async () => {
     const inner = scriptedFetch((_, n) => (n < 3 ? status(503) : json({ id: 'P1' })));
     const events: ClientEvent[] = [];
-    const response = await settle(withRetry(inner.fetch, { ...options, onEvent: (e) => events.push(e) })(request('GET', '/people/me')));
+    const call = new CallContext();
+    const response = await settle(withRetry(inner.fetch, { ...options, onEvent: (e) => events.push(e) })(request('GET', '/people/me'), undefined, call));
+    expect(response.status).toBe(200);
     expect(inner.seen).toHaveLength(3);
-    expect(attemptsOf(response)).toBe(3);
-    expect(inner.seen.map((s) => attemptsOf(s.request))).toEqual([1, 2, 3]);
+    expect(call.attempt).toBe(3);
+    expect(inner.seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
     expect(events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.status)).toEqual([503, 503]);
   });
 
-  it('makes retries + 1 attempts, then throws a retryable WebexApiError', async () => {
+  it('makes retries + 1 attempts, then fails with the last answer (status, trackingId, body)', async () => {
     const inner = scriptedFetch(() => json({ message: 'down', trackingId: 'NA_1' }, { status: 503 }));
-    const err = await settle(rejection(withRetry(inner.fetch, options)(request('GET', '/people/me'))));
+    const call = new CallContext();
+    const err = await settle(rejection(withRetry(inner.fetch, options)(request('GET', '/people/me'), undefined, call)));
     expect(inner.seen).toHaveLength(4);
-    expect(err).toMatchObject({ status: 503, attempts: 4, classification: 'retryable', trackingId: 'NA_1', webexMessage: 'down' });
+    expect(call.attempt).toBe(4);
+    expect(err).toBeInstanceOf(TransportFailure);
+    expect(err).toMatchObject({ failure: 'http_status', status: 503, trackingId: 'NA_1', outcomeUnknown: false });
+    expect((err as TransportFailure).body).toContain('down');
   });
 
   it.each([400, 401, 403, 404, 409])('does not retry a %i', async (code) => {
@@ -68,7 +75,7 @@ describe('withRetry', () => {
     const inner = scriptedFetch(() => status(429));
     const err = await settle(rejection(withRetry(inner.fetch, options)(request('GET', '/people/me'))));
     expect(inner.seen).toHaveLength(1);
-    expect(err).toMatchObject({ status: 429, attempts: 1, classification: 'retryable' });
+    expect(err).toMatchObject({ failure: 'http_status', status: 429 });
   });
 
   it('replays a create whose connection was refused (it never reached the server)', async () => {

@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
-import { isRetryableStatus, parseErrorBody, WebexApiError, type FailureKind } from '../errors.js';
-import { noteAttempts } from './attempts.js';
+import { isRetryableStatus, type FailureKind } from '../errors.js';
 import type { StageSink } from './diagnostics.js';
+import { TransportFailure } from './failure.js';
 import { freshRequest } from './fresh-request.js';
 import { isIdempotent } from './idempotency.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -41,30 +41,32 @@ function sanitizedDetail(err: unknown): string {
  * replayed: it fails with `outcomeUnknown` so the caller can look up before trying again. A 503, or
  * a 423 with Retry-After, is a refusal, so replaying it is safe. Back-off stops the moment the
  * call's signal aborts. A failure that must not be replayed goes to p-retry wrapped in its
- * AbortError, which p-retry unwraps again, so callers only ever see WebexApiError.
+ * AbortError, which p-retry unwraps again, so the error middleware only ever sees a TransportFailure.
  */
 export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
   const { onEvent, onStage } = options;
-  return async (request, callerSignal) => {
+  return async (request, callerSignal, call) => {
     const signal = callerSignal ?? request.signal;
     const { method, path } = requestLine(request);
     const idempotent = isIdempotent(method, path);
     const body = request.body ? await request.arrayBuffer() : undefined;
 
     const once = async (attempt: number): Promise<Response> => {
-      noteAttempts(signal, attempt);
+      // The call's attempt count lives on its context, where diagnostics, request events and the
+      // error middleware read it.
+      if (call) call.attempt = attempt;
       let response: Response;
       try {
-        response = await next(noteAttempts(freshRequest(request, body), attempt), signal);
+        response = await next(freshRequest(request, body), signal, call);
       } catch (err) {
         if (signal.aborted) throw new AbortError(err instanceof Error ? err : String(err));
         // A 2xx that is not JSON (the layer below): retried like a 5xx when replaying is safe.
-        if (err instanceof WebexApiError) throw err.outcomeUnknown ? new AbortError(err) : err;
+        if (err instanceof TransportFailure) throw err.outcomeUnknown ? new AbortError(err) : err;
         const failure: FailureKind = err instanceof RequestTimeoutError ? 'timeout' : 'network';
         const neverSent = failure === 'network' && NEVER_SENT_CODES.has(networkCode(err) ?? '');
         const unknown = !idempotent && !neverSent;
-        const apiError = new WebexApiError({ method, path, failure, attempts: attempt, outcomeUnknown: unknown, detail: sanitizedDetail(err) });
-        throw unknown ? new AbortError(apiError) : apiError;
+        const failed = new TransportFailure({ failure, outcomeUnknown: unknown, detail: sanitizedDetail(err) });
+        throw unknown ? new AbortError(failed) : failed;
       }
       // Refusals: the request was not carried out, so replaying it is safe. A 503 is Webex's
       // "Service Unavailable: Server is overloaded with requests. Try again later." (the 503 response of
@@ -74,18 +76,13 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
         response.status === 429 ||
         response.status === 503 ||
         (response.status === 423 && parseRetryAfter(response.headers.get('retry-after'), Infinity) !== undefined);
-      if (!refused && !isRetryableStatus(response.status)) return noteAttempts(response, attempt);
-      const parsed = parseErrorBody(await response.text().catch(() => ''));
+      if (!refused && !isRetryableStatus(response.status)) return response;
       const unknown = !idempotent && !refused;
-      const apiError = new WebexApiError({
-        method,
-        path,
+      const apiError = new TransportFailure({
         failure: 'http_status',
         status: response.status,
-        trackingId: response.headers.get('trackingid') ?? parsed.trackingId,
-        webexMessage: parsed.message,
-        errorCodes: parsed.errorCodes,
-        attempts: attempt,
+        trackingIdHeader: response.headers.get('trackingid') ?? undefined,
+        body: await response.text().catch(() => ''),
         outcomeUnknown: unknown,
       });
       // A 429 here means the throttle layer spent the call's wait budget: sending again would only
@@ -102,7 +99,7 @@ export function withRetry(next: FetchFn, options: RetryOptions): FetchFn {
       signal,
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
         onStage?.(signal, 'back-off');
-        if (retriesLeft <= 0 || !(error instanceof WebexApiError)) return;
+        if (retriesLeft <= 0 || !(error instanceof TransportFailure)) return;
         onEvent?.({
           type: 'retry',
           method,

@@ -32,7 +32,7 @@ export function withThrottle(next: FetchFn, options: ThrottleOptions): FetchFn {
   // The budget is the call's, across the retry layer's attempts: each attempt arrives with the
   // call's own signal (the deadline layer's), so the first one's start is kept under it.
   const callStarted = new WeakMap<AbortSignal, number>();
-  return async (request, callerSignal) => {
+  return async (request, callerSignal, call) => {
     const signal = callerSignal ?? request.signal;
     const body = request.body ? await request.arrayBuffer() : undefined;
     let started = callStarted.get(signal);
@@ -47,7 +47,7 @@ export function withThrottle(next: FetchFn, options: ThrottleOptions): FetchFn {
       signal.throwIfAborted();
       onStage?.(signal, 'request');
       const sent = performance.now();
-      const response = await next(freshRequest(request, body), signal);
+      const response = await next(freshRequest(request, body), signal, call);
       const askedMs = parseRetryAfter(response.headers.get('retry-after'), Infinity);
       const retryAfterMs = askedMs === undefined ? undefined : Math.min(askedMs, options.maxRetryAfterMs);
       const verdict = rate.settle(ticket, response.status, retryAfterMs, options.defaultRateLimitPauseMs);

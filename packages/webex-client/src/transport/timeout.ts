@@ -15,11 +15,11 @@ export class RequestTimeoutError extends Error {
  * signal so a caller abort still wins.
  */
 export function withTimeout(next: FetchFn, requestTimeoutMs: number): FetchFn {
-  return async (request, callerSignal) => {
+  return async (request, callerSignal, call) => {
     const signal = callerSignal ?? request.signal;
     const deadline = linkedAbort(signal, requestTimeoutMs, () => new RequestTimeoutError(requestTimeoutMs));
     try {
-      const response = await Promise.race([deadline.whenAborted, next(request, deadline.signal)]);
+      const response = await Promise.race([deadline.whenAborted, next(request, deadline.signal, call)]);
       // The body is read later by the caller; buffer it now so the deadline covers it too.
       const body = await Promise.race([deadline.whenAborted, response.arrayBuffer()]);
       return buffered(response, body);

@@ -1,10 +1,13 @@
+import type { CallContext } from './call-context.js';
+
 /**
  * The one request function every transport layer wraps. openapi-fetch calls it with a Request;
  * layers pass cancellation as the second argument instead of re-creating Requests with a signal
  * (each such Request registers listeners and weak references that V8 reclaims only lazily: at
- * 21,000 rows that held hundreds of MB).
+ * 21,000 rows that held hundreds of MB). The third argument is the call's own `CallContext`
+ * (its attempt count), handed down as explicitly as the signal.
  */
-export type FetchFn = (request: Request, signal?: AbortSignal) => Promise<Response>;
+export type FetchFn = (request: Request, signal?: AbortSignal, call?: CallContext) => Promise<Response>;
 
 /** What the client reports as it works; the runner logs these and the executor adapts to them. */
 export type ClientEvent =

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OutputCorruptError, RESULTS_COLUMNS, openCsvAppender, readCsvRecords, type ResultsRecord } from '@wbp/writers';
+import { OutputCorruptError, RESULTS_COLUMNS, openCsvAppender, readCsvRecords, type ResultsRecord } from '@wbp/files';
 
 let dir: string;
 beforeEach(() => {

@@ -6,6 +6,7 @@ import { cellText, formatCsvLine } from './csv-line.js';
 import { OutputCorruptError } from './errors.js';
 import { neutraliseCell } from './neutralise.js';
 import { readCsvRecords } from './read-records.js';
+import { syncDirectory } from './sync-directory.js';
 
 export interface CsvAppenderOptions {
   /** Neutralise formula-like cells (see `neutraliseCell`). Default true: these files are opened in Excel. */
@@ -194,16 +195,4 @@ async function openForAppend(path: string): Promise<FileHandle> {
 function notARegularFile(path: string, symlink: boolean): OutputCorruptError {
   const what = symlink ? 'a symbolic link' : 'not a regular file';
   return new OutputCorruptError(path, undefined, 'not_a_regular_file', `is ${what}, so writes would not land in the output folder; remove it (after checking where it points) or start a new --out folder`);
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (err) {
-    // some filesystems refuse fsync on a directory; the data itself is already synced
-    if ((err as NodeJS.ErrnoException).code !== 'EINVAL' && (err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,3 +1,5 @@
+import { FileError } from './file-error.js';
+
 /** What is wrong with an existing output file (or with the set of them). */
 export type CorruptionKind =
   | 'header_mismatch'
@@ -29,19 +31,10 @@ export type CorruptionKind =
  * person decides (usually: move the file aside, or cut the torn last line after checking the
  * checkpoint). `detail` says what is wrong and, where there is one, what to do.
  */
-export class OutputCorruptError extends Error {
+export class OutputCorruptError extends FileError<CorruptionKind> {
   override name = 'OutputCorruptError';
-  readonly file: string;
-  /** 1-based physical line of the problem (the header is line 1); undefined when it is the file as a whole. */
-  readonly line: number | undefined;
-  readonly kind: CorruptionKind;
-  readonly detail: string;
 
   constructor(file: string, line: number | undefined, kind: CorruptionKind, detail: string) {
-    super(`${file}${line === undefined ? '' : `:${line}`}: ${detail} (${kind}); refusing to use a corrupt output file, it is never repaired automatically`);
-    this.file = file;
-    this.line = line;
-    this.kind = kind;
-    this.detail = detail;
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${detail} (${kind}); refusing to use a corrupt output file, it is never repaired automatically`, { file, line, kind, detail });
   }
 }

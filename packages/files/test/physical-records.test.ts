@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, physicalRecords, type PhysicalRecordsOptions } from '@wbp/writers';
+import { CsvSyntaxError, physicalRecords, type PhysicalRecordsOptions } from '@wbp/files';
 
 async function lines(text: string, chunkSize = 1 << 16, options: PhysicalRecordsOptions = {}): Promise<Array<[number, string]>> {
   const bytes = Buffer.from(text);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PENDING_COLUMNS, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/writers';
+import { PENDING_COLUMNS, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/files';
 
 // Copied from the term sheet §12.1–12.3, in order: the outputs must start with exactly these
 // (they are minimum columns); ours come after them.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minifyRow } from '@wbp/writers';
+import { minifyRow } from '@wbp/files';
 
 describe('minifyRow', () => {
   it('keeps non-empty values in column order as compact JSON', () => {

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { latestPerRow, lineAttempt, openCsvAppender, readCsvRecords, RESULTS_COLUMNS, type ResultsRecord } from '@wbp/writers';
+import { latestPerRow, lineAttempt, openCsvAppender, readCsvRecords, RESULTS_COLUMNS, type ResultsRecord } from '@wbp/files';
 
 const line = (row_id: number, attempt: number, status: 'success' | 'pending', extra: Partial<ResultsRecord> = {}): ResultsRecord => ({
   timestamp: `2026-12-0${attempt}T10:00:00.000Z`,

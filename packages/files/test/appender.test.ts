@@ -11,7 +11,7 @@ import {
   openCsvAppender,
   readCsvRecords,
   type RejectedRecord,
-} from '@wbp/writers';
+} from '@wbp/files';
 
 let dir: string;
 beforeEach(async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCsvAppender, readCsvRecords } from '@wbp/writers';
+import { openCsvAppender, readCsvRecords } from '@wbp/files';
 
 const packageDir = join(import.meta.dirname, '..');
 

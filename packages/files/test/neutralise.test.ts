@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { neutraliseCell } from '@wbp/writers';
+import { neutraliseCell } from '@wbp/files';
 
 describe('neutraliseCell', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { hasErrno } from './errno.js';
+import { syncDirectory } from './sync-directory.js';
 import { claimTempPath, releaseTempPath } from './temp-files.js';
 
 /** Tail of the write queue per file, so writes to one file never overlap. */
@@ -49,20 +49,4 @@ async function replaceFile(dir: string, name: string, text: string): Promise<voi
     releaseTempPath(temp);
   }
   await syncDirectory(dir);
-}
-
-/** Makes a rename (or a new file) durable: it lives in the directory entry, not in the file. */
-export async function syncDirectory(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync, and NTFS journals renames anyway.
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (err) {
-    // Some filesystems (certain network and FUSE mounts) do not support fsync on a directory;
-    // the rename has still happened, there is just no stronger guarantee to be had.
-    if (!hasErrno(err, 'EINVAL', 'ENOTSUP', 'EOPNOTSUPP')) throw err;
-  } finally {
-    await handle.close();
-  }
 }
