@@ -40,6 +40,19 @@ function snapshot(sim: StartedSimulator) {
   };
 }
 
+/** Kills the driver once the simulator has seen `at` requests (its onRequest hook calls what `setHook` installs). */
+function killAt(at: number, setHook: (hook: ((total: number) => void) | undefined) => void): { arm: (kill: () => void) => void } {
+  return {
+    arm: (kill) =>
+      setHook((total) => {
+        if (total >= at) {
+          setHook(undefined);
+          kill();
+        }
+      }),
+  };
+}
+
 function runDriver(rowsFile: string, outDir: string, baseUrl: string, killAt?: { arm: (kill: () => void) => void }): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--conditions=@wbp/source', '--import', 'tsx', driver, rowsFile, outDir, baseUrl, TOKEN], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -81,16 +94,7 @@ describe('crash at a random instant, then resume (real processes over HTTP)', ()
       sim.sim.reset();
       const outDir = tmpOut();
       const killAtRequest = 1 + Math.floor(Math.random() * requestsPerRun);
-      const first = await runDriver(rowsFile, outDir, sim.baseUrl, {
-        arm: (kill) => {
-          hook = (total) => {
-            if (total >= killAtRequest) {
-              hook = undefined;
-              kill();
-            }
-          };
-        },
-      });
+      const first = await runDriver(rowsFile, outDir, sim.baseUrl, killAt(killAtRequest, (h) => (hook = h)));
       hook = undefined;
       if (first.signal === 'SIGKILL') killedMidRun++;
       const second = await runDriver(rowsFile, outDir, sim.baseUrl);
@@ -165,16 +169,7 @@ describe('crash at a random instant of attempt 2 (re-running the pending rows), 
       const attempt1 = await attemptOne(outDir);
       const start = sim.sim.stats().requests.total;
       const killAtRequest = start + lookups + 1 + Math.floor(Math.random() * (requestsPerAttempt - lookups));
-      const killed = await runDriver(rowsFile, outDir, sim.baseUrl, {
-        arm: (kill) => {
-          hook = (total) => {
-            if (total >= killAtRequest) {
-              hook = undefined;
-              kill();
-            }
-          };
-        },
-      });
+      const killed = await runDriver(rowsFile, outDir, sim.baseUrl, killAt(killAtRequest, (h) => (hook = h)));
       hook = undefined;
       const checkpoint = JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8')) as { attempt?: number; attempt_finished_at?: string };
       if (killed.signal === 'SIGKILL' && checkpoint.attempt === 2 && checkpoint.attempt_finished_at === undefined) killedMidAttempt++;

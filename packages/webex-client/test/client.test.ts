@@ -1,20 +1,12 @@
 import { inspect } from 'node:util';
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { WebexApiError } from '../src/index.js';
+import { failure } from './failure.js';
 import { BASE, madrid, TOKEN, testClient, useMsw } from './msw.js';
 import { json } from './scripted-fetch.js';
 
 const server = useMsw();
 
-async function failure(promise: Promise<unknown>): Promise<WebexApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WebexApiError);
-  return err as WebexApiError;
-}
 
 const person = { id: 'P1', emails: ['ana@example.com'], displayName: 'Ana' };
 

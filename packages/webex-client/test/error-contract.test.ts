@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WebexApiError } from '../src/index.js';
+import { failure } from './failure.js';
 import { madrid, testClient } from './msw.js';
 import { json, scriptedFetch } from './scripted-fetch.js';
 
@@ -8,14 +8,6 @@ import { json, scriptedFetch } from './scripted-fetch.js';
  * the same `WebexApiError`, built in one place (the error middleware) from the operation's schema
  * path and the call's own attempt count; a 2xx resolves `{ data, response }`.
  */
-async function failure(promise: Promise<unknown>): Promise<WebexApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WebexApiError);
-  return err as WebexApiError;
-}
 
 const notFound = () => json({ message: 'Person not found', errors: [{ errorCode: 1404, description: 'not found' }], trackingId: 'BODY_T' }, { status: 404, headers: { trackingid: 'T404' } });
 const busy = () => json({ message: 'busy', trackingId: 'NA_1' }, { status: 503, headers: { trackingid: 'T503' } });
