@@ -20,9 +20,7 @@ export function packageVitestConfig(packageDir: string, overrides: ViteUserConfi
       hookTimeout: 30_000,
       // `npm test` runs two packages at once on 2 cores: one worker each keeps a heavy suite from starving the other.
       ...(resultsDir ? { maxWorkers: 1 } : {}),
-      ...(resultsDir
-        ? { reporters: ['default', 'json'], outputFile: { json: `${resultsDir}/${basename(packageDir)}.json` } }
-        : {}),
+      ...(resultsDir ? { reporters: ['default', 'json'], outputFile: { json: `${resultsDir}/${basename(packageDir)}.json` } } : {}),
       ...overrides,
     },
   });

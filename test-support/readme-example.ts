@@ -7,7 +7,11 @@ import ts from 'typescript';
  * Typechecks the first ```ts block of a package README against the package's sources, as a user
  * would import it (`import … from '<packageName>'`). Returns the diagnostics (empty = it compiles).
  */
-export function readmeExampleDiagnostics(packageDir: string, packageName: string, extraPaths: Record<string, string[]> = {}): { example: string; diagnostics: string[] } {
+export function readmeExampleDiagnostics(
+  packageDir: string,
+  packageName: string,
+  extraPaths: Record<string, string[]> = {},
+): { example: string; diagnostics: string[] } {
   const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
   const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
   const dir = mkdtempSync(join(tmpdir(), 'wbp-readme-'));

@@ -30,9 +30,13 @@ export function decide(env) {
   let continuation;
   if (run.status !== 40) continuation = { dispatch: false, why: '' };
   else if (!autoContinue) continuation = { dispatch: false, why: 'auto_continue is off: resume by hand (below).' };
-  else if (!uploaded) continuation = { dispatch: false, why: 'no artifact was uploaded, so a continuation would have nothing to resume from.' };
+  else if (!uploaded)
+    continuation = { dispatch: false, why: 'no artifact was uploaded, so a continuation would have nothing to resume from.' };
   else if (depth >= maxDepth) {
-    continuation = { dispatch: false, why: `the chain already has ${depth} automatic continuations (limit ${maxDepth}): resume by hand (below), with chain_depth 0.` };
+    continuation = {
+      dispatch: false,
+      why: `the chain already has ${depth} automatic continuations (limit ${maxDepth}): resume by hand (below), with chain_depth 0.`,
+    };
   } else continuation = { dispatch: true, why: '', nextDepth: depth + 1 };
   return { run, uploaded, depth, maxDepth, continuation };
 }
@@ -56,7 +60,9 @@ function resumeBlock(env, runId, resumeValue) {
     `gh workflow run provision.yml --ref ${ref} -f csv=${csv} -f environment=${environment} -f resume=${resumeValue}`,
     '```',
     '',
-    ...(resumeValue === runId ? ['`resume` = `latest` finds the same artifact as long as no newer run of this CSV and environment uploaded one.', ''] : []),
+    ...(resumeValue === runId
+      ? ['`resume` = `latest` finds the same artifact as long as no newer run of this CSV and environment uploaded one.', '']
+      : []),
   ];
 }
 
@@ -82,19 +88,27 @@ export function outcomeMarkdown(env, d) {
   );
 
   if (env.CLI_CSV_SHA256 && env.CSV_SHA256 && env.CLI_CSV_SHA256 !== env.CSV_SHA256) {
-    lines.push(`⚠️ \`wbp run\` hashed the CSV as \`${mdCell(env.CLI_CSV_SHA256)}\`, the workflow as \`${mdCell(env.CSV_SHA256)}\`: the artifact name no longer matches the checkpoint's input_hash, so \`resume\` by name may pick the wrong artifact. Report this.`, '');
+    lines.push(
+      `⚠️ \`wbp run\` hashed the CSV as \`${mdCell(env.CLI_CSV_SHA256)}\`, the workflow as \`${mdCell(env.CSV_SHA256)}\`: the artifact name no longer matches the checkpoint's input_hash, so \`resume\` by name may pick the wrong artifact. Report this.`,
+      '',
+    );
   }
 
   if (continuation.dispatch) {
     lines.push(
       `### Continuing automatically`,
       '',
-      `The *continue* job dispatches continuation #${continuation.nextDepth} of ${d.maxDepth} with \`resume\` = \`${mdCell(runId)}\`. It waits in the concurrency group \`provision-${mdCell(env.ENVIRONMENT ?? '')}\` until this run ends${env.ENVIRONMENT === 'prod' ? ', then needs a reviewer\'s approval like any prod run' : ''}. It carries on with this run's plan (no new plan is made). If it is cancelled or never starts, resume by hand (a resume by hand plans afresh):`,
+      `The *continue* job dispatches continuation #${continuation.nextDepth} of ${d.maxDepth} with \`resume\` = \`${mdCell(runId)}\`. It waits in the concurrency group \`provision-${mdCell(env.ENVIRONMENT ?? '')}\` until this run ends${env.ENVIRONMENT === 'prod' ? ", then needs a reviewer's approval like any prod run" : ''}. It carries on with this run's plan (no new plan is made). If it is cancelled or never starts, resume by hand (a resume by hand plans afresh):`,
       '',
       ...resumeBlock(env, runId, runId),
     );
   } else if (run.resumable && uploaded) {
-    lines.push('### How to resume', '', ...(continuation.why ? [`Not continued automatically: ${continuation.why}`, ''] : []), ...resumeBlock(env, runId, runId));
+    lines.push(
+      '### How to resume',
+      '',
+      ...(continuation.why ? [`Not continued automatically: ${continuation.why}`, ''] : []),
+      ...resumeBlock(env, runId, runId),
+    );
   } else if (run.resumable && !uploaded) {
     lines.push(
       '### How to resume',
@@ -131,7 +145,11 @@ export function main(env = process.env, deps = {}) {
   appendSummary(outcomeMarkdown(env, d), env);
   const title = run.status === undefined ? 'wbp run: no exit status' : `wbp run: exit status ${run.status}`;
   const level = run.conclusion === 'failure' ? 'error' : run.conclusion === 'warning' ? 'warning' : 'notice';
-  const extra = continuation.dispatch ? ` Continuation #${continuation.nextDepth} will be dispatched.` : continuation.why ? ` Not continued automatically: ${continuation.why}` : '';
+  const extra = continuation.dispatch
+    ? ` Continuation #${continuation.nextDepth} will be dispatched.`
+    : continuation.why
+      ? ` Not continued automatically: ${continuation.why}`
+      : '';
   stdout(annotation(level, `${run.meaning}. ${run.action}${extra}`, { title }));
   return run.conclusion === 'failure' ? 1 : 0;
 }

@@ -20,7 +20,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { annotation, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
 import { PlanError } from './lib/github-api.mjs';
-import { capMarkdown, judgePlanExit, PlanFileError, planMismatch, readPlan, readPlanMarkdown, rowsNotSucceeding, runWbpPlan, SUMMARY_BUDGET_BYTES } from './lib/plan.mjs';
+import {
+  capMarkdown,
+  judgePlanExit,
+  PlanFileError,
+  planMismatch,
+  readPlan,
+  readPlanMarkdown,
+  rowsNotSucceeding,
+  runWbpPlan,
+  SUMMARY_BUDGET_BYTES,
+} from './lib/plan.mjs';
 import { checkCsvPath, sha256OfFile } from './plan-run.mjs';
 
 /** Plans one CSV; never throws for a problem of that CSV. */
@@ -108,7 +118,13 @@ export function main(env = process.env, deps = {}) {
   }
   setOutputs({ planned: results.length - failed.length, failed: failed.length, changes }, env, stdout);
   if (failed.length > 0) {
-    stdout(annotation('error', `${failed.length} of ${results.length} site CSV(s) could not be planned against ${environment}: see the job summary.`, { title: 'wbp plan' }));
+    stdout(
+      annotation(
+        'error',
+        `${failed.length} of ${results.length} site CSV(s) could not be planned against ${environment}: see the job summary.`,
+        { title: 'wbp plan' },
+      ),
+    );
     return 1;
   }
   return 0;

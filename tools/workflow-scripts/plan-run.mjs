@@ -73,9 +73,12 @@ function checkTimeBudget(env) {
   ].find(([, v]) => String(v ?? '').trim() !== '');
   const budget = String(value).trim();
   const seconds = parseDurationSeconds(budget);
-  if (seconds === undefined || seconds === 0) throw new PlanError(`time budget (${source}) ${JSON.stringify(budget)} must look like 5h15m, 90m or 45s`);
+  if (seconds === undefined || seconds === 0)
+    throw new PlanError(`time budget (${source}) ${JSON.stringify(budget)} must look like 5h15m, 90m or 45s`);
   if (seconds > maxSeconds) {
-    throw new PlanError(`time budget (${source}) ${budget} is more than ${max}: the run must stop before the step timeout so its checkpoint is uploaded`);
+    throw new PlanError(
+      `time budget (${source}) ${budget} is more than ${max}: the run must stop before the step timeout so its checkpoint is uploaded`,
+    );
   }
   return budget;
 }
@@ -85,7 +88,8 @@ function checkChainDepth(env) {
   const raw = String(env.INPUT_CHAIN_DEPTH ?? '').trim() || '0';
   const depth = Number(raw);
   if (!Number.isInteger(depth) || depth < 0) throw new PlanError(`chain_depth must be a whole number ≥ 0, not ${JSON.stringify(raw)}`);
-  if (depth > max) throw new PlanError(`chain_depth ${depth} is over the limit of ${max} automatic continuations; resume by hand with chain_depth 0`);
+  if (depth > max)
+    throw new PlanError(`chain_depth ${depth} is over the limit of ${max} automatic continuations; resume by hand with chain_depth 0`);
   return depth;
 }
 
@@ -104,7 +108,12 @@ export async function planRun(env, deps) {
   const chainDepth = checkChainDepth(env);
   const timeBudget = checkTimeBudget(env);
   const resume = String(env.INPUT_RESUME ?? '').trim();
-  const api = { apiUrl: env.GITHUB_API_URL || 'https://api.github.com', repository: env.GITHUB_REPOSITORY ?? '', token: env.GITHUB_TOKEN ?? '', fetch: deps.fetch };
+  const api = {
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    repository: env.GITHUB_REPOSITORY ?? '',
+    token: env.GITHUB_TOKEN ?? '',
+    fetch: deps.fetch,
+  };
   const from = await resolveResume(api, { resume, artifact, environment, csvSha256 });
   const planArtifact = planArtifactName(environment, csvSha256);
   // An automatic continuation carries on with the change set the chain's first run planned (and,
@@ -191,7 +200,10 @@ export async function main(env = process.env, deps = {}) {
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;
     stdout(annotation('error', err.message, { title: 'provision: cannot start' }));
-    appendSummary(`# provision: cannot start\n\n${mdCell(err.message)}\n\nNothing was downloaded or planned and no Webex call was made.\n`, env);
+    appendSummary(
+      `# provision: cannot start\n\n${mdCell(err.message)}\n\nNothing was downloaded or planned and no Webex call was made.\n`,
+      env,
+    );
     return 1;
   }
 }

@@ -55,7 +55,14 @@ export function makePlan(env, deps = {}) {
         const copied = readPlan(dir);
         if (copied) {
           const outcome = copied.plan.changes > 0 ? 'changes' : 'no-changes';
-          return { ok: true, source: 'reused', notes, plan: copied.plan, sha256: copied.sha256, judged: { outcome, status: undefined, meaning: 'plan reused', action: '' } };
+          return {
+            ok: true,
+            source: 'reused',
+            notes,
+            plan: copied.plan,
+            sha256: copied.sha256,
+            judged: { outcome, status: undefined, meaning: 'plan reused', action: '' },
+          };
         }
       }
       notes.push(`The plan of run ${env.REUSED_FROM_RUN || '?'} cannot be reused (${mismatch}): planning afresh.`);
@@ -80,12 +87,24 @@ export function makePlan(env, deps = {}) {
     found = readPlan(dir);
   } catch (err) {
     if (!(err instanceof PlanFileError)) throw err;
-    return { ok: false, notes, meaning: `wbp plan wrote an unreadable plan: ${err.message}`, action: 'A wbp bug: tell the maintainers, with the step log.' };
+    return {
+      ok: false,
+      notes,
+      meaning: `wbp plan wrote an unreadable plan: ${err.message}`,
+      action: 'A wbp bug: tell the maintainers, with the step log.',
+    };
   }
   const judged = judgePlanExit({ status, planWritten: found !== undefined, planEnvironment });
-  if (judged.outcome === 'failed' || !found) return { ok: false, notes, meaning: judged.meaning, action: judged.action, status: judged.status };
+  if (judged.outcome === 'failed' || !found)
+    return { ok: false, notes, meaning: judged.meaning, action: judged.action, status: judged.status };
   const mismatch = planMismatch(found.plan, expect);
-  if (mismatch) return { ok: false, notes, meaning: `wbp plan wrote a plan for something else: ${mismatch}`, action: 'A wbp or workflow bug: tell the maintainers, with the step log.' };
+  if (mismatch)
+    return {
+      ok: false,
+      notes,
+      meaning: `wbp plan wrote a plan for something else: ${mismatch}`,
+      action: 'A wbp or workflow bug: tell the maintainers, with the step log.',
+    };
   return { ok: true, source: 'fresh', notes, plan: found.plan, sha256: found.sha256, judged };
 }
 
@@ -101,7 +120,9 @@ function nextSteps(env, result) {
     const stuck = rowsNotSucceeding(result.plan);
     return [
       `**Nothing to change: the apply job is skipped.** The ${mdCell(environment)} org already matches the CSV` +
-        (stuck > 0 ? `, except ${stuck} row(s) the plan expects to end pending or rejected (see the reasons above; fix their causes, then dispatch again).` : '.'),
+        (stuck > 0
+          ? `, except ${stuck} row(s) the plan expects to end pending or rejected (see the reasons above; fix their causes, then dispatch again).`
+          : '.'),
     ];
   }
   const lines = [];
@@ -126,7 +147,14 @@ export function planMarkdown(env, result) {
   const lines = ['## Plan', ''];
   for (const note of result.notes) lines.push(`⚠️ ${mdCell(note)}`, '');
   if (!result.ok) {
-    lines.push(`**No plan: ${mdCell(result.meaning)}**`, '', `What to do: ${result.action}`, '', 'Nothing was applied: the apply job does not run without a plan.', '');
+    lines.push(
+      `**No plan: ${mdCell(result.meaning)}**`,
+      '',
+      `What to do: ${result.action}`,
+      '',
+      'Nothing was applied: the apply job does not run without a plan.',
+      '',
+    );
     return `${lines.join('\n')}\n`;
   }
   if (result.source === 'reused') {
@@ -162,7 +190,8 @@ export function main(env = process.env, deps = {}) {
     const root = env.GITHUB_WORKSPACE || process.cwd();
     const planMd = readPlanMarkdown(resolve(root, env.PLAN_DIR || 'wbp-plan'));
     const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(markdown, 'utf8');
-    if (planMd) markdown += `\n${capMarkdown(planMd, room, 'The plan is cut here to fit the job summary: the whole plan.md and plan.csv are in the plan artifact.')}\n`;
+    if (planMd)
+      markdown += `\n${capMarkdown(planMd, room, 'The plan is cut here to fit the job summary: the whole plan.md and plan.csv are in the plan artifact.')}\n`;
   }
   appendSummary(markdown, env);
   if (!result.ok) {
@@ -170,8 +199,16 @@ export function main(env = process.env, deps = {}) {
     return 1;
   }
   const stuck = rowsNotSucceeding(result.plan);
-  const what = apply ? `${result.plan.changes} change(s) planned` : `nothing to change; apply skipped${stuck > 0 ? `; ${stuck} row(s) would end pending or rejected` : ''}`;
-  stdout(annotation(!apply && stuck > 0 ? 'warning' : 'notice', `${what} (${result.source === 'reused' ? `plan of run ${env.REUSED_FROM_RUN ?? '?'}` : 'fresh plan'}).`, { title: 'wbp plan' }));
+  const what = apply
+    ? `${result.plan.changes} change(s) planned`
+    : `nothing to change; apply skipped${stuck > 0 ? `; ${stuck} row(s) would end pending or rejected` : ''}`;
+  stdout(
+    annotation(
+      !apply && stuck > 0 ? 'warning' : 'notice',
+      `${what} (${result.source === 'reused' ? `plan of run ${env.REUSED_FROM_RUN ?? '?'}` : 'fresh plan'}).`,
+      { title: 'wbp plan' },
+    ),
+  );
   return 0;
 }
 

@@ -23,7 +23,8 @@ export function resolveDefaults(defaults: Readonly<Record<string, string | undef
       throw new ContractConfigError(`no default can be set for ${column}; only ${DEFAULTABLE_COLUMNS.join(', ')}`);
     }
     const value = cleanCell(raw);
-    const result = value === '' ? ({ ok: false, rule: 'required', message: 'is empty' } as const) : NORMALISERS[column as DefaultableColumn](value);
+    const result =
+      value === '' ? ({ ok: false, rule: 'required', message: 'is empty' } as const) : NORMALISERS[column as DefaultableColumn](value);
     if (!result.ok) throw new ContractConfigError(`default ${column}=${raw}: ${result.message}`);
     resolved[column as DefaultableColumn] = result.value;
   }

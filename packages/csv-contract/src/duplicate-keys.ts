@@ -55,8 +55,18 @@ export class DuplicateKeys {
     switch (type) {
       case 'location':
         return [
-          { rule: 'duplicate_location_key', column: 'entity_key', key: `L\0${fold(row.entity_key)}`, what: `location key ${quote(row.entity_key)}` },
-          { rule: 'duplicate_location_name', column: 'location_name', key: `N\0${fold(row.location_name)}`, what: `location name ${quote(row.location_name)}` },
+          {
+            rule: 'duplicate_location_key',
+            column: 'entity_key',
+            key: `L\0${fold(row.entity_key)}`,
+            what: `location key ${quote(row.entity_key)}`,
+          },
+          {
+            rule: 'duplicate_location_name',
+            column: 'location_name',
+            key: `N\0${fold(row.location_name)}`,
+            what: `location name ${quote(row.location_name)}`,
+          },
         ];
       case 'user':
         return [{ rule: 'duplicate_email', column: 'email', key: `U\0${row.email}`, what: `user ${row.email}` }];
@@ -72,9 +82,19 @@ export class DuplicateKeys {
           });
         }
         if (row.phone_number) {
-          claims.push({ rule: 'duplicate_phone_number', column: 'phone_number', key: `P\0${row.phone_number}`, what: `phone number ${row.phone_number}` });
+          claims.push({
+            rule: 'duplicate_phone_number',
+            column: 'phone_number',
+            key: `P\0${row.phone_number}`,
+            what: `phone number ${row.phone_number}`,
+          });
         }
-        claims.push({ rule: 'duplicate_assignment', column: 'email', key: `A\0${location}\0${row.email}`, what: `user ${row.email} at location ${quote(row.location_key)}` });
+        claims.push({
+          rule: 'duplicate_assignment',
+          column: 'email',
+          key: `A\0${location}\0${row.email}`,
+          what: `user ${row.email} at location ${quote(row.location_key)}`,
+        });
         return claims;
       }
     }

@@ -1,9 +1,4 @@
-import {
-  CANONICAL_COLUMNS,
-  IDENTITY_COLUMNS,
-  REQUIRED_HEADER_COLUMNS,
-  type EntityType,
-} from './columns.js';
+import { CANONICAL_COLUMNS, IDENTITY_COLUMNS, REQUIRED_HEADER_COLUMNS, type EntityType } from './columns.js';
 import { CsvFileError } from './errors.js';
 import { cleanCell } from './normalise/index.js';
 
@@ -44,12 +39,22 @@ export function resolveHeader(file: string, cells: readonly string[], line: numb
     const only = cells.length === 1 ? (cells[0] ?? '') : '';
     if (/entity_type/i.test(only) && /[;\t]/.test(only)) {
       const separator = only.includes(';') ? 'semicolons' : 'tabs';
-      throw new CsvFileError(file, 'wrong_delimiter', `the header is separated by ${separator}; the contract requires commas (in Excel: Save As "CSV UTF-8 (Comma delimited)")`, line);
+      throw new CsvFileError(
+        file,
+        'wrong_delimiter',
+        `the header is separated by ${separator}; the contract requires commas (in Excel: Save As "CSV UTF-8 (Comma delimited)")`,
+        line,
+      );
     }
     throw new CsvFileError(file, 'missing_columns', 'the header has no entity_type column (is the first line the header?)', line);
   }
   if (duplicated.size > 0) {
-    throw new CsvFileError(file, 'duplicate_columns', `column${duplicated.size > 1 ? 's' : ''} ${[...duplicated].join(', ')} appear${duplicated.size > 1 ? '' : 's'} more than once in the header`, line);
+    throw new CsvFileError(
+      file,
+      'duplicate_columns',
+      `column${duplicated.size > 1 ? 's' : ''} ${[...duplicated].join(', ')} appear${duplicated.size > 1 ? '' : 's'} more than once in the header`,
+      line,
+    );
   }
   return { columns, present, ignored, width: cells.length };
 }
@@ -67,5 +72,7 @@ export function missingColumns(header: Header, entityTypes: ReadonlySet<EntityTy
     }
     if (missing.length > 0) parts.push(`${missing.join(', ')} (needed by ${type} rows)`);
   }
-  return parts.length > 0 ? `missing required column${parts.length > 1 || parts[0]?.includes(',') ? 's' : ''}: ${parts.join('; ')}` : undefined;
+  return parts.length > 0
+    ? `missing required column${parts.length > 1 || parts[0]?.includes(',') ? 's' : ''}: ${parts.join('; ')}`
+    : undefined;
 }

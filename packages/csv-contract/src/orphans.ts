@@ -69,7 +69,14 @@ export class LocationOrphans {
     for (const [key, entry] of this.#dependents) {
       const cause = this.#rejected.get(key);
       if (!cause || this.#ready.has(key)) continue;
-      out.push({ locationKey: entry.locationKey, locationRowId: cause.rowId, locationLine: cause.line, reasonCode: cause.reasonCode, dependents: entry.count, sample: entry.sample });
+      out.push({
+        locationKey: entry.locationKey,
+        locationRowId: cause.rowId,
+        locationLine: cause.line,
+        reasonCode: cause.reasonCode,
+        dependents: entry.count,
+        sample: entry.sample,
+      });
     }
     return out.sort((a, b) => a.locationRowId - b.locationRowId);
   }

@@ -101,7 +101,13 @@ export class ReadyFile {
     const validate = options.validate ?? true;
     let header = true;
     let lastRowId = 0;
-    const notWritten = (line: number, detail: string) => new CsvFileError(this.path, 'not_a_ready_file', `${detail}: not as wbp writes ready_to_load.csv; regenerate the file with wbp validate`, line);
+    const notWritten = (line: number, detail: string) =>
+      new CsvFileError(
+        this.path,
+        'not_a_ready_file',
+        `${detail}: not as wbp writes ready_to_load.csv; regenerate the file with wbp validate`,
+        line,
+      );
     for (const { cells, line } of writtenRecords(this.#bytes, notWritten)) {
       if (header) {
         header = false;
@@ -124,7 +130,12 @@ export class ReadyFile {
 
 function checkHeader(path: string, cells: readonly string[], line: number): void {
   if (cells.join(',') !== READY_COLUMNS.join(',')) {
-    throw new CsvFileError(path, 'not_a_ready_file', `header is not the ready_to_load.csv header (${READY_COLUMNS.length} columns starting with row_id)`, line);
+    throw new CsvFileError(
+      path,
+      'not_a_ready_file',
+      `header is not the ready_to_load.csv header (${READY_COLUMNS.length} columns starting with row_id)`,
+      line,
+    );
   }
 }
 
@@ -136,7 +147,12 @@ function readyRowId(path: string, cells: readonly string[], line: number, lastRo
   const rowIdText = cells[0] ?? '';
   const rowId = /^[1-9]\d{0,9}$/.test(rowIdText) ? Number(rowIdText) : NaN;
   if (!(rowId > lastRowId)) {
-    throw new CsvFileError(path, 'not_a_ready_file', `row_id ${JSON.stringify(rowIdText)} is not a positive integer greater than the previous one (${lastRowId})`, line);
+    throw new CsvFileError(
+      path,
+      'not_a_ready_file',
+      `row_id ${JSON.stringify(rowIdText)} is not a positive integer greater than the previous one (${lastRowId})`,
+      line,
+    );
   }
   return rowId;
 }
@@ -155,11 +171,21 @@ function checkStillValid(path: string, row: ReadyRow, line: number): void {
   for (const column of CANONICAL_COLUMNS) stored[column] = row[column];
   const verdict = validateRecord(stored);
   if (!verdict.ok) {
-    throw new CsvFileError(path, 'not_a_ready_file', `row ${row.row_id} no longer validates: ${verdict.issues.map(formatIssue).join('; ')}`, line);
+    throw new CsvFileError(
+      path,
+      'not_a_ready_file',
+      `row ${row.row_id} no longer validates: ${verdict.issues.map(formatIssue).join('; ')}`,
+      line,
+    );
   }
   const changed = CANONICAL_COLUMNS.find((column) => verdict.row[column] !== stored[column]);
   if (changed) {
-    throw new CsvFileError(path, 'not_a_ready_file', `row ${row.row_id} is not normalised (column ${changed}); regenerate the file with wbp validate`, line);
+    throw new CsvFileError(
+      path,
+      'not_a_ready_file',
+      `row ${row.row_id} is not normalised (column ${changed}); regenerate the file with wbp validate`,
+      line,
+    );
   }
 }
 

@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { claimTempPath, CsvSyntaxError, REJECTED_COLUMNS, minifyRow, openCsvAppender, physicalRecordBatches, releaseTempPath, syncDirectory, type CsvAppender } from '@wbp/files';
+import {
+  claimTempPath,
+  CsvSyntaxError,
+  REJECTED_COLUMNS,
+  minifyRow,
+  openCsvAppender,
+  physicalRecordBatches,
+  releaseTempPath,
+  syncDirectory,
+  type CsvAppender,
+} from '@wbp/files';
 import { CANONICAL_COLUMNS, ENTITY_TYPES, IDENTITY_COLUMNS, type EntityType } from './columns.js';
 import { resolveDefaults } from './defaults.js';
 import { DuplicateKeys } from './duplicate-keys.js';
@@ -127,67 +137,80 @@ export async function validateCsvFile(inputPath: string, outDir: string, options
       },
     });
     let lastLine = 1;
-    for await (const batch of batches) for (const { cells, line } of batch) {
-      lastLine = line;
-      utf8.assertCells(cells, line);
-      if (isBlankRecord(cells)) continue;
-      if (!header) {
-        header = resolveHeader(inputPath, cells, line);
-        headerLine = line;
-        continue;
-      }
-      rows++;
-      if (options.maxRows !== undefined && rows > options.maxRows) {
-        throw new CsvFileError(inputPath, 'too_many_rows', `more than ${options.maxRows} data rows`, line);
-      }
-
-      const raw: Record<string, string> = {};
-      for (const [column, index] of header.columns) raw[column] = cells[index] ?? '';
-      const shape = rowShapeIssue(cells, header.width);
-      let verdict = validateRecord(raw, defaults);
-      const type = verdict.entityType;
-      if (isEntityType(type)) entityTypes.add(type); // invalid rows count too: they need the columns as much
-      if (shape) {
-        verdict = verdict.ok
-          ? { ok: false, reasonCode: 'invalid_input_schema', issues: [shape], entityType: verdict.entityType, entityKey: verdict.row.entity_key }
-          : { ...verdict, issues: [shape, ...verdict.issues] };
-      }
-
-      if (verdict.ok) {
-        const duplicate = duplicates.claim(verdict.entityType, verdict.row, rows, line);
-        if (!duplicate) {
-          const backpressure = readyFile.write(rows, verdict.row);
-          if (backpressure) await backpressure;
-          ready++;
-          if (verdict.entityType === 'location') orphans.readyLocation(verdict.row.entity_key, verdict.row.location_name);
-          else orphans.dependent(verdict.entityType, verdict.row.location_key, rows, line);
+    for await (const batch of batches)
+      for (const { cells, line } of batch) {
+        lastLine = line;
+        utf8.assertCells(cells, line);
+        if (isBlankRecord(cells)) continue;
+        if (!header) {
+          header = resolveHeader(inputPath, cells, line);
+          headerLine = line;
           continue;
         }
-        verdict = { ok: false, reasonCode: 'duplicate_key', issues: [duplicate], entityType: verdict.entityType, entityKey: verdict.row.entity_key };
-      }
+        rows++;
+        if (options.maxRows !== undefined && rows > options.maxRows) {
+          throw new CsvFileError(inputPath, 'too_many_rows', `more than ${options.maxRows} data rows`, line);
+        }
 
-      if (verdict.entityType === 'location') orphans.rejectedLocation(raw, rows, line, verdict.reasonCode);
-      const first = verdict.issues[0] as RowIssue;
-      const message = verdict.issues.map(formatIssue).join('; ');
-      byReason[verdict.reasonCode] = (byReason[verdict.reasonCode] ?? 0) + 1;
-      byRule[first.rule] = (byRule[first.rule] ?? 0) + 1;
-      if (rejectedRows.length < listLimit) {
-        rejectedRows.push({ rowId: rows, line, column: first.column, reasonCode: verdict.reasonCode, rule: first.rule, message });
+        const raw: Record<string, string> = {};
+        for (const [column, index] of header.columns) raw[column] = cells[index] ?? '';
+        const shape = rowShapeIssue(cells, header.width);
+        let verdict = validateRecord(raw, defaults);
+        const type = verdict.entityType;
+        if (isEntityType(type)) entityTypes.add(type); // invalid rows count too: they need the columns as much
+        if (shape) {
+          verdict = verdict.ok
+            ? {
+                ok: false,
+                reasonCode: 'invalid_input_schema',
+                issues: [shape],
+                entityType: verdict.entityType,
+                entityKey: verdict.row.entity_key,
+              }
+            : { ...verdict, issues: [shape, ...verdict.issues] };
+        }
+
+        if (verdict.ok) {
+          const duplicate = duplicates.claim(verdict.entityType, verdict.row, rows, line);
+          if (!duplicate) {
+            const backpressure = readyFile.write(rows, verdict.row);
+            if (backpressure) await backpressure;
+            ready++;
+            if (verdict.entityType === 'location') orphans.readyLocation(verdict.row.entity_key, verdict.row.location_name);
+            else orphans.dependent(verdict.entityType, verdict.row.location_key, rows, line);
+            continue;
+          }
+          verdict = {
+            ok: false,
+            reasonCode: 'duplicate_key',
+            issues: [duplicate],
+            entityType: verdict.entityType,
+            entityKey: verdict.row.entity_key,
+          };
+        }
+
+        if (verdict.entityType === 'location') orphans.rejectedLocation(raw, rows, line, verdict.reasonCode);
+        const first = verdict.issues[0] as RowIssue;
+        const message = verdict.issues.map(formatIssue).join('; ');
+        byReason[verdict.reasonCode] = (byReason[verdict.reasonCode] ?? 0) + 1;
+        byRule[first.rule] = (byRule[first.rule] ?? 0) + 1;
+        if (rejectedRows.length < listLimit) {
+          rejectedRows.push({ rowId: rows, line, column: first.column, reasonCode: verdict.reasonCode, rule: first.rule, message });
+        }
+        // not awaited one by one (each is a real write); a bounded window keeps memory flat, and a
+        // failed write resurfaces from close()
+        const appended = rejectedFile.append({
+          timestamp: now().toISOString(),
+          row_id: rows,
+          entity_type: verdict.entityType,
+          entity_key: verdict.entityKey,
+          reason_code: verdict.reasonCode,
+          reason_message: message,
+          raw_row_minified: minifyRow(raw, RAW_COLUMNS),
+        });
+        appended.catch(() => undefined);
+        if (++inFlight % APPEND_WINDOW === 0) await appended;
       }
-      // not awaited one by one (each is a real write); a bounded window keeps memory flat, and a
-      // failed write resurfaces from close()
-      const appended = rejectedFile.append({
-        timestamp: now().toISOString(),
-        row_id: rows,
-        entity_type: verdict.entityType,
-        entity_key: verdict.entityKey,
-        reason_code: verdict.reasonCode,
-        reason_message: message,
-        raw_row_minified: minifyRow(raw, RAW_COLUMNS),
-      });
-      appended.catch(() => undefined);
-      if (++inFlight % APPEND_WINDOW === 0) await appended;
-    }
 
     utf8.end(lastLine);
     if (!header) throw new CsvFileError(inputPath, 'empty_file', 'the file is empty (no header, no rows)');
@@ -274,10 +297,16 @@ function isEntityType(value: string): value is EntityType {
 
 function rowShapeIssue(cells: readonly string[], width: number): RowIssue | undefined {
   if (cells.length < width) {
-    return { rule: 'row_shape', message: `the row has ${cells.length} cells but the header has ${width}; a value is missing or a line was split` };
+    return {
+      rule: 'row_shape',
+      message: `the row has ${cells.length} cells but the header has ${width}; a value is missing or a line was split`,
+    };
   }
   if (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== '')) {
-    return { rule: 'row_shape', message: `the row has ${cells.length} cells but the header has ${width}; is there an unquoted comma in a value?` };
+    return {
+      rule: 'row_shape',
+      message: `the row has ${cells.length} cells but the header has ${width}; is there an unquoted comma in a value?`,
+    };
   }
   return undefined;
 }

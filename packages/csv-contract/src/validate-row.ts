@@ -67,7 +67,10 @@ export function validateRecord(record: Readonly<Record<string, string | undefine
     issues.push({
       rule: entityType === '' ? 'required' : 'entity_type',
       column: 'entity_type',
-      message: entityType === '' ? 'required on every row; use location, user or extension_assignment' : `${quote(cells.entity_type ?? '')} is not location, user or extension_assignment`,
+      message:
+        entityType === ''
+          ? 'required on every row; use location, user or extension_assignment'
+          : `${quote(cells.entity_type ?? '')} is not location, user or extension_assignment`,
     });
     return reject(issues, cells, entityType);
   }
@@ -75,7 +78,11 @@ export function validateRecord(record: Readonly<Record<string, string | undefine
 
   for (const column of IDENTITY_COLUMNS) {
     if (cells[column]) {
-      issues.push({ rule: 'identity_column', column, message: 'identity attributes come from the directory (LDAP) and wbp never changes them; leave this column empty' });
+      issues.push({
+        rule: 'identity_column',
+        column,
+        message: 'identity attributes come from the directory (LDAP) and wbp never changes them; leave this column empty',
+      });
     }
   }
   for (const column of CANONICAL_COLUMNS) {
@@ -122,20 +129,32 @@ function crossFieldRules(type: EntityType, row: NormalisedRow, issues: RowIssue[
     if (!postal.ok) issues.push({ rule: postal.rule, column: 'address_postal_code', message: postal.message });
   }
   if (type === 'extension_assignment' && !row.extension && !row.phone_number) {
-    issues.push({ rule: 'extension_or_phone_required', column: 'extension', message: 'an extension_assignment row needs an extension, a phone_number or both' });
+    issues.push({
+      rule: 'extension_or_phone_required',
+      column: 'extension',
+      message: 'an extension_assignment row needs an extension, a phone_number or both',
+    });
     return;
   }
 
   const derived = deriveEntityKey(type, row);
   if (row.entity_key && !sameKey(type, row.entity_key, derived, row)) {
-    issues.push({ rule: 'entity_key_mismatch', column: 'entity_key', message: `${quote(row.entity_key)} does not match the key derived from the row (${quote(derived)}); leave entity_key empty or write exactly that` });
+    issues.push({
+      rule: 'entity_key_mismatch',
+      column: 'entity_key',
+      message: `${quote(row.entity_key)} does not match the key derived from the row (${quote(derived)}); leave entity_key empty or write exactly that`,
+    });
     return;
   }
   row.entity_key = derived;
 
   if (type === 'location') {
     if (row.location_key && row.location_key.toLowerCase() !== derived.toLowerCase()) {
-      issues.push({ rule: 'location_key_mismatch', column: 'location_key', message: `a location row's location_key is its own key; leave it empty or write ${quote(derived)}` });
+      issues.push({
+        rule: 'location_key_mismatch',
+        column: 'location_key',
+        message: `a location row's location_key is its own key; leave it empty or write ${quote(derived)}`,
+      });
       return;
     }
     row.location_key = derived;
@@ -180,7 +199,9 @@ function toRowIssue(issue: v.BaseIssue<unknown>, column: string | undefined, typ
 }
 
 function reject(issues: RowIssue[], cells: Readonly<Record<string, string>>, entityType: string): RowVerdict {
-  const reasonCode: PreApiReasonCode = issues.some((issue) => RULES[issue.rule] === 'out_of_scope') ? 'out_of_scope' : 'invalid_input_schema';
+  const reasonCode: PreApiReasonCode = issues.some((issue) => RULES[issue.rule] === 'out_of_scope')
+    ? 'out_of_scope'
+    : 'invalid_input_schema';
   return { ok: false, reasonCode, issues, entityType, entityKey: bestEffortKey(cells, entityType) };
 }
 
@@ -195,7 +216,9 @@ function bestEffortKey(cells: Readonly<Record<string, string>>, entityType: stri
   return '';
 }
 
-const EMPTY_ROW: Readonly<NormalisedRow> = Object.freeze(Object.fromEntries(CANONICAL_COLUMNS.map((column) => [column, ''])) as NormalisedRow);
+const EMPTY_ROW: Readonly<NormalisedRow> = Object.freeze(
+  Object.fromEntries(CANONICAL_COLUMNS.map((column) => [column, ''])) as NormalisedRow,
+);
 
 export function emptyRow(): NormalisedRow {
   return { ...EMPTY_ROW };

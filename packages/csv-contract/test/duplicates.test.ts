@@ -74,7 +74,11 @@ describe('one extension_assignment per user and location (duplicate_assignment)'
   });
 
   it('keeps the first in file order; a broken first row claims nothing', async () => {
-    const { ready, rejected } = await validate([assignment({ extension: '1' }), assignment({ extension: '1002' }), assignment({ extension: '1003' })]);
+    const { ready, rejected } = await validate([
+      assignment({ extension: '1' }),
+      assignment({ extension: '1002' }),
+      assignment({ extension: '1003' }),
+    ]);
     expect(ready).toEqual([2]);
     expect(rejected.map((r) => [r[0], r[3]])).toEqual([
       [1, 'extension_format'],

@@ -14,7 +14,8 @@ async function fileError(text: string | Buffer, options = {}): Promise<CsvFileEr
 
 describe('file-level errors', () => {
   it('reports every missing required column in one error', async () => {
-    const text = 'entity_type,email,location_name,time_zone,address_city\nlocation,,Madrid,Europe/Madrid,Madrid\nuser,ana@example.com,,,\nextension_assignment,ana@example.com,,,\n';
+    const text =
+      'entity_type,email,location_name,time_zone,address_city\nlocation,,Madrid,Europe/Madrid,Madrid\nuser,ana@example.com,,,\nextension_assignment,ana@example.com,,,\n';
     const err = await fileError(text);
     expect(err.kind).toBe('missing_columns');
     expect(err.line).toBe(1);
@@ -66,9 +67,17 @@ describe('file-level errors', () => {
   });
 
   it('refuses a file that is not UTF-8, naming the line', async () => {
-    const latin1 = Buffer.concat([Buffer.from('entity_type,email,location_key\nuser,ana@example.com,X\nuser,jos'), Buffer.from([0xe9]), Buffer.from('@example.com,X\n')]);
+    const latin1 = Buffer.concat([
+      Buffer.from('entity_type,email,location_key\nuser,ana@example.com,X\nuser,jos'),
+      Buffer.from([0xe9]),
+      Buffer.from('@example.com,X\n'),
+    ]);
     expect(await fileError(latin1)).toMatchObject({ kind: 'encoding', line: 3 });
-    const lateLatin1 = Buffer.concat([Buffer.from('entity_type,email,location_key\nuser,a\ufffd@example.com,X\nuser,b@example.com,X\nuser,jos'), Buffer.from([0xe9]), Buffer.from('@example.com,X\n')]);
+    const lateLatin1 = Buffer.concat([
+      Buffer.from('entity_type,email,location_key\nuser,a\ufffd@example.com,X\nuser,b@example.com,X\nuser,jos'),
+      Buffer.from([0xe9]),
+      Buffer.from('@example.com,X\n'),
+    ]);
     expect(await fileError(lateLatin1)).toMatchObject({ kind: 'encoding' });
     const utf16 = Buffer.from('\ufeffentity_type,email\n', 'utf16le');
     expect(await fileError(utf16)).toMatchObject({ kind: 'encoding', line: 1 });
@@ -78,7 +87,9 @@ describe('file-level errors', () => {
     const text = 'entity_type,email,location_key\nuser,josé@example.com,X\n';
     const utf32 = (s: string, endian: 'LE' | 'BE') => {
       const out = Buffer.alloc([...s].length * 4);
-      [...s].forEach((ch, i) => (endian === 'LE' ? out.writeUInt32LE(ch.codePointAt(0) ?? 0, i * 4) : out.writeUInt32BE(ch.codePointAt(0) ?? 0, i * 4)));
+      [...s].forEach((ch, i) =>
+        endian === 'LE' ? out.writeUInt32LE(ch.codePointAt(0) ?? 0, i * 4) : out.writeUInt32BE(ch.codePointAt(0) ?? 0, i * 4),
+      );
       return out;
     };
     const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
@@ -108,7 +119,9 @@ describe('file-level errors', () => {
     const text = 'entity_type,email,location_key\nuser,a@example.com,X\nuser,"b@example.com,X\nuser,c@example.com,X\n';
     expect(await fileError(text)).toMatchObject({ kind: 'malformed_csv', line: 3 });
     // after blank lines too, and after a closed multi-line field
-    expect(await fileError(`entity_type,email,location_key,notes\nuser,a@example.com,X,"two\nlines"\n\n\r\n"user,b@example.com,X,\n`)).toMatchObject({ kind: 'malformed_csv', line: 6 });
+    expect(
+      await fileError(`entity_type,email,location_key,notes\nuser,a@example.com,X,"two\nlines"\n\n\r\n"user,b@example.com,X,\n`),
+    ).toMatchObject({ kind: 'malformed_csv', line: 6 });
   });
 
   it(`stops at an unclosed quote within ${MAX_RECORD_BYTES / 1024} KiB, however much of the file follows it`, async () => {

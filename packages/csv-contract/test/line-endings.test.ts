@@ -24,7 +24,13 @@ async function validate(content: string) {
 }
 
 describe('mixed line endings: every CRLF, LF and lone CR outside quotes ends a record', () => {
-  const rows = ['user,a@example.com,X,', 'user,b@example.com,X,', 'user,bad@,X,', 'user,c@example.com,X,"two\r\nlines"', 'user,d@example.com,X,'];
+  const rows = [
+    'user,a@example.com,X,',
+    'user,b@example.com,X,',
+    'user,bad@,X,',
+    'user,c@example.com,X,"two\r\nlines"',
+    'user,d@example.com,X,',
+  ];
 
   it('a CRLF file with one LF-only line', async () => {
     const { summary, ready } = await validate(text([HEADER, ...rows], ['\r\n', '\r\n', '\n', '\r\n', '\r\n', '\r\n']));
@@ -53,7 +59,9 @@ describe('mixed line endings: every CRLF, LF and lone CR outside quotes ends a r
   });
 
   it('lone CRs (classic Mac) and blank lines of every kind, with exact physical lines', async () => {
-    const { summary } = await validate(text([HEADER, rows[0] ?? '', '', rows[2] ?? '', '', rows[3] ?? '', 'user,e@,X,'], ['\r', '\r', '\r', '\n', '\r\n', '\n', '\r']));
+    const { summary } = await validate(
+      text([HEADER, rows[0] ?? '', '', rows[2] ?? '', '', rows[3] ?? '', 'user,e@,X,'], ['\r', '\r', '\r', '\n', '\r\n', '\n', '\r']),
+    );
     expect(summary).toMatchObject({ rows: 4, ready: 2, rejected: 2 });
     expect(summary.rejectedRows.map((r) => [r.rowId, r.line])).toEqual([
       [2, 4],

@@ -143,19 +143,50 @@ describe('validateRecord cell handling', () => {
       const verdict = validateRecord(record);
       return verdict.ok ? verdict.row.entity_key : verdict.issues;
     };
-    const site = { entity_type: 'location', location_name: 'Madrid', time_zone: 'Europe/Madrid', preferred_language: 'es_es', announcement_language: 'es_es', address_line1: 'x', address_city: 'Madrid', address_state: 'Madrid', address_postal_code: '28001', address_country: 'ES' };
+    const site = {
+      entity_type: 'location',
+      location_name: 'Madrid',
+      time_zone: 'Europe/Madrid',
+      preferred_language: 'es_es',
+      announcement_language: 'es_es',
+      address_line1: 'x',
+      address_city: 'Madrid',
+      address_state: 'Madrid',
+      address_postal_code: '28001',
+      address_country: 'ES',
+    };
     expect(at(site)).toBe('Madrid');
     expect(at({ ...site, location_external_id: 'MAD-1' })).toBe('MAD-1');
     expect(at({ entity_type: 'user', email: 'A@B.COM', location_key: 'MAD-1' })).toBe('a@b.com');
-    expect(at({ entity_type: 'extension_assignment', email: 'a@b.com', location_key: 'MAD-1', extension: '100', phone_number: '+34910000001' })).toBe('MAD-1:100');
-    expect(at({ entity_type: 'extension_assignment', email: 'a@b.com', location_key: 'MAD-1', phone_number: '0034910000001' })).toBe('MAD-1:+34910000001');
+    expect(
+      at({ entity_type: 'extension_assignment', email: 'a@b.com', location_key: 'MAD-1', extension: '100', phone_number: '+34910000001' }),
+    ).toBe('MAD-1:100');
+    expect(at({ entity_type: 'extension_assignment', email: 'a@b.com', location_key: 'MAD-1', phone_number: '0034910000001' })).toBe(
+      'MAD-1:+34910000001',
+    );
     // an explicit key that matches a derivation (either form) is accepted and written in canonical form
-    expect(at({ entity_type: 'extension_assignment', entity_key: 'mad-1:+34910000001', email: 'a@b.com', location_key: 'MAD-1', extension: '100', phone_number: '+34910000001' })).toBe('MAD-1:100');
+    expect(
+      at({
+        entity_type: 'extension_assignment',
+        entity_key: 'mad-1:+34910000001',
+        email: 'a@b.com',
+        location_key: 'MAD-1',
+        extension: '100',
+        phone_number: '+34910000001',
+      }),
+    ).toBe('MAD-1:100');
     expect(at({ entity_type: 'user', entity_key: 'A@b.com', email: 'a@b.com', location_key: 'MAD-1' })).toBe('a@b.com');
   });
   it('uses explicit defaults only for empty location cells', () => {
     const defaults = { preferred_language: 'es_es', announcement_language: 'es_es', address_country: 'ES', time_zone: 'Europe/Madrid' };
-    const site = { entity_type: 'location', location_name: 'Madrid', address_line1: 'x', address_city: 'Madrid', address_state: 'Madrid', address_postal_code: '28001' };
+    const site = {
+      entity_type: 'location',
+      location_name: 'Madrid',
+      address_line1: 'x',
+      address_city: 'Madrid',
+      address_state: 'Madrid',
+      address_postal_code: '28001',
+    };
     const verdict = validateRecord({ ...site, time_zone: 'Atlantic/Canary' }, defaults);
     expect(verdict.ok && verdict.row.time_zone).toBe('Atlantic/Canary');
     expect(verdict.ok && verdict.row.address_country).toBe('ES');

@@ -46,7 +46,10 @@ describe('rows that name a rejected location row (orphanedLocations)', () => {
 
   it('physicalLinesOf finds the line of a row after a quoted line break and blank lines', async () => {
     const dir = await tempDir();
-    const text = csvText([location({ address_line2: 'Planta 2\nPuerta B' }), user(), user({ email: 'b@example.com' })]).replace(/\n(?=user,)/, '\n\n,,,\n');
+    const text = csvText([location({ address_line2: 'Planta 2\nPuerta B' }), user(), user({ email: 'b@example.com' })]).replace(
+      /\n(?=user,)/,
+      '\n\n,,,\n',
+    );
     const input = await writeCsv(dir, text);
     const lines = await physicalLinesOf(input, new Set([1, 3]));
     expect([...lines]).toEqual([

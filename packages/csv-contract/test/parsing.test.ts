@@ -36,14 +36,20 @@ describe('parsing robustness', () => {
 
   it('ignores unknown extra columns (reported once) and matches header names loosely', async () => {
     const dir = await tempDir();
-    const input = await writeCsv(dir, ' Entity_Type ,EMAIL,Location_Key,Team Notes,cost centre\nuser,a@example.com,X,anything =1+1,"4,5"\n');
+    const input = await writeCsv(
+      dir,
+      ' Entity_Type ,EMAIL,Location_Key,Team Notes,cost centre\nuser,a@example.com,X,anything =1+1,"4,5"\n',
+    );
     const summary = await validateCsvFile(input, join(dir, 'out'));
     expect(summary).toMatchObject({ rows: 1, ready: 1, ignoredColumns: ['Team Notes', 'cost centre'] });
   });
 
   it('rejects rows whose cell count differs from the header', async () => {
     const dir = await tempDir();
-    const input = await writeCsv(dir, 'entity_type,email,location_key\nuser,a@example.com\nuser,b@example.com,X,extra\nuser,c@example.com,X,,\n');
+    const input = await writeCsv(
+      dir,
+      'entity_type,email,location_key\nuser,a@example.com\nuser,b@example.com,X,extra\nuser,c@example.com,X,,\n',
+    );
     const summary = await validateCsvFile(input, join(dir, 'out'));
     expect(summary.rejectedRows.map((r) => [r.rowId, r.rule])).toEqual([
       [1, 'row_shape'],

@@ -35,7 +35,9 @@ const cell = (column: string) =>
     { weight: 6, arbitrary: fc.constantFrom(...(POOLS[column] ?? [''])) },
     { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
   );
-const row = fc.record(Object.fromEntries([...CANONICAL_COLUMNS, 'display_name'].map((c) => [c, cell(c)])) as Record<string, fc.Arbitrary<string>>);
+const row = fc.record(
+  Object.fromEntries([...CANONICAL_COLUMNS, 'display_name'].map((c) => [c, cell(c)])) as Record<string, fc.Arbitrary<string>>,
+);
 
 describe('validation properties', () => {
   it('every data row lands exactly once in ready ∪ rejected, and validation never throws on rows', async () => {

@@ -37,13 +37,21 @@ async function fileWith(text: string | Buffer): Promise<string> {
   return path;
 }
 
-const failure = (run: () => Promise<unknown>) => run().then(() => undefined, (e: unknown) => e);
+const failure = (run: () => Promise<unknown>) =>
+  run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('ReadyFile: ready_to_load.csv read once, its rows parsed from the bytes that were hashed', () => {
   it('gives exactly the rows readReadyRows gives, validated or not, and the sha256 of the file', async () => {
     const expected = await readyRows(READY);
     const file = await ReadyFile.read(READY);
-    expect(file.sha256).toBe(createHash('sha256').update(await readFile(READY)).digest('hex'));
+    expect(file.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(READY))
+        .digest('hex'),
+    );
     expect(file.size).toBe((await readFile(READY)).length);
     expect(await all(file.rows())).toEqual(expected);
     expect(await all(file.rows({ validate: false }))).toEqual(expected);
@@ -109,7 +117,12 @@ describe('ReadyFile: ready_to_load.csv read once, its rows parsed from the bytes
     ['CRLF line ends (re-saved)', async () => (await text()).replaceAll('\n', '\r\n'), 1, /CR LF/],
     ['a byte-order mark', async () => `\uFEFF${await text()}`, 1, /header/],
     ['a last line cut short', async () => (await text()).slice(0, -5), 10, /does not end with a newline/],
-    ['a quoted cell never closed', async () => (await text()).replace('"email lower, booleans"', '"email lower, booleans'), 4, /never closed/],
+    [
+      'a quoted cell never closed',
+      async () => (await text()).replace('"email lower, booleans"', '"email lower, booleans'),
+      4,
+      /never closed/,
+    ],
     ['a cell quoted that needs no quotes', async () => (await text()).replace(',Floor 12,', ',"Floor 12",'), 3, /needs no quotes/],
     ['a quote inside an unquoted cell', async () => (await text()).replace(',Floor 12,', ',Floor "12",'), 3, /quote or CR/],
     ['an empty file', async () => '', undefined, /empty/],
@@ -122,7 +135,12 @@ describe('ReadyFile: ready_to_load.csv read once, its rows parsed from the bytes
   });
 
   it.each([
-    ['a value not in normal form', (t: string) => t.replace('ana.garcia@example.com,true', 'Ana.Garcia@example.com,true'), 4, /not normalised \(column email\)/],
+    [
+      'a value not in normal form',
+      (t: string) => t.replace('ana.garcia@example.com,true', 'Ana.Garcia@example.com,true'),
+      4,
+      /not normalised \(column email\)/,
+    ],
     ['a row that no longer validates', (t: string) => t.replace(',1002,', ',1x02,'), 8, /no longer validates.*extension_format/],
   ])('validate (the default) refuses %s, as readReadyRows does', async (_label, edit, line, message) => {
     const path = await fileWith(edit(await text()));
@@ -135,7 +153,11 @@ describe('ReadyFile: ready_to_load.csv read once, its rows parsed from the bytes
   });
 
   it('parses back any cells formatCsvLine writes (quotes, commas, CR, LF, non-ASCII), with the line each record starts on', async () => {
-    const cell = fc.oneof(fc.constantFrom('', 'a', ',', '"', '""', '\n', '\r', '\r\n', 'x, "y"', 'Alcalá', '☎'), fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 4 }));
+    const cell = fc.oneof(
+      fc.constantFrom('', 'a', ',', '"', '""', '\n', '\r', '\r\n', 'x, "y"', 'Alcalá', '☎'),
+      fc.string({ maxLength: 6 }),
+      fc.string({ unit: 'grapheme', maxLength: 4 }),
+    );
     const record = fc.array(cell, { minLength: CANONICAL_COLUMNS.length, maxLength: CANONICAL_COLUMNS.length });
     await fc.assert(
       fc.asyncProperty(fc.array(record, { maxLength: 6 }), async (records) => {

@@ -8,7 +8,13 @@ describe('readReadyRows', () => {
   it('streams the ready rows with numeric row ids', async () => {
     const rows = await readyRows(join(FIXTURES, 'valid-site.ready.csv'));
     expect(rows).toHaveLength(9);
-    expect(rows[2]).toMatchObject({ row_id: 3, entity_type: 'user', email: 'ana.garcia@example.com', calling_enabled: 'true', calling_settings_caller_id: 'LOCATION_NUMBER' });
+    expect(rows[2]).toMatchObject({
+      row_id: 3,
+      entity_type: 'user',
+      email: 'ana.garcia@example.com',
+      calling_enabled: 'true',
+      calling_settings_caller_id: 'LOCATION_NUMBER',
+    });
   });
 
   it('validating ready_to_load.csv again gives the same file (normal form is stable)', async () => {
@@ -27,7 +33,12 @@ describe('readReadyRows', () => {
 
   it.each([
     ['a different header', (t: string) => t.replace('row_id,', 'id,'), 1, /header/],
-    ['a value not in normal form', (t: string) => t.replace('ana.garcia@example.com,true', 'Ana.Garcia@example.com,true'), 4, /not normalised \(column email\)/],
+    [
+      'a value not in normal form',
+      (t: string) => t.replace('ana.garcia@example.com,true', 'Ana.Garcia@example.com,true'),
+      4,
+      /not normalised \(column email\)/,
+    ],
     ['a row that no longer validates', (t: string) => t.replace(',1002,', ',1x02,'), 8, /no longer validates.*extension_format/],
     ['row ids out of order', (t: string) => t.replace('\n4,user', '\n2,user'), 5, /row_id "2"/],
     ['a missing column', (t: string) => t.replace(',Floor 12,', ','), 3, /columns/],

@@ -93,10 +93,14 @@ function dependencyKey(row: ExecRow): string {
 
 /** The entity of the previous phase a row needs: a user row its location, an assignment row its person. */
 function dependsOn(row: ExecRow, directory: LocationDirectory): string {
-  return row.entityType === 'user' ? `location:${foldLocationKey(directory.nameFor(field(row, 'location_key') ?? ''))}` : `person:${field(row, 'email')}`;
+  return row.entityType === 'user'
+    ? `location:${foldLocationKey(directory.nameFor(field(row, 'location_key') ?? ''))}`
+    : `person:${field(row, 'email')}`;
 }
 
-export async function buildIndexes(input: Pick<ExecutionInput, 'rows'>): Promise<{ directory: LocationDirectory; assignments: Map<string, AssignmentHint> }> {
+export async function buildIndexes(
+  input: Pick<ExecutionInput, 'rows'>,
+): Promise<{ directory: LocationDirectory; assignments: Map<string, AssignmentHint> }> {
   const directory = new LocationDirectory();
   for await (const row of input.rows('location')) {
     const name = field(row, 'location_name');
@@ -109,7 +113,13 @@ export async function buildIndexes(input: Pick<ExecutionInput, 'rows'>): Promise
   for await (const row of input.rows('extension_assignment')) {
     const email = field(row, 'email');
     if (!email || assignments.has(email)) continue;
-    assignments.set(email, { rowId: row.rowId, locationKey: field(row, 'location_key') ?? '', extension: field(row, 'extension'), phoneNumber: field(row, 'phone_number'), callerIdSelected: field(row, 'caller_id_selected') });
+    assignments.set(email, {
+      rowId: row.rowId,
+      locationKey: field(row, 'location_key') ?? '',
+      extension: field(row, 'extension'),
+      phoneNumber: field(row, 'phone_number'),
+      callerIdSelected: field(row, 'caller_id_selected'),
+    });
   }
   return { directory, assignments };
 }
@@ -128,10 +138,23 @@ export async function buildIndexes(input: Pick<ExecutionInput, 'rows'>): Promise
  */
 export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
   const { config, log } = input;
-  const decision = input.resume ?? checkResume(await readCheckpoint(input.outDir), { inputHash: input.inputHash, pipelineVersion: config.pipelineVersion });
+  const decision =
+    input.resume ??
+    checkResume(await readCheckpoint(input.outDir), { inputHash: input.inputHash, pipelineVersion: config.pipelineVersion });
   if (decision.kind === 'hash_mismatch' || decision.kind === 'version_mismatch') {
-    log.fatal({ event: 'resume_refused', ...decision }, 'checkpoint belongs to a different CSV or pipeline version; outputs left untouched');
-    return { status: decision.kind, attempt: checkpointAttempt(await readCheckpoint(input.outDir)), success: 0, pending: 0, byReason: {}, skipped: 0, detail: JSON.stringify(decision) };
+    log.fatal(
+      { event: 'resume_refused', ...decision },
+      'checkpoint belongs to a different CSV or pipeline version; outputs left untouched',
+    );
+    return {
+      status: decision.kind,
+      attempt: checkpointAttempt(await readCheckpoint(input.outDir)),
+      success: 0,
+      pending: 0,
+      byReason: {},
+      skipped: 0,
+      detail: JSON.stringify(decision),
+    };
   }
   const now = new Date().toISOString();
   /** The checkpoint being resumed (an attempt that has not finished); none for a new attempt. */
@@ -141,22 +164,40 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
   const attemptStartedAt = resuming ? (resuming.checkpoint.attempt_started_at ?? resuming.checkpoint.started_at) : now;
   if (resuming) {
     const reopened = await reopenTokenFailures(input.outDir, resuming.phase, attempt);
-    if (reopened.length > 0) log.info({ event: 'token_failures_reopened', attempt, rows: reopened.length, row_ids: reopened.slice(0, 50) }, `resume: ${reopened.length} row(s) that ended pending on the token are tried again`);
+    if (reopened.length > 0)
+      log.info(
+        { event: 'token_failures_reopened', attempt, rows: reopened.length, row_ids: reopened.slice(0, 50) },
+        `resume: ${reopened.length} row(s) that ended pending on the token are tried again`,
+      );
   }
-  const outputs = await openOutputs(input.outDir, attempt, (rowId) => log.warn({ event: 'results_line_completed', row_id: rowId }, 'completed a results.csv line from pending_rows.csv after a crash'), input.redact);
+  const outputs = await openOutputs(
+    input.outDir,
+    attempt,
+    (rowId) =>
+      log.warn({ event: 'results_line_completed', row_id: rowId }, 'completed a results.csv line from pending_rows.csv after a crash'),
+    input.redact,
+  );
   const result: ExecutionResult = { status: 'completed', attempt, success: 0, pending: 0, byReason: {}, skipped: 0 };
   try {
     if (decision.kind === 'finished' && outputs.pendingRows === 0) {
       // The run finished and every row's latest outcome is success: an attempt would send nothing.
-      log.info({ event: 'nothing_pending', attempt: decision.attempt }, `attempt ${decision.attempt} finished and no row is pending: nothing to re-run`);
+      log.info(
+        { event: 'nothing_pending', attempt: decision.attempt },
+        `attempt ${decision.attempt} finished and no row is pending: nothing to re-run`,
+      );
       return { ...result, attempt: decision.attempt, nothingPending: true };
     }
     if (resuming) {
-      log.info({ event: 'resume', attempt, phase: resuming.phase, next_row_id: resuming.nextRowId, terminal_rows: outputs.terminal.size }, `resuming attempt ${attempt} from checkpoint`);
+      log.info(
+        { event: 'resume', attempt, phase: resuming.phase, next_row_id: resuming.nextRowId, terminal_rows: outputs.terminal.size },
+        `resuming attempt ${attempt} from checkpoint`,
+      );
     } else {
       log.info(
         { event: 'attempt_start', attempt, rows: attempt === 1 ? null : outputs.pendingRows },
-        attempt === 1 ? 'attempt 1 start' : `attempt ${attempt} start: the ${outputs.pendingRows} row(s) whose latest outcome is pending are tried again`,
+        attempt === 1
+          ? 'attempt 1 start'
+          : `attempt ${attempt} start: the ${outputs.pendingRows} row(s) whose latest outcome is pending are tried again`,
       );
     }
     const cache = input.orgCache ?? (await OrgCache.load(input.port, config.callingLicenceId));
@@ -164,10 +205,16 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       {
         event: 'calling_licences',
         pinned: config.callingLicenceId ?? null,
-        candidates: cache.licences.entries.map((e) => ({ id: e.id, name: e.name, subscription_id: e.subscriptionId ?? null, free_units: e.unitsLeft })),
+        candidates: cache.licences.entries.map((e) => ({
+          id: e.id,
+          name: e.name,
+          subscription_id: e.subscriptionId ?? null,
+          free_units: e.unitsLeft,
+        })),
         free_units: cache.licences.unitsLeft,
       },
-      cache.licences.emptyReason ?? `${cache.licences.entries.length} Calling licence entr${cache.licences.entries.length === 1 ? 'y' : 'ies'}, ${cache.licences.unitsLeft} free unit(s)`,
+      cache.licences.emptyReason ??
+        `${cache.licences.entries.length} Calling licence entr${cache.licences.entries.length === 1 ? 'y' : 'ies'}, ${cache.licences.unitsLeft} free unit(s)`,
     );
     const { directory, assignments } = await buildIndexes(input);
     const env: StepEnv = {
@@ -205,7 +252,13 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
     const counters = { rows: 0, batches: 0 };
     /** Rows in flight and the step each is in: what `inFlightRows()` reports (SIGUSR2 in the runner). */
     const inFlight = new Map<number, { trail: StepTrail; started: number }>();
-    input.exposeInFlight?.(() => [...inFlight].map(([rowId, { trail, started }]) => ({ rowId, step: trail.current, seconds: Math.round((Date.now() - started) / 1000) })));
+    input.exposeInFlight?.(() =>
+      [...inFlight].map(([rowId, { trail, started }]) => ({
+        rowId,
+        step: trail.current,
+        seconds: Math.round((Date.now() - started) / 1000),
+      })),
+    );
     const firstPhase = resuming ? resuming.phase : 1;
 
     /**
@@ -236,7 +289,17 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
       run.ended = true;
       run.holding = new Set();
       run.next?.wake();
-      log.info({ event: 'phase_end', phase: run.phase, name: run.name, end, ...run.counts, requests: (input.requestCount?.() ?? 0) - run.requestsAtStart }, `phase ${run.phase} (${run.name}) end`);
+      log.info(
+        {
+          event: 'phase_end',
+          phase: run.phase,
+          name: run.name,
+          end,
+          ...run.counts,
+          requests: (input.requestCount?.() ?? 0) - run.requestsAtStart,
+        },
+        `phase ${run.phase} (${run.name}) end`,
+      );
       if (end !== 'completed') {
         if (result.status === 'completed') {
           result.status = end;
@@ -304,7 +367,10 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
           const started = Date.now();
           const rowEnv: RowEnv = { ...env, park };
           try {
-            return await runSteps((trail) => PROCESSORS[entityType](row, rowEnv, trail), (trail) => inFlight.set(row.rowId, { trail, started }));
+            return await runSteps(
+              (trail) => PROCESSORS[entityType](row, rowEnv, trail),
+              (trail) => inFlight.set(row.rowId, { trail, started }),
+            );
           } finally {
             inFlight.delete(row.rowId);
           }
@@ -316,7 +382,19 @@ export async function execute(input: ExecutionInput): Promise<ExecutionResult> {
           if (outcome.status === 'success') counts.success++;
           else counts.pending++;
           if (outcome.status === 'pending') {
-            log.warn({ event: 'row_pending', row_id: row.rowId, batch_id: batchId, entity_key: row.entityKey, step: outcome.step, reason_code: outcome.reasonCode, http_status: outcome.httpStatus, tracking_id: outcome.trackingId }, outcome.message);
+            log.warn(
+              {
+                event: 'row_pending',
+                row_id: row.rowId,
+                batch_id: batchId,
+                entity_key: row.entityKey,
+                step: outcome.step,
+                reason_code: outcome.reasonCode,
+                http_status: outcome.httpStatus,
+                tracking_id: outcome.trackingId,
+              },
+              outcome.message,
+            );
           }
           input.onRowDone?.(row, outcome);
           if (current.holding?.delete(dependencyKey(row))) current.next?.wake();

@@ -5,7 +5,15 @@ export type { WebexPort } from './port.js';
 export type { RunLogger } from './logger.js';
 export { silentLogger } from './logger.js';
 export { execRowOf, field, type ExecRow, type ReadyFields } from './row.js';
-export { PHASE_OF, type EntityType, type Phase, type RowOutcome, type PendingOutcome, type SuccessOutcome, type RowEffect } from './outcome.js';
+export {
+  PHASE_OF,
+  type EntityType,
+  type Phase,
+  type RowOutcome,
+  type PendingOutcome,
+  type SuccessOutcome,
+  type RowEffect,
+} from './outcome.js';
 export { PENDING_REASON_CODES, BREAKER_CODES, type PendingReasonCode } from './reason-codes.js';
 export { mapError } from './error-mapping.js';
 export { RESULTS_FILE, PENDING_FILE } from './outputs.js';

@@ -23,9 +23,19 @@ export class LicencePool {
   readonly emptyReason: string | undefined;
 
   constructor(licenses: readonly License[], pinnedId?: string) {
-    const calling = licenses.filter((l): l is License & { id: string; name: string } => typeof l.id === 'string' && l.name === CALLING_LICENCE_NAME);
-    const candidates = pinnedId === undefined ? calling : licenses.filter((l): l is License & { id: string; name: string } => l.id === pinnedId && typeof l.name === 'string');
-    this.entries = candidates.map((l) => ({ id: l.id, name: l.name, subscriptionId: l.subscriptionId, unitsLeft: Math.max(0, (l.totalUnits ?? 0) - (l.consumedUnits ?? 0)) }));
+    const calling = licenses.filter(
+      (l): l is License & { id: string; name: string } => typeof l.id === 'string' && l.name === CALLING_LICENCE_NAME,
+    );
+    const candidates =
+      pinnedId === undefined
+        ? calling
+        : licenses.filter((l): l is License & { id: string; name: string } => l.id === pinnedId && typeof l.name === 'string');
+    this.entries = candidates.map((l) => ({
+      id: l.id,
+      name: l.name,
+      subscriptionId: l.subscriptionId,
+      unitsLeft: Math.max(0, (l.totalUnits ?? 0) - (l.consumedUnits ?? 0)),
+    }));
     this.emptyReason =
       this.entries.length > 0
         ? undefined

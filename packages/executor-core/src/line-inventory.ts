@@ -65,7 +65,9 @@ export class LineInventory {
   #lines(locationId: string): Promise<LocationLines> {
     let lines = this.#byLocation.get(locationId);
     if (!lines) {
-      lines = isPlannedLocation(locationId) ? Promise.resolve(new LocationLines([], true)) : this.port.numbers.list({ locationId }).then((items) => new LocationLines(items));
+      lines = isPlannedLocation(locationId)
+        ? Promise.resolve(new LocationLines([], true))
+        : this.port.numbers.list({ locationId }).then((items) => new LocationLines(items));
       // A failed listing is not cached: the next row tries again.
       lines.catch(() => this.#byLocation.delete(locationId));
       this.#byLocation.set(locationId, lines);
@@ -83,16 +85,24 @@ export class LineInventory {
     const { phoneNumber, extension } = line;
     if (phoneNumber) {
       if (!lines.unknown && !lines.numbers.has(phoneNumber)) {
-        throw new RowStop('precondition_missing', `${phoneNumber} is not in the number inventory of "${locationName}": have it delivered to that location, then re-run`);
+        throw new RowStop(
+          'precondition_missing',
+          `${phoneNumber} is not in the number inventory of "${locationName}": have it delivered to that location, then re-run`,
+        );
       }
       const holder = lines.numbers.get(phoneNumber);
-      if (holder && holder.id !== personId) throw new RowStop('precondition_missing', `${phoneNumber} is already assigned to ${who(holder)}`);
+      if (holder && holder.id !== personId)
+        throw new RowStop('precondition_missing', `${phoneNumber} is already assigned to ${who(holder)}`);
     }
     if (extension) {
       const holder = lines.extensions.get(extension);
-      if (holder && holder.id !== personId) throw new RowStop('precondition_missing', `extension ${extension} in "${locationName}" is already assigned to ${who(holder)}`);
+      if (holder && holder.id !== personId)
+        throw new RowStop('precondition_missing', `extension ${extension} in "${locationName}" is already assigned to ${who(holder)}`);
     }
-    const previous = { number: phoneNumber ? lines.numbers.get(phoneNumber) : undefined, extension: extension ? lines.extensions.get(extension) : undefined };
+    const previous = {
+      number: phoneNumber ? lines.numbers.get(phoneNumber) : undefined,
+      extension: extension ? lines.extensions.get(extension) : undefined,
+    };
     const mine: Holder = { id: personId };
     if (phoneNumber) lines.numbers.set(phoneNumber, mine);
     if (extension) lines.extensions.set(extension, mine);

@@ -19,7 +19,13 @@ export class OrgCache {
   readonly licences: LicencePool;
   readonly lines: LineInventory;
 
-  private constructor(port: ReadPort, locations: Location[], callingIds: string[], licences: Awaited<ReturnType<ReadPort['licenses']['list']>>, pinnedLicenceId: string | undefined) {
+  private constructor(
+    port: ReadPort,
+    locations: Location[],
+    callingIds: string[],
+    licences: Awaited<ReturnType<ReadPort['licenses']['list']>>,
+    pinnedLicenceId: string | undefined,
+  ) {
     for (const l of locations) this.#byName.set(foldLocationKey(l.name), l);
     for (const id of callingIds) this.#calling.add(id);
     const calling = licences.filter((l) => l.id && l.name?.startsWith('Webex Calling') && !l.name.includes('Workspaces'));

@@ -30,7 +30,12 @@ export interface RunOutputs {
  * leaves a pending line without its results line (of the same attempt), which is completed here
  * from the pending line rather than by running the row again.
  */
-export async function openOutputs(outDir: string, attempt: number, onCompleted: (rowId: number) => void, redact: (text: string) => string = (text) => text): Promise<RunOutputs> {
+export async function openOutputs(
+  outDir: string,
+  attempt: number,
+  onCompleted: (rowId: number) => void,
+  redact: (text: string) => string = (text) => text,
+): Promise<RunOutputs> {
   const results = await openCsvAppender(join(outDir, RESULTS_FILE), RESULTS_COLUMNS);
   const pending = await openCsvAppender(join(outDir, PENDING_FILE), PENDING_COLUMNS);
   /** `row:attempt` of every results line: each row ends once per attempt. */
@@ -84,7 +89,16 @@ export async function openOutputs(outDir: string, attempt: number, onCompleted: 
     pendingRows,
     async write(row, phase, batchId, outcome) {
       const timestamp = new Date().toISOString();
-      const common = { timestamp, batch_id: batchId, row_id: row.rowId, phase, entity_type: row.entityType, entity_key: row.entityKey, step: outcome.step, attempt };
+      const common = {
+        timestamp,
+        batch_id: batchId,
+        row_id: row.rowId,
+        phase,
+        entity_type: row.entityType,
+        entity_key: row.entityKey,
+        step: outcome.step,
+        attempt,
+      };
       if (outcome.status === 'pending') {
         await pending.append({
           ...common,

@@ -223,7 +223,11 @@ class PhaseScheduler {
       const batch = next.value;
       // Rows an earlier invocation ended are not run again; they still count for the low-water mark.
       const queue = batch.rows.filter((row) => !outputs.terminal.has(row.rowId));
-      if (queue.length > 0) log.info({ event: 'batch_start', phase, batch_id: batch.id, rows: queue.length, skipped: batch.rows.length - queue.length }, `${batch.id} start`);
+      if (queue.length > 0)
+        log.info(
+          { event: 'batch_start', phase, batch_id: batch.id, rows: queue.length, skipped: batch.rows.length - queue.length },
+          `${batch.id} start`,
+        );
       this.#lowWater.track(batch.rows.map((row) => row.rowId));
       this.#open.push({ id: batch.id, queue, inFlight: 0, started: false, tally: new BatchTally() });
     }
@@ -246,13 +250,30 @@ class PhaseScheduler {
       // checkpoint of their own before their slot is freed (as they always have).
       this.#lastCheckpointAt = Date.now();
       log.info(
-        { event: 'batch_end', phase, batch_id: batch.id, processed: tally.processed, success: tally.success, pending: tally.pending, by_reason: tally.byReason, last_row_id: mark, concurrency: this.#run.concurrency() },
+        {
+          event: 'batch_end',
+          phase,
+          batch_id: batch.id,
+          processed: tally.processed,
+          success: tally.success,
+          pending: tally.pending,
+          by_reason: tally.byReason,
+          last_row_id: mark,
+          concurrency: this.#run.concurrency(),
+        },
         `${batch.id} end`,
       );
       this.#run.onBatchEnd?.(batch.id, tally);
       if (tally.trips(config.circuitBreakerThreshold)) {
         log.fatal(
-          { event: 'circuit_breaker', phase, batch_id: batch.id, processed: tally.processed, by_reason: tally.byReason, threshold: config.circuitBreakerThreshold },
+          {
+            event: 'circuit_breaker',
+            phase,
+            batch_id: batch.id,
+            processed: tally.processed,
+            by_reason: tally.byReason,
+            threshold: config.circuitBreakerThreshold,
+          },
           'circuit breaker tripped: the org is refusing this run',
         );
         this.#stop ??= { end: 'aborted_breaker', detail: `circuit breaker in ${batch.id}: ${JSON.stringify(tally.byReason)}` };
@@ -310,7 +331,8 @@ class PhaseScheduler {
   #boundReached(batch: OpenBatch): string | undefined {
     const { config, counters } = this.#run;
     if (counters.rows >= config.maxRows) return `MAX_ROWS=${config.maxRows} rows started in this invocation`;
-    if (!batch.started && counters.batches >= config.maxBatches) return `MAX_BATCHES=${config.maxBatches} batches started in this invocation`;
+    if (!batch.started && counters.batches >= config.maxBatches)
+      return `MAX_BATCHES=${config.maxBatches} batches started in this invocation`;
     return undefined;
   }
 
@@ -345,9 +367,19 @@ class PhaseScheduler {
       this.#lowWater.end(row.rowId);
       const window = earlyStopWindow(config.batchSize, this.#run.concurrency());
       if (!this.#stop && batch.tally.hopeless(window)) {
-        this.#stop = { end: 'aborted_breaker', detail: `every one of the last ${window} rows failed on the token (auth_invalid or permission_denied) (${JSON.stringify(batch.tally.byReason)})` };
+        this.#stop = {
+          end: 'aborted_breaker',
+          detail: `every one of the last ${window} rows failed on the token (auth_invalid or permission_denied) (${JSON.stringify(batch.tally.byReason)})`,
+        };
         log.fatal(
-          { event: 'circuit_breaker', phase, batch_id: batch.id, processed: batch.tally.processed, by_reason: batch.tally.byReason, early: true },
+          {
+            event: 'circuit_breaker',
+            phase,
+            batch_id: batch.id,
+            processed: batch.tally.processed,
+            by_reason: batch.tally.byReason,
+            early: true,
+          },
           'circuit breaker tripped mid-batch: every recent row failed on the token (revoked, expired or without the scopes)',
         );
       }

@@ -76,7 +76,10 @@ export class PlanReader implements Projection {
       settings: {
         get: (async (personId: string, setting: PersonSetting) => {
           const key = `${personId}\u0000${setting}`;
-          return this.#projectedSettings.get(key) ?? (await memo(this.#settings, key, () => this.#base.settings.get(personId, setting) as Promise<SettingValue>));
+          return (
+            this.#projectedSettings.get(key) ??
+            (await memo(this.#settings, key, () => this.#base.settings.get(personId, setting) as Promise<SettingValue>))
+          );
         }) as ReadPort['settings']['get'],
       },
     };
@@ -131,9 +134,17 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
 /** Turns a row's outcome and decided actions into its plan line. */
 export function plannedRow(row: ExecRow, outcome: RowOutcome, actions: readonly DecidedAction[]): PlannedRow {
   if (outcome.status === 'pending') {
-    return { row, expectedStatus: 'pending', reasonCode: outcome.reasonCode, action: 'none', actions: [...actions], detail: outcome.message };
+    return {
+      row,
+      expectedStatus: 'pending',
+      reasonCode: outcome.reasonCode,
+      action: 'none',
+      actions: [...actions],
+      detail: outcome.message,
+    };
   }
-  if (actions.length === 0) return { row, expectedStatus: 'success', reasonCode: '', action: 'no_change', actions: [], detail: outcome.message };
+  if (actions.length === 0)
+    return { row, expectedStatus: 'success', reasonCode: '', action: 'no_change', actions: [], detail: outcome.message };
   return {
     row,
     expectedStatus: 'success',
@@ -224,7 +235,12 @@ async function readAhead(rows: readonly ExecRow[], reader: PlanReader, env: Step
     if (!person?.id || !hasCalling(person, env)) return;
     const settings = new Set<PersonSetting>();
     for (const row of its) {
-      const wanted = row.entityType === 'user' ? userSettingChanges(row) : field(row, 'caller_id_selected') ? [callerIdChange(field(row, 'caller_id_selected')!, 'caller_id_selected')] : [];
+      const wanted =
+        row.entityType === 'user'
+          ? userSettingChanges(row)
+          : field(row, 'caller_id_selected')
+            ? [callerIdChange(field(row, 'caller_id_selected')!, 'caller_id_selected')]
+            : [];
       for (const c of wanted) settings.add(c.setting);
     }
     for (const setting of settings) await reader.port.settings.get(person.id, setting).catch(() => undefined);

@@ -44,7 +44,10 @@ export function readOnly(port: ReadPort): ReadPort {
     people: { findByEmail: port.people.findByEmail.bind(port.people), get: port.people.get.bind(port.people) },
     licenses: { list: port.licenses.list.bind(port.licenses) },
     locations: { list: port.locations.list.bind(port.locations) },
-    callingLocations: { list: port.callingLocations.list.bind(port.callingLocations), get: port.callingLocations.get.bind(port.callingLocations) },
+    callingLocations: {
+      list: port.callingLocations.list.bind(port.callingLocations),
+      get: port.callingLocations.get.bind(port.callingLocations),
+    },
     numbers: { list: port.numbers.list.bind(port.numbers) },
     settings: { get: port.settings.get.bind(port.settings) },
   };

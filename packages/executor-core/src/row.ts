@@ -28,6 +28,7 @@ export function field(row: ExecRow, column: CanonicalColumn): string | undefined
 export function execRowOf(ready: ReadyRow): ExecRow {
   const { row_id, ...fields } = ready;
   const entityType = ENTITY_TYPES.find((t) => t === ready.entity_type);
-  if (entityType === undefined) throw new Error(`row ${row_id}: entity_type ${JSON.stringify(ready.entity_type)} is not one of ${ENTITY_TYPES.join(', ')}`);
+  if (entityType === undefined)
+    throw new Error(`row ${row_id}: entity_type ${JSON.stringify(ready.entity_type)} is not one of ${ENTITY_TYPES.join(', ')}`);
   return { rowId: row_id, entityType, entityKey: ready.entity_key, fields };
 }

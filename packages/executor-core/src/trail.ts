@@ -33,7 +33,10 @@ export const CREATED_MARK = 'location_create';
  * Runs a row's steps; any failure becomes exactly one pending outcome. A failure after a change
  * took effect is `half_applied`, naming what was applied, the failing step and why.
  */
-export async function runSteps(body: (trail: StepTrail) => Promise<SuccessOutcome>, onTrail?: (trail: StepTrail) => void): Promise<RowOutcome> {
+export async function runSteps(
+  body: (trail: StepTrail) => Promise<SuccessOutcome>,
+  onTrail?: (trail: StepTrail) => void,
+): Promise<RowOutcome> {
   const trail = new StepTrail();
   onTrail?.(trail);
   try {
@@ -56,7 +59,11 @@ export async function runSteps(body: (trail: StepTrail) => Promise<SuccessOutcom
         ...base,
         reasonCode: 'half_applied',
         cause: mapped.reasonCode,
-        message: [`${trail.applied.join(', ')} applied; ${trail.current} failed (${mapped.reasonCode}): ${mapped.message}.`, ...trail.notes, 'Re-run the CSV to complete it.'].join(' '),
+        message: [
+          `${trail.applied.join(', ')} applied; ${trail.current} failed (${mapped.reasonCode}): ${mapped.message}.`,
+          ...trail.notes,
+          'Re-run the CSV to complete it.',
+        ].join(' '),
       };
     }
     return { ...base, reasonCode: mapped.reasonCode, message: mapped.message };

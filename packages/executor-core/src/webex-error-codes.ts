@@ -28,10 +28,25 @@ const LINE_CHANGES = ['PATCH /licenses/users', 'PUT /people/{personId}'];
 export const WEBEX_ERROR_CODES: readonly WebexErrorCode[] = [
   { code: 400, meaning: 'the location could not be found', operations: LICENCE_PATCH, source: LICENSES_SPEC },
   { code: 400000, meaning: 'the licence id is not recognised', operations: LICENCE_PATCH, source: LICENSES_SPEC },
-  { code: 400112, meaning: 'a Calling Professional licence cannot be downgraded to Standard', operations: LICENCE_PATCH, source: LICENSES_SPEC },
-  { code: 400404, meaning: 'a user cannot hold Calling Professional and Standard together', operations: LICENCE_PATCH, source: LICENSES_SPEC },
+  {
+    code: 400112,
+    meaning: 'a Calling Professional licence cannot be downgraded to Standard',
+    operations: LICENCE_PATCH,
+    source: LICENSES_SPEC,
+  },
+  {
+    code: 400404,
+    meaning: 'a user cannot hold Calling Professional and Standard together',
+    operations: LICENCE_PATCH,
+    source: LICENSES_SPEC,
+  },
   { code: 400411, meaning: 'each Calling licence needs its own calling properties', operations: LICENCE_PATCH, source: LICENSES_SPEC },
-  { code: 400413, meaning: 'only one licence of an exclusive offer group can be assigned', operations: LICENCE_PATCH, source: LICENSES_SPEC },
+  {
+    code: 400413,
+    meaning: 'only one licence of an exclusive offer group can be assigned',
+    operations: LICENCE_PATCH,
+    source: LICENSES_SPEC,
+  },
   { code: 4201, meaning: 'the phone number is already in use', operations: LINE_CHANGES, source: AUDIT_CODES },
   { code: 4202, meaning: 'the extension is already in use', operations: LINE_CHANGES, source: AUDIT_CODES },
   { code: 4410, meaning: 'the phone number is not valid', operations: LINE_CHANGES, source: AUDIT_CODES },

@@ -51,7 +51,10 @@ async function outputsWith(results: ResultsRecord[], pendings: PendingRecord[]):
 
 describe('openOutputs across attempts', () => {
   // Attempt 1: row 1 success, rows 2 and 3 pending, row 4 pending with its results line lost in a crash.
-  const attempt1 = { results: [result(1, 1, 'success'), result(2, 1, 'pending'), result(3, 1, 'pending')], pending: [pending(2, 1), pending(3, 1), pending(4, 1)] };
+  const attempt1 = {
+    results: [result(1, 1, 'success'), result(2, 1, 'pending'), result(3, 1, 'pending')],
+    pending: [pending(2, 1), pending(3, 1), pending(4, 1)],
+  };
 
   it('attempt 1 (resumed): every row with a line of attempt 1 is terminal; a pending line without its results line is completed, with its attempt', async () => {
     const dir = await outputsWith(attempt1.results, attempt1.pending);
@@ -84,7 +87,10 @@ describe('openOutputs across attempts', () => {
   });
 
   it('attempt 2 resumed after a crash: rows with a line of attempt 2 are terminal, and a crash between the two writes of attempt 2 is completed as attempt 2', async () => {
-    const dir = await outputsWith([...attempt1.results, result(4, 1, 'pending'), result(2, 2, 'success')], [...attempt1.pending, pending(3, 2)]);
+    const dir = await outputsWith(
+      [...attempt1.results, result(4, 1, 'pending'), result(2, 2, 'success')],
+      [...attempt1.pending, pending(3, 2)],
+    );
     const out = await openOutputs(dir, 2, () => undefined);
     await out.close();
     expect([...out.terminal].sort()).toEqual([1, 2, 3]);
@@ -96,7 +102,11 @@ describe('openOutputs across attempts', () => {
 describe('"replace the token, then resume" within attempt 2', () => {
   it('reopens only the token failures of the attempt being resumed; earlier attempts keep their lines', async () => {
     const dir = await outputsWith(
-      [result(1, 1, 'pending', 'auth_invalid: 401'), result(2, 1, 'pending', 'auth_invalid: 401'), result(1, 2, 'pending', 'auth_invalid: 401')],
+      [
+        result(1, 1, 'pending', 'auth_invalid: 401'),
+        result(2, 1, 'pending', 'auth_invalid: 401'),
+        result(1, 2, 'pending', 'auth_invalid: 401'),
+      ],
       [pending(1, 1, 'auth_invalid'), pending(2, 1, 'auth_invalid'), pending(1, 2, 'auth_invalid')],
     );
     expect(await reopenTokenFailures(dir, 1, 2)).toEqual([1]);

@@ -13,8 +13,16 @@ describe('term sheet 17.2 behaviours (msw + in-process simulator)', () => {
   it('creates and Calling-enables a location, enables Calling for an existing user with settings, assigns a number and caller id', async () => {
     const rows = [
       site('Madrid HQ'),
-      user('ana.garcia@example.com', 'Madrid HQ', { calling_settings_call_waiting: 'false', calling_settings_do_not_disturb: 'true', calling_settings_voicemail: 'false' }),
-      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001', phone_number: '+34910000001', caller_id_selected: 'DIRECT_LINE' }),
+      user('ana.garcia@example.com', 'Madrid HQ', {
+        calling_settings_call_waiting: 'false',
+        calling_settings_do_not_disturb: 'true',
+        calling_settings_voicemail: 'false',
+      }),
+      assignment('ana.garcia@example.com', 'Madrid HQ', {
+        extension: '1001',
+        phone_number: '+34910000001',
+        caller_id_selected: 'DIRECT_LINE',
+      }),
     ];
     const { result, outDir } = await run(rows);
     expect(result).toMatchObject({ status: 'completed', success: 3, pending: 0 });
@@ -41,7 +49,11 @@ describe('term sheet 17.2 behaviours (msw + in-process simulator)', () => {
     expect(result.success).toBe(1);
     expect([...sim.org.locations.values()][0]!.timeZone).toBe('Atlantic/Canary');
     const before = sim.stats().requests.byOperation;
-    const rows = [site('Madrid HQ', { time_zone: 'Atlantic/Canary' }), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' })];
+    const rows = [
+      site('Madrid HQ', { time_zone: 'Atlantic/Canary' }),
+      user('ana.garcia@example.com', 'Madrid HQ'),
+      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' }),
+    ];
     await run(rows, { outDir: tmpOut() });
     const second = await run(rows, { outDir: tmpOut() });
     expect(second.result).toMatchObject({ success: 3, pending: 0 });
@@ -91,7 +103,11 @@ describe('term sheet 17.2 behaviours (msw + in-process simulator)', () => {
   });
 
   it('a user missing from the directory → pending user_not_found; the run goes on', async () => {
-    const { result, outDir } = await run([site('Madrid HQ'), user('ghost@example.com', 'Madrid HQ'), user('john.smith@example.com', 'Madrid HQ', { calling_enabled: 'false' })]);
+    const { result, outDir } = await run([
+      site('Madrid HQ'),
+      user('ghost@example.com', 'Madrid HQ'),
+      user('john.smith@example.com', 'Madrid HQ', { calling_enabled: 'false' }),
+    ]);
     expect(result).toMatchObject({ success: 2, pending: 1, byReason: { user_not_found: 1 } });
     expect((await readPending(outDir))[0]).toMatchObject({ entity_key: 'ghost@example.com', step: 'user_lookup' });
   });
@@ -121,7 +137,11 @@ describe('term sheet 17.2 behaviours (msw + in-process simulator)', () => {
   });
 
   it('an extension taken is found from the org state before the licence PATCH: precondition_missing, no Webex code needed', async () => {
-    const rows = [site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1999' })];
+    const rows = [
+      site('Madrid HQ'),
+      user('ana.garcia@example.com', 'Madrid HQ'),
+      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1999' }),
+    ];
     const { result, outDir } = await run(rows);
     expect(result.byReason).toEqual({ precondition_missing: 2 });
     const [first] = await readPending(outDir);
@@ -131,21 +151,45 @@ describe('term sheet 17.2 behaviours (msw + in-process simulator)', () => {
   });
 
   it('a number not in the location inventory is found before the licence PATCH, and a refusal wbp cannot foresee ends non_retryable_external with Webex code and message', async () => {
-    const { result, outDir } = await run([site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { phone_number: '+34919999999' })]);
+    const { result, outDir } = await run([
+      site('Madrid HQ'),
+      user('ana.garcia@example.com', 'Madrid HQ'),
+      assignment('ana.garcia@example.com', 'Madrid HQ', { phone_number: '+34919999999' }),
+    ]);
     expect(result.byReason).toEqual({ precondition_missing: 2 });
     expect((await readPending(outDir))[0]!.reason_message).toMatch(/\+34919999999 is not in the number inventory of "Madrid HQ"/);
     expect(sim.stats().requests.byOperation['PATCH /licenses/users']).toBeUndefined();
 
-    server.use(http.patch('*/v1/licenses/users', () => HttpResponse.json({ message: 'Something new', errors: [{ errorCode: 4202, description: 'Extension in use' }], trackingId: 'T1' }, { status: 400 })));
-    const second = await run([site('Madrid HQ'), user('john.smith@example.com', 'Madrid HQ'), assignment('john.smith@example.com', 'Madrid HQ', { extension: '1005' })]);
+    server.use(
+      http.patch('*/v1/licenses/users', () =>
+        HttpResponse.json(
+          { message: 'Something new', errors: [{ errorCode: 4202, description: 'Extension in use' }], trackingId: 'T1' },
+          { status: 400 },
+        ),
+      ),
+    );
+    const second = await run([
+      site('Madrid HQ'),
+      user('john.smith@example.com', 'Madrid HQ'),
+      assignment('john.smith@example.com', 'Madrid HQ', { extension: '1005' }),
+    ]);
     const [refused] = await readPending(second.outDir);
     expect(refused).toMatchObject({ step: 'user_enable_calling', reason_code: 'non_retryable_external', http_status: '400' });
     expect(refused!.reason_message).toMatch(/Something new.*errorCodes 4202.*errorCode 4202 means the extension is already in use/);
   });
 
   it('phase 3 spends no request on a line phase 2 just assigned (one lookup per person, not two)', async () => {
-    const rows = [site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), user('john.smith@example.com', 'Madrid HQ'),
-      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' }), assignment('john.smith@example.com', 'Madrid HQ', { extension: '1002', phone_number: '+34910000001', caller_id_selected: 'DIRECT_LINE' })];
+    const rows = [
+      site('Madrid HQ'),
+      user('ana.garcia@example.com', 'Madrid HQ'),
+      user('john.smith@example.com', 'Madrid HQ'),
+      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' }),
+      assignment('john.smith@example.com', 'Madrid HQ', {
+        extension: '1002',
+        phone_number: '+34910000001',
+        caller_id_selected: 'DIRECT_LINE',
+      }),
+    ];
     const { result } = await run(rows);
     expect(result).toMatchObject({ success: 5, pending: 0 });
     const ops = sim.stats().requests.byOperation;
@@ -158,17 +202,30 @@ describe('term sheet 17.2 behaviours (msw + in-process simulator)', () => {
 
   it('a later setting failing after Calling was enabled → half_applied naming what was applied and what failed', async () => {
     server.use(http.put('*/v1/people/:id/features/callWaiting', () => HttpResponse.json({ message: 'nope' }, { status: 400 })));
-    const rows = [site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ', { calling_settings_call_waiting: 'true' }), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' })];
+    const rows = [
+      site('Madrid HQ'),
+      user('ana.garcia@example.com', 'Madrid HQ', { calling_settings_call_waiting: 'true' }),
+      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' }),
+    ];
     const { result, outDir } = await run(rows);
     expect(result.byReason).toEqual({ half_applied: 1 });
     const [pending] = await readPending(outDir);
     expect(pending).toMatchObject({ step: 'user_apply_calling_settings', reason_code: 'half_applied', http_status: '400' });
-    expect(pending!.reason_message).toMatch(/calling licence assigned applied; user_apply_calling_settings failed \(non_retryable_external\)/);
+    expect(pending!.reason_message).toMatch(
+      /calling licence assigned applied; user_apply_calling_settings failed \(non_retryable_external\)/,
+    );
   });
 
   it('changes the extension of an existing Calling user through the People PUT without touching identity', async () => {
-    await run([site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' })]);
-    const { result } = await run([site('Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1002', phone_number: '+34910000002' })]);
+    await run([
+      site('Madrid HQ'),
+      user('ana.garcia@example.com', 'Madrid HQ'),
+      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' }),
+    ]);
+    const { result } = await run([
+      site('Madrid HQ'),
+      assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1002', phone_number: '+34910000002' }),
+    ]);
     expect(result).toMatchObject({ success: 2, pending: 0 });
     const ana = [...sim.org.people.values()].find((p) => p.email === 'ana.garcia@example.com')!;
     expect(ana.calling).toMatchObject({ extension: '1002', workNumber: '+34910000002' });
@@ -182,13 +239,24 @@ describe('unknown outcomes are looked up, never replayed', () => {
   it('apply-then-drop on every mutation: zero duplicate locations and zero double licence assignments', async () => {
     sim.configure({ applyThenDropRate: 1, duplicateLocationNames: 'allow' });
     try {
-      const rows = [site('Madrid HQ'), site('Sevilla'), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' })];
+      const rows = [
+        site('Madrid HQ'),
+        site('Sevilla'),
+        user('ana.garcia@example.com', 'Madrid HQ'),
+        assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' }),
+      ];
       const { result } = await run(rows);
       expect(result).toMatchObject({ success: 4, pending: 0 });
     } finally {
       sim.configure({ applyThenDropRate: 0, duplicateLocationNames: 'reject' });
     }
-    expect(sim.stats().state).toMatchObject({ locations: 2, callingLocations: 2, duplicateLocationNames: 0, callingUsers: 2, duplicateLicenseAssignments: 0 });
+    expect(sim.stats().state).toMatchObject({
+      locations: 2,
+      callingLocations: 2,
+      duplicateLocationNames: 0,
+      callingUsers: 2,
+      duplicateLicenseAssignments: 0,
+    });
   });
 });
 
@@ -196,7 +264,11 @@ describe('late apply: a gateway answers 504 at once, the backend applies the cha
   it('every create, Calling enable and licence assignment applied late is found by the settle lookups: one send each, no duplicate', async () => {
     sim.configure({ lateApplyRate: 1, lateApplyMs: 400, duplicateLocationNames: 'allow' });
     try {
-      const rows = [site('Madrid HQ'), user('ana.garcia@example.com', 'Madrid HQ'), assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' })];
+      const rows = [
+        site('Madrid HQ'),
+        user('ana.garcia@example.com', 'Madrid HQ'),
+        assignment('ana.garcia@example.com', 'Madrid HQ', { extension: '1001' }),
+      ];
       const { result } = await run(rows, { config: { settle: { windowMs: 5_000, firstDelayMs: 100 } } });
       expect(result).toMatchObject({ success: 3, pending: 0 });
     } finally {
@@ -205,7 +277,13 @@ describe('late apply: a gateway answers 504 at once, the backend applies the cha
     const { requests, state } = sim.stats();
     expect(requests.byOperation).toMatchObject({ 'POST /locations': 1, 'POST /telephony/config/locations': 1, 'PATCH /licenses/users': 1 });
     // Ana, plus the seeded Calling user of Madrid HQ.
-    expect(state).toMatchObject({ locations: 1, callingLocations: 1, duplicateLocationNames: 0, callingUsers: 2, duplicateLicenseAssignments: 0 });
+    expect(state).toMatchObject({
+      locations: 1,
+      callingLocations: 1,
+      duplicateLocationNames: 0,
+      callingUsers: 2,
+      duplicateLicenseAssignments: 0,
+    });
   });
 
   it('the next phase does not wait for rows still settling: an independent row goes ahead, a dependent one waits for its person', async () => {

@@ -20,10 +20,17 @@ function buildRows(): ExecRow[] {
   resetRowIds();
   const rows: ExecRow[] = SITES.map((s) => site(s));
   PEOPLE.forEach((email, i) =>
-    rows.push(user(email, SITES[i % 3]!, i % 2 === 0 ? { calling_settings_call_waiting: 'false', calling_settings_do_not_disturb: 'true' } : {})),
+    rows.push(
+      user(email, SITES[i % 3]!, i % 2 === 0 ? { calling_settings_call_waiting: 'false', calling_settings_do_not_disturb: 'true' } : {}),
+    ),
   );
   PEOPLE.forEach((email, i) =>
-    rows.push(assignment(email, SITES[i % 3]!, { extension: String(2000 + i), ...(i % 4 === 0 ? { phone_number: `+3491000${String(i).padStart(4, '0')}`, caller_id_selected: 'DIRECT_LINE' } : {}) })),
+    rows.push(
+      assignment(email, SITES[i % 3]!, {
+        extension: String(2000 + i),
+        ...(i % 4 === 0 ? { phone_number: `+3491000${String(i).padStart(4, '0')}`, caller_id_selected: 'DIRECT_LINE' } : {}),
+      }),
+    ),
   );
   return rows;
 }
@@ -35,7 +42,10 @@ function snapshot(sim: StartedSimulator) {
   return {
     locations: [...org.locations.values()].map((l) => `${l.name}|${l.timeZone}|${org.callingLocations.has(l.id)}`).sort(),
     people: [...org.people.values()]
-      .map((p) => `${p.email}|${p.displayName}|${p.calling ? `${siteName(p.calling.locationId)}|${p.calling.extension}|${p.calling.workNumber}` : '-'}|${JSON.stringify(p.settings?.callWaiting)}|${JSON.stringify(p.settings?.doNotDisturb)}|${JSON.stringify(p.settings?.callerId)}`)
+      .map(
+        (p) =>
+          `${p.email}|${p.displayName}|${p.calling ? `${siteName(p.calling.locationId)}|${p.calling.extension}|${p.calling.workNumber}` : '-'}|${JSON.stringify(p.settings?.callWaiting)}|${JSON.stringify(p.settings?.doNotDisturb)}|${JSON.stringify(p.settings?.callerId)}`,
+      )
       .sort(),
   };
 }
@@ -53,9 +63,17 @@ function killAt(at: number, setHook: (hook: ((total: number) => void) | undefine
   };
 }
 
-function runDriver(rowsFile: string, outDir: string, baseUrl: string, killAt?: { arm: (kill: () => void) => void }): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function runDriver(
+  rowsFile: string,
+  outDir: string,
+  baseUrl: string,
+  killAt?: { arm: (kill: () => void) => void },
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--conditions=@wbp/source', '--import', 'tsx', driver, rowsFile, outDir, baseUrl, TOKEN], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=@wbp/source', '--import', 'tsx', driver, rowsFile, outDir, baseUrl, TOKEN], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     killAt?.arm(() => child.kill('SIGKILL'));
     child.on('exit', (code, signal) => done({ code, signal }));
   });
@@ -73,7 +91,10 @@ describe('crash at a random instant, then resume (real processes over HTTP)', ()
     sim = await startSimulator({
       token: TOKEN,
       duplicateLocationNames: 'allow',
-      people: [...PEOPLE.map((email) => ({ email, displayName: email.split('@')[0]! })), { email: 'squatter@example.com', displayName: 'Squatter', locationName: 'Sevilla', extension: '2002' }],
+      people: [
+        ...PEOPLE.map((email) => ({ email, displayName: email.split('@')[0]! })),
+        { email: 'squatter@example.com', displayName: 'Squatter', locationName: 'Sevilla', extension: '2002' },
+      ],
       numbers: PEOPLE.map((_, i) => ({ locationName: SITES[i % 3]!, phoneNumber: `+3491000${String(i).padStart(4, '0')}` })),
       onRequest: (_op, total) => hook?.(total),
     });
@@ -94,7 +115,12 @@ describe('crash at a random instant, then resume (real processes over HTTP)', ()
       sim.sim.reset();
       const outDir = tmpOut();
       const killAtRequest = 1 + Math.floor(Math.random() * requestsPerRun);
-      const first = await runDriver(rowsFile, outDir, sim.baseUrl, killAt(killAtRequest, (h) => (hook = h)));
+      const first = await runDriver(
+        rowsFile,
+        outDir,
+        sim.baseUrl,
+        killAt(killAtRequest, (h) => (hook = h)),
+      );
       hook = undefined;
       if (first.signal === 'SIGKILL') killedMidRun++;
       const second = await runDriver(rowsFile, outDir, sim.baseUrl);
@@ -169,9 +195,17 @@ describe('crash at a random instant of attempt 2 (re-running the pending rows), 
       const attempt1 = await attemptOne(outDir);
       const start = sim.sim.stats().requests.total;
       const killAtRequest = start + lookups + 1 + Math.floor(Math.random() * (requestsPerAttempt - lookups));
-      const killed = await runDriver(rowsFile, outDir, sim.baseUrl, killAt(killAtRequest, (h) => (hook = h)));
+      const killed = await runDriver(
+        rowsFile,
+        outDir,
+        sim.baseUrl,
+        killAt(killAtRequest, (h) => (hook = h)),
+      );
       hook = undefined;
-      const checkpoint = JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8')) as { attempt?: number; attempt_finished_at?: string };
+      const checkpoint = JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8')) as {
+        attempt?: number;
+        attempt_finished_at?: string;
+      };
       if (killed.signal === 'SIGKILL' && checkpoint.attempt === 2 && checkpoint.attempt_finished_at === undefined) killedMidAttempt++;
       expect((await runDriver(rowsFile, outDir, sim.baseUrl)).code, `trial ${trial} resume exit`).toBe(0);
 
@@ -179,11 +213,23 @@ describe('crash at a random instant of attempt 2 (re-running the pending rows), 
       expect(results.slice(0, attempt1.length), `trial ${trial}: attempt 1's lines untouched`).toEqual(attempt1);
       expect(new Set(results.map((r) => r.attempt)), `trial ${trial}: no attempt 3`).toEqual(new Set(['1', '2']));
       const again = results.slice(attempt1.length);
-      expect(again.every((r) => r.attempt === '2' && r.status === 'success'), `trial ${trial}`).toBe(true);
-      expect(again.map((r) => Number(r.row_id)).sort((a, b) => a - b), `trial ${trial}: exactly the pending rows, once each`).toEqual(
-        attempt1.filter((r) => r.status === 'pending').map((r) => Number(r.row_id)).sort((a, b) => a - b),
+      expect(
+        again.every((r) => r.attempt === '2' && r.status === 'success'),
+        `trial ${trial}`,
+      ).toBe(true);
+      expect(
+        again.map((r) => Number(r.row_id)).sort((a, b) => a - b),
+        `trial ${trial}: exactly the pending rows, once each`,
+      ).toEqual(
+        attempt1
+          .filter((r) => r.status === 'pending')
+          .map((r) => Number(r.row_id))
+          .sort((a, b) => a - b),
       );
-      expect(JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8'))).toMatchObject({ attempt: 2, attempt_finished_at: expect.any(String) });
+      expect(JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8'))).toMatchObject({
+        attempt: 2,
+        attempt_finished_at: expect.any(String),
+      });
       expect(snapshot(sim), `trial ${trial}: same org as an uninterrupted re-run`).toEqual(expected);
       const stats = sim.sim.stats();
       expect(stats.state).toMatchObject({ duplicateLocationNames: 0, duplicateLicenseAssignments: 0, identityChanges: 0 });

@@ -16,7 +16,12 @@ function tableAfter(heading: string): string[][] {
   const table: string[][] = [];
   for (const line of lines.slice(first + 2)) {
     if (!line.startsWith('|')) break;
-    table.push(line.split('|').slice(1, -1).map((c) => c.trim()));
+    table.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return table;
 }
@@ -28,7 +33,11 @@ describe('docs/operator-guide.md says what the code does', () => {
   });
 
   it('lists exactly the Webex error codes wbp explains, with the same meaning and operations', () => {
-    const documented = tableAfter('### Webex error codes wbp explains').map(([code, meaning, operations]) => ({ code: Number(code), meaning, operations: operations!.split(', ') }));
+    const documented = tableAfter('### Webex error codes wbp explains').map(([code, meaning, operations]) => ({
+      code: Number(code),
+      meaning,
+      operations: operations!.split(', '),
+    }));
     expect(documented).toEqual(WEBEX_ERROR_CODES.map(({ code, meaning, operations }) => ({ code, meaning, operations: [...operations] })));
   });
 

@@ -45,8 +45,11 @@ export const site = (name: string, extra: Columns = {}) =>
 export const user = (email: string, location: string, extra: Columns = {}) =>
   row('user', email, { email, location_key: location, calling_enabled: 'true', ...extra });
 
-export const assignment = (email: string, location: string, extra: { extension?: string; phone_number?: string; caller_id_selected?: string }) =>
-  row('extension_assignment', `${location}:${extra.extension ?? extra.phone_number}`, { email, location_key: location, ...extra });
+export const assignment = (
+  email: string,
+  location: string,
+  extra: { extension?: string; phone_number?: string; caller_id_selected?: string },
+) => row('extension_assignment', `${location}:${extra.extension ?? extra.phone_number}`, { email, location_key: location, ...extra });
 
 /** In-process simulator served by msw, a fresh one per test via `sim.reset()`. */
 export function useInProcessSim(options: Partial<SimulatorOptions> = {}) {
@@ -86,7 +89,14 @@ export async function run(
   options: { outDir?: string; config?: Partial<ExecutorConfig>; token?: string; retries?: number; onRowDone?: (row: ExecRow) => void } = {},
 ) {
   const outDir = options.outDir ?? tmpOut();
-  const port = createWebexClient({ token: options.token ?? TOKEN, retries: options.retries ?? 2, minRetryDelayMs: 1, maxRetryDelayMs: 5, requestTimeoutMs: 2_000, fetch: globalFetch });
+  const port = createWebexClient({
+    token: options.token ?? TOKEN,
+    retries: options.retries ?? 2,
+    minRetryDelayMs: 1,
+    maxRetryDelayMs: 5,
+    requestTimeoutMs: 2_000,
+    fetch: globalFetch,
+  });
   const result = await execute({
     outDir,
     inputHash: HASH,

@@ -11,7 +11,14 @@ import { site } from './fixtures.js';
 
 const remote = (over: Partial<Location> = {}): Location => {
   const want = locationPayload(site('Madrid HQ'));
-  return { id: 'L1', name: want.name, timeZone: want.timeZone, preferredLanguage: want.preferredLanguage, address: { ...want.address }, ...over };
+  return {
+    id: 'L1',
+    name: want.name,
+    timeZone: want.timeZone,
+    preferredLanguage: want.preferredLanguage,
+    address: { ...want.address },
+    ...over,
+  };
 };
 
 describe('decide: location', () => {
@@ -20,7 +27,10 @@ describe('decide: location', () => {
     expect(locationDifferences(remote(), want)).toEqual([]);
     expect(locationMatches(remote(), want)).toBe(true);
     const moved = remote({ timeZone: 'Europe/Lisbon', address: { ...remote().address!, city: 'Lisboa' } });
-    expect(locationDifferences(moved, want)).toEqual([`timeZone: Europe/Lisbon → ${want.timeZone}`, `address.city: Lisboa → ${want.address.city}`]);
+    expect(locationDifferences(moved, want)).toEqual([
+      `timeZone: Europe/Lisbon → ${want.timeZone}`,
+      `address.city: Lisboa → ${want.address.city}`,
+    ]);
     expect(locationMatches(moved, want)).toBe(false);
   });
 });
@@ -28,7 +38,9 @@ describe('decide: location', () => {
 describe('decide: the plan line of a row', () => {
   const row = site('Madrid HQ');
   it('pending → action none with the run reason and message', () => {
-    expect(plannedRow(row, { status: 'pending', step: 's', reasonCode: 'user_not_found', message: 'x is not in the directory' }, [])).toMatchObject({
+    expect(
+      plannedRow(row, { status: 'pending', step: 's', reasonCode: 'user_not_found', message: 'x is not in the directory' }, []),
+    ).toMatchObject({
       expectedStatus: 'pending',
       reasonCode: 'user_not_found',
       action: 'none',
@@ -36,7 +48,11 @@ describe('decide: the plan line of a row', () => {
     });
   });
   it('success without actions → no_change; with actions → the first action, every detail', () => {
-    expect(plannedRow(row, { status: 'success', step: 's', message: 'already' }, [])).toMatchObject({ expectedStatus: 'success', reasonCode: '', action: 'no_change' });
+    expect(plannedRow(row, { status: 'success', step: 's', message: 'already' }, [])).toMatchObject({
+      expectedStatus: 'success',
+      reasonCode: '',
+      action: 'no_change',
+    });
     const p = plannedRow(row, { status: 'success', step: 's', message: '' }, [
       { action: 'create', detail: 'location: (none) → "Madrid HQ"' },
       { action: 'enable_calling', detail: 'calling: disabled → enabled' },
@@ -74,7 +90,13 @@ describe('apply point', () => {
   it('a run sends through its port and records the same action', async () => {
     const trail = new StepTrail();
     const port = { tag: 'write' } as never;
-    const value = await sendingApplyPoint(port).apply<unknown>(trail, 'update', 'timeZone: a → b', async (p) => p, () => 'no');
+    const value = await sendingApplyPoint(port).apply<unknown>(
+      trail,
+      'update',
+      'timeZone: a → b',
+      async (p) => p,
+      () => 'no',
+    );
     expect(value).toBe(port);
     expect(trail.decided).toEqual([{ action: 'update', detail: 'timeZone: a → b' }]);
   });
@@ -103,7 +125,9 @@ describe('the plan reader', () => {
     const { base } = counting();
     const port = readOnly(base as unknown as ReadPort) as unknown as Record<string, Record<string, unknown>>;
     expect(Object.keys(port.people!)).toEqual(['findByEmail', 'get']);
-    expect(JSON.stringify(Object.fromEntries(Object.entries(port).map(([k, v]) => [k, Object.keys(v)])))).not.toMatch(/update|assign|create|delete|enable/);
+    expect(JSON.stringify(Object.fromEntries(Object.entries(port).map(([k, v]) => [k, Object.keys(v)])))).not.toMatch(
+      /update|assign|create|delete|enable/,
+    );
   });
 
   it('looks each person and each setting up once, then answers with what earlier actions would have changed', async () => {

@@ -18,7 +18,13 @@ describe('attempt 2 re-runs exactly the pending rows, in phase order', () => {
     ];
     const outDir = tmpOut();
     // Attempt 1: Webex answers 503 to Sevilla's create (never applied): its row, then its user and assignment, end pending.
-    server.use(http.post('*/locations', async ({ request }) => ((await request.clone().json()) as { name?: string }).name === 'Sevilla' ? HttpResponse.json({ message: 'unavailable' }, { status: 503 }) : undefined));
+    server.use(
+      http.post('*/locations', async ({ request }) =>
+        ((await request.clone().json()) as { name?: string }).name === 'Sevilla'
+          ? HttpResponse.json({ message: 'unavailable' }, { status: 503 })
+          : undefined,
+      ),
+    );
     const first = await run(rows, { outDir, retries: 0 });
     expect(first.result).toMatchObject({ status: 'completed', attempt: 1, success: 3, pending: 3 });
     expect(await readCheckpoint(outDir)).toMatchObject({ attempt: 1, attempt_finished_at: expect.any(String) });
@@ -41,7 +47,12 @@ describe('attempt 2 re-runs exactly the pending rows, in phase order', () => {
     // Each row: one line per attempt it ran in; a success of attempt 1 has no line of attempt 2.
     expect(lines.filter((r) => r.attempt === '1')).toHaveLength(6);
     const checkpoint = await readCheckpoint(outDir);
-    expect(checkpoint).toMatchObject({ phase: 3, attempt: 2, attempt_finished_at: expect.any(String), started_at: first.result.checkpoint?.started_at });
+    expect(checkpoint).toMatchObject({
+      phase: 3,
+      attempt: 2,
+      attempt_finished_at: expect.any(String),
+      started_at: first.result.checkpoint?.started_at,
+    });
     expect(checkpoint?.attempt_started_at).not.toBe(checkpoint?.started_at);
 
     // Nothing pending: no attempt 3, no request, no checkpoint write.

@@ -4,7 +4,7 @@ import { user } from './fixtures.js';
 
 // The proof is the typecheck (`tsc` over test/, run by `nx typecheck`): each `@ts-expect-error`
 // line must fail to compile, or the typecheck fails on the unused directive.
-describe('ExecRow columns are the ready file\'s', () => {
+describe("ExecRow columns are the ready file's", () => {
   it('a misspelt column does not compile', () => {
     const row = user('a@example.com', 'Madrid HQ');
     // @ts-expect-error 'emial' is not a column of ready_to_load.csv

@@ -6,7 +6,9 @@ import { assignment, run, site, tmpOut, TOKEN, useInProcessSim, user } from './f
 import { readPending, readResults } from './outputs-read.js';
 import type { ExecRow } from '../src/index.js';
 
-const { sim, server } = useInProcessSim({ people: Array.from({ length: 60 }, (_, i) => ({ email: `p${i}@example.com`, displayName: `P ${i}` })) });
+const { sim, server } = useInProcessSim({
+  people: Array.from({ length: 60 }, (_, i) => ({ email: `p${i}@example.com`, displayName: `P ${i}` })),
+});
 
 function people(n: number, location = 'Madrid HQ'): ExecRow[] {
   const rows: ExecRow[] = [];
@@ -68,7 +70,11 @@ describe('circuit breaker', () => {
     const rows = [site('Madrid HQ'), ...people(50)];
     let proxied = false;
     // Until then the simulator answers (a resolver that returns nothing falls through to it).
-    server.use(http.get('*/v1/people', () => (proxied ? new HttpResponse('<html>Sign in to continue</html>', { headers: { 'content-type': 'text/html' } }) : undefined)));
+    server.use(
+      http.get('*/v1/people', () =>
+        proxied ? new HttpResponse('<html>Sign in to continue</html>', { headers: { 'content-type': 'text/html' } }) : undefined,
+      ),
+    );
     const { result, outDir } = await run(rows, {
       retries: 1,
       config: { batchSize: 10, concurrency: 2 },
@@ -135,7 +141,10 @@ describe('resume', () => {
     const results = readFileSync(join(outDir, 'results.csv'), 'utf8').trimEnd().split('\n');
     writeFileSync(join(outDir, 'results.csv'), `${results.slice(0, -1).join('\n')}\n`);
     // The crash came before the attempt could be marked finished: the same attempt resumes.
-    const { attempt_finished_at: _finished, ...unfinished } = JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8')) as Record<string, unknown>;
+    const { attempt_finished_at: _finished, ...unfinished } = JSON.parse(readFileSync(join(outDir, 'checkpoint.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     writeFileSync(join(outDir, 'checkpoint.json'), JSON.stringify(unfinished));
     const { result } = await run(rows, { outDir });
     expect(result).toMatchObject({ status: 'completed', success: 0, pending: 0, skipped: 2 });

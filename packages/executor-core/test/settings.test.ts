@@ -26,9 +26,18 @@ describe('compare: does the value Webex holds already match the row (pure)', () 
     // ring splash and the Webex Go override are not in the CSV: they never make DND differ
     expect(compareDoNotDisturb({ enabled: false, ringSplashEnabled: true, webexGoOverrideEnabled: true }, false).differs).toBe(false);
     expect(compareDoNotDisturb({ enabled: false, ringSplashEnabled: true }, true).change).toBe('enabled: false → true');
-    const voicemail = { enabled: true, sendAllCalls: { enabled: true }, notifications: { enabled: true, destination: 'a@x.com' }, transferToNumber: { enabled: false } };
+    const voicemail = {
+      enabled: true,
+      sendAllCalls: { enabled: true },
+      notifications: { enabled: true, destination: 'a@x.com' },
+      transferToNumber: { enabled: false },
+    };
     expect(compareVoicemail(voicemail, true).differs).toBe(false);
-    expect(compareVoicemail(voicemail, false)).toMatchObject({ differs: true, change: 'enabled: true → false', fields: [{ field: 'enabled', current: true, wanted: false, same: false }] });
+    expect(compareVoicemail(voicemail, false)).toMatchObject({
+      differs: true,
+      change: 'enabled: true → false',
+      fields: [{ field: 'enabled', current: true, wanted: false, same: false }],
+    });
     // a field Webex leaves out reads as not set, never as the wish
     expect(compareCallWaiting({}, true)).toMatchObject({ differs: true, change: 'enabled: (none) → true' });
   });
@@ -39,7 +48,9 @@ describe('compare: does the value Webex holds already match the row (pure)', () 
       businessContinuity: { enabled: false },
     });
     expect(compareForwardAlways(read({ enabled: true, destination: '1001', ringReminderEnabled: true }), '1001').differs).toBe(false);
-    expect(compareForwardAlways(read({ enabled: false, ringReminderEnabled: false, destinationVoicemailEnabled: false }), '+34910000009')).toMatchObject({
+    expect(
+      compareForwardAlways(read({ enabled: false, ringReminderEnabled: false, destinationVoicemailEnabled: false }), '+34910000009'),
+    ).toMatchObject({
       differs: true,
       change: 'always.enabled: false → true, always.destination: (none) → +34910000009',
     });
@@ -64,13 +75,21 @@ describe('compare: does the value Webex holds already match the row (pure)', () 
   });
 
   it('caller ID: compares `selected` only', () => {
-    const read = { types: ['DIRECT_LINE', 'LOCATION_NUMBER', 'CUSTOM'], selected: 'DIRECT_LINE', directNumber: '+34910000001', externalCallerIdNamePolicy: 'OTHER', customExternalCallerIdName: 'Ana' };
+    const read = {
+      types: ['DIRECT_LINE', 'LOCATION_NUMBER', 'CUSTOM'],
+      selected: 'DIRECT_LINE',
+      directNumber: '+34910000001',
+      externalCallerIdNamePolicy: 'OTHER',
+      customExternalCallerIdName: 'Ana',
+    };
     expect(compareCallerId(read, 'DIRECT_LINE').differs).toBe(false);
     expect(compareCallerId(read, 'LOCATION_NUMBER').change).toBe('selected: DIRECT_LINE → LOCATION_NUMBER');
   });
 
   it('each change of a row compares with its own wish and describes it for a person just enabled', () => {
-    const changes = userSettingChanges(user('a@x.com', 'L', { calling_settings_voicemail: 'false', calling_settings_forward_always: '1001' }));
+    const changes = userSettingChanges(
+      user('a@x.com', 'L', { calling_settings_voicemail: 'false', calling_settings_forward_always: '1001' }),
+    );
     expect(changes.map((c) => [c.setting, c.wish, c.compare({ enabled: false }).differs])).toEqual([
       ['voicemail', 'enabled: false', false],
       ['callForwarding', 'always.enabled: true, always.destination: 1001', true],
@@ -104,8 +123,16 @@ describe('applySettings: read, compare, write only what differs', () => {
   const matching: Partial<Record<PersonSetting, SettingValue>> = {
     callWaiting: { enabled: true },
     doNotDisturb: { enabled: false, ringSplashEnabled: true, webexGoOverrideEnabled: true },
-    voicemail: { enabled: true, notifications: { enabled: true, destination: 'a@x.com' }, transferToNumber: { enabled: true, destination: '+34910000100' } },
-    callForwarding: { callForwarding: { always: { enabled: true, destination: '910000009', ringReminderEnabled: true, destinationVoicemailEnabled: false } } },
+    voicemail: {
+      enabled: true,
+      notifications: { enabled: true, destination: 'a@x.com' },
+      transferToNumber: { enabled: true, destination: '+34910000100' },
+    },
+    callForwarding: {
+      callForwarding: {
+        always: { enabled: true, destination: '910000009', ringReminderEnabled: true, destinationVoicemailEnabled: false },
+      },
+    },
     callerId: { selected: 'LOCATION_NUMBER', types: ['DIRECT_LINE', 'LOCATION_NUMBER'] },
   };
 
@@ -113,41 +140,81 @@ describe('applySettings: read, compare, write only what differs', () => {
     const { env, calls } = scriptedEnv(matching);
     const trail = new StepTrail();
     const report = await applySettings(env, 'P', userSettingChanges(row), false, trail);
-    expect(calls.map((c) => `${c.method} ${c.setting}`)).toEqual(['GET callWaiting', 'GET doNotDisturb', 'GET voicemail', 'GET callForwarding', 'GET callerId']);
+    expect(calls.map((c) => `${c.method} ${c.setting}`)).toEqual([
+      'GET callWaiting',
+      'GET doNotDisturb',
+      'GET voicemail',
+      'GET callForwarding',
+      'GET callerId',
+    ]);
     expect(trail.applied).toEqual([]);
     expect(describeSettings(report)).toBe('already right: callWaiting, doNotDisturb, voicemail, callForwarding, callerId');
   });
 
   it('one setting differs: exactly one PUT, for it, its other fields copied from what was read', async () => {
-    const { env, calls } = scriptedEnv({ ...matching, doNotDisturb: { enabled: true, ringSplashEnabled: true, webexGoOverrideEnabled: false } });
+    const { env, calls } = scriptedEnv({
+      ...matching,
+      doNotDisturb: { enabled: true, ringSplashEnabled: true, webexGoOverrideEnabled: false },
+    });
     const trail = new StepTrail();
     const report = await applySettings(env, 'P', userSettingChanges(row), false, trail);
-    expect(calls.filter((c) => c.method === 'PUT')).toEqual([{ method: 'PUT', setting: 'doNotDisturb', body: { enabled: false, ringSplashEnabled: true, webexGoOverrideEnabled: false } }]);
+    expect(calls.filter((c) => c.method === 'PUT')).toEqual([
+      { method: 'PUT', setting: 'doNotDisturb', body: { enabled: false, ringSplashEnabled: true, webexGoOverrideEnabled: false } },
+    ]);
     expect(trail.applied).toEqual(['doNotDisturb (calling_settings_do_not_disturb)']);
-    expect(describeSettings(report)).toBe('settings changed: doNotDisturb (enabled: true → false); already right: callWaiting, voicemail, callForwarding, callerId');
+    expect(describeSettings(report)).toBe(
+      'settings changed: doNotDisturb (enabled: true → false); already right: callWaiting, voicemail, callForwarding, callerId',
+    );
   });
 
   it('voicemail and forward always bodies keep what the CSV does not control, from the value just read', async () => {
     const { env, calls } = scriptedEnv({
       ...matching,
       voicemail: { ...matching.voicemail, enabled: false },
-      callForwarding: { callForwarding: { always: { enabled: false, ringReminderEnabled: true, destinationVoicemailEnabled: true }, busy: { enabled: true, destination: '1002' } } },
+      callForwarding: {
+        callForwarding: {
+          always: { enabled: false, ringReminderEnabled: true, destinationVoicemailEnabled: true },
+          busy: { enabled: true, destination: '1002' },
+        },
+      },
     });
     await applySettings(env, 'P', userSettingChanges(row), false, new StepTrail());
     expect(calls.filter((c) => c.method === 'PUT').map((c) => [c.setting, c.body])).toEqual([
-      ['voicemail', { enabled: true, notifications: { enabled: true, destination: 'a@x.com' }, transferToNumber: { enabled: true, destination: '+34910000100' } }],
-      ['callForwarding', { callForwarding: { always: { ringReminderEnabled: true, destinationVoicemailEnabled: true, enabled: true, destination: '+34910000009' } } }],
+      [
+        'voicemail',
+        {
+          enabled: true,
+          notifications: { enabled: true, destination: 'a@x.com' },
+          transferToNumber: { enabled: true, destination: '+34910000100' },
+        },
+      ],
+      [
+        'callForwarding',
+        {
+          callForwarding: {
+            always: { ringReminderEnabled: true, destinationVoicemailEnabled: true, enabled: true, destination: '+34910000009' },
+          },
+        },
+      ],
     ]);
   });
 
   it('a person whose Calling was enabled moments ago: no GET, every setting PUT with the known defaults', async () => {
     const { env, calls } = scriptedEnv(matching);
     const trail = new StepTrail();
-    const report = await applySettings(env, 'P', [...userSettingChanges(row).slice(0, 3), callerIdChange('DIRECT_LINE', 'caller_id_selected')], true, trail);
+    const report = await applySettings(
+      env,
+      'P',
+      [...userSettingChanges(row).slice(0, 3), callerIdChange('DIRECT_LINE', 'caller_id_selected')],
+      true,
+      trail,
+    );
     expect(calls.map((c) => `${c.method} ${c.setting}`)).toEqual(['PUT callWaiting', 'PUT doNotDisturb', 'PUT voicemail', 'PUT callerId']);
     expect(calls[1]!.body).toEqual({ enabled: false, ringSplashEnabled: false, webexGoOverrideEnabled: false });
     expect(trail.applied).toHaveLength(4);
-    expect(describeSettings(report)).toBe('settings set: callWaiting (enabled: true), doNotDisturb (enabled: false), voicemail (enabled: true), callerId (selected: DIRECT_LINE)');
+    expect(describeSettings(report)).toBe(
+      'settings set: callWaiting (enabled: true), doNotDisturb (enabled: false), voicemail (enabled: true), callerId (selected: DIRECT_LINE)',
+    );
   });
 });
 
@@ -155,7 +222,11 @@ describe('the run: settings of an existing Calling user (in-process simulator)',
   const { sim } = useInProcessSim();
   const ops = () => ({ ...sim.stats().requests.byOperation });
   const delta = (before: Record<string, number>, after: Record<string, number>) =>
-    Object.fromEntries(Object.entries(after).filter(([k, v]) => v !== (before[k] ?? 0)).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+    Object.fromEntries(
+      Object.entries(after)
+        .filter(([k, v]) => v !== (before[k] ?? 0))
+        .map(([k, v]) => [k, v - (before[k] ?? 0)]),
+    );
   const messageByType = async (outDir: string) => Object.fromEntries((await readResults(outDir)).map((r) => [r.entity_type, r.message]));
   const oldTimer = () => [...sim.org.people.values()].find((p) => p.email === 'old.timer@example.com')!;
 
@@ -188,7 +259,10 @@ describe('the run: settings of an existing Calling user (in-process simulator)',
     expect(messages.extension_assignment).toBe('extension/number already assigned; already right: callerId');
 
     const changed = rows();
-    changed[1] = user('old.timer@example.com', 'Madrid HQ', { calling_settings_call_waiting: 'true', calling_settings_do_not_disturb: 'true' });
+    changed[1] = user('old.timer@example.com', 'Madrid HQ', {
+      calling_settings_call_waiting: 'true',
+      calling_settings_do_not_disturb: 'true',
+    });
     const mid = ops();
     const second = await run(changed);
     expect(second.result).toMatchObject({ success: 3, pending: 0 });
@@ -196,7 +270,9 @@ describe('the run: settings of an existing Calling user (in-process simulator)',
     expect(Object.keys(sent).filter((k) => k.startsWith('PUT'))).toEqual(['PUT /people/{personId}/features/doNotDisturb']);
     expect(sent['PUT /people/{personId}/features/doNotDisturb']).toBe(1);
     expect(oldTimer().settings!.doNotDisturb).toEqual({ enabled: true, ringSplashEnabled: true, webexGoOverrideEnabled: true });
-    expect((await messageByType(second.outDir)).user).toBe('Calling already enabled; settings changed: doNotDisturb (enabled: false → true); already right: callWaiting');
+    expect((await messageByType(second.outDir)).user).toBe(
+      'Calling already enabled; settings changed: doNotDisturb (enabled: false → true); already right: callWaiting',
+    );
     expect(sim.stats().requests.invalid).toBe(0);
   });
 
@@ -214,7 +290,9 @@ describe('the run: settings of an existing Calling user (in-process simulator)',
     expect(delta(before, ops())['PUT /people/{personId}/features/callerId']).toBe(1);
     expect(oldTimer().settings!.callerId.selected).toBe('LOCATION_NUMBER');
     const rowId = (await readResults(first.outDir)).find((r) => r.entity_type === 'extension_assignment')!.row_id;
-    expect((await messageByType(first.outDir)).user).toBe(`Calling already enabled; callerId left to the extension_assignment row ${rowId} (LOCATION_NUMBER)`);
+    expect((await messageByType(first.outDir)).user).toBe(
+      `Calling already enabled; callerId left to the extension_assignment row ${rowId} (LOCATION_NUMBER)`,
+    );
     // A second run changes nothing: the user row does not set it back.
     const mid = ops();
     await run(rows);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { WebexApiError } from '@wbp/webex-client';
 import { onceOrAdopt, type OnceOrAdopt } from '../src/settle.js';
 
-const unknown = () => new WebexApiError({ method: 'POST', path: '/locations', failure: 'http_status', status: 504, attempts: 1, outcomeUnknown: true });
+const unknown = () =>
+  new WebexApiError({ method: 'POST', path: '/locations', failure: 'http_status', status: 504, attempts: 1, outcomeUnknown: true });
 const refused = (status: number) => new WebexApiError({ method: 'POST', path: '/locations', failure: 'http_status', status, attempts: 1 });
 
 /** A scripted mutation: each send answers from `answers`; the mutation "lands" at `landsAt` ms on a virtual clock. */

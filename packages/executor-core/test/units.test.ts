@@ -6,7 +6,15 @@ import { batches } from '../src/batches.js';
 import { BatchTally } from '../src/breaker.js';
 import { runPhase } from '../src/phase-runner.js';
 import type { RunOutputs } from '../src/outputs.js';
-import { assertIdentityUnchanged, DEFAULT_EXECUTOR_CONFIG, lineChangeBody, locationPayload, userSettingChanges, type ExecRow, type RowOutcome } from '../src/index.js';
+import {
+  assertIdentityUnchanged,
+  DEFAULT_EXECUTOR_CONFIG,
+  lineChangeBody,
+  locationPayload,
+  userSettingChanges,
+  type ExecRow,
+  type RowOutcome,
+} from '../src/index.js';
 import { assertSafeToReplace, identityDifferences } from '../src/steps/person-update.js';
 import { CREATED_MARK, runSteps } from '../src/trail.js';
 import { resetRowIds, site, user } from './fixtures.js';
@@ -15,8 +23,19 @@ describe('batches', () => {
   it('cuts deterministic batch ids over a stream', async () => {
     const rows = Array.from({ length: 11 }, (_, i) => site(`S${i}`));
     const out = [];
-    for await (const b of batches((async function* () { yield* rows; })(), 1, 5)) out.push([b.id, b.rows.length]);
-    expect(out).toEqual([['phase1-batch-0001', 5], ['phase1-batch-0002', 5], ['phase1-batch-0003', 1]]);
+    for await (const b of batches(
+      (async function* () {
+        yield* rows;
+      })(),
+      1,
+      5,
+    ))
+      out.push([b.id, b.rows.length]);
+    expect(out).toEqual([
+      ['phase1-batch-0001', 5],
+      ['phase1-batch-0002', 5],
+      ['phase1-batch-0003', 1],
+    ]);
   });
 });
 
@@ -36,7 +55,9 @@ describe('runPhase', () => {
     } as unknown as RunOutputs;
     const run = runPhase({
       phase: 2,
-      rows: (async function* () { yield* rows; })(),
+      rows: (async function* () {
+        yield* rows;
+      })(),
       startMark: 0,
       config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize, checkpointEveryMs: 60_000 },
       outputs,
@@ -81,12 +102,17 @@ describe('runPhase', () => {
     let release!: () => void;
     const slow = new Promise<void>((r) => (release = r));
     const started: number[] = [];
-    const h = harness(rows, async (row) => {
-      started.push(row.rowId);
-      if (row.rowId === 1) await slow;
-      if (row.rowId === 8) release();
-      return ok();
-    }, 2, 4);
+    const h = harness(
+      rows,
+      async (row) => {
+        started.push(row.rowId);
+        if (row.rowId === 1) await slow;
+        if (row.rowId === 8) release();
+        return ok();
+      },
+      2,
+      4,
+    );
     expect(await h.run).toEqual({ end: 'completed' });
     expect(started.indexOf(8)).toBeLessThan(started.length); // row 8 (batch 2) ran while row 1 was stuck
     expect(h.written.indexOf(8)).toBeLessThan(h.written.indexOf(1));
@@ -103,7 +129,9 @@ describe('runPhase', () => {
     const saves: number[] = [];
     const res = await runPhase({
       phase: 2,
-      rows: (async function* () { yield* rows; })(),
+      rows: (async function* () {
+        yield* rows;
+      })(),
       startMark: 0,
       config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 10, deadline: 0 },
       outputs: { terminal, write: async () => undefined } as unknown as RunOutputs,
@@ -128,7 +156,9 @@ describe('bounds', () => {
     const invocation = (bounds: { maxRows?: number; maxBatches?: number }) =>
       runPhase({
         phase: 2,
-        rows: (async function* () { yield* rows; })(),
+        rows: (async function* () {
+          yield* rows;
+        })(),
         startMark: 0,
         config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 3, ...bounds },
         outputs: { terminal, write: async (row: ExecRow) => void terminal.add(row.rowId) } as unknown as RunOutputs,
@@ -165,7 +195,9 @@ describe('parking', () => {
     const terminal = new Set<number>();
     const res = await runPhase({
       phase: 2,
-      rows: (async function* () { yield* rows; })(),
+      rows: (async function* () {
+        yield* rows;
+      })(),
       startMark: 0,
       config: { ...DEFAULT_EXECUTOR_CONFIG, batchSize: 10 },
       outputs: { terminal, write: async (row: ExecRow) => void terminal.add(row.rowId) } as unknown as RunOutputs,
@@ -197,7 +229,8 @@ describe('BatchTally', () => {
     expect(data.hopeless(25)).toBe(false);
     expect(data.trips(0.8)).toBe(true); // the end-of-batch 80 % rule still counts them
     const token = new BatchTally();
-    for (let i = 0; i < 25; i++) token.add({ status: 'pending', step: 's', reasonCode: i % 2 ? 'auth_invalid' : 'permission_denied', message: '' });
+    for (let i = 0; i < 25; i++)
+      token.add({ status: 'pending', step: 's', reasonCode: i % 2 ? 'auth_invalid' : 'permission_denied', message: '' });
     expect(token.hopeless(25)).toBe(true);
   });
   it('trips at the threshold counting the cause behind half_applied', () => {
@@ -223,7 +256,13 @@ describe('payload builders', () => {
     });
   });
   it('maps calling_settings_* columns to one change each', () => {
-    const changes = userSettingChanges(user('a@x.com', 'L', { calling_settings_call_waiting: 'true', calling_settings_forward_always: '+34910000009', calling_settings_caller_id: 'LOCATION_NUMBER' }));
+    const changes = userSettingChanges(
+      user('a@x.com', 'L', {
+        calling_settings_call_waiting: 'true',
+        calling_settings_forward_always: '+34910000009',
+        calling_settings_caller_id: 'LOCATION_NUMBER',
+      }),
+    );
     expect(changes.map((c) => [c.setting, c.build({})])).toEqual([
       ['callWaiting', { enabled: true }],
       ['callForwarding', { callForwarding: { always: { enabled: true, destination: '+34910000009' } } }],
@@ -231,7 +270,21 @@ describe('payload builders', () => {
     ]);
   });
   it('changes only the line in the People PUT body, echoes every directory number as read, and the guard catches an identity change', () => {
-    const read = { id: 'P', displayName: 'Ana', firstName: 'Ana', emails: ['a@x.com'], licenses: ['L'], locationId: 'LOC', extension: '1001', phoneNumbers: [{ type: 'work' as const, value: '+34910000009' }, { type: 'mobile' as const, value: '+34600000000' }, { type: 'fax' as const, value: '+34910000777' }, { type: 'work_extension' as const, value: '80011001' }] };
+    const read = {
+      id: 'P',
+      displayName: 'Ana',
+      firstName: 'Ana',
+      emails: ['a@x.com'],
+      licenses: ['L'],
+      locationId: 'LOC',
+      extension: '1001',
+      phoneNumbers: [
+        { type: 'work' as const, value: '+34910000009' },
+        { type: 'mobile' as const, value: '+34600000000' },
+        { type: 'fax' as const, value: '+34910000777' },
+        { type: 'work_extension' as const, value: '80011001' },
+      ],
+    };
     const body = lineChangeBody(read, { extension: '1002', workNumber: '+34910000001' });
     expect(body).toEqual({
       displayName: 'Ana',
@@ -251,12 +304,25 @@ describe('payload builders', () => {
     expect(lineChangeBody(read, { extension: '1003' }).phoneNumbers?.[0]).toEqual({ type: 'work', value: '+34910000009' });
     expect(() => assertIdentityUnchanged(read, body)).not.toThrow();
     expect(() => assertIdentityUnchanged(read, { ...body, displayName: 'Other' })).toThrow(/would change "displayName"/);
-    expect(() => assertIdentityUnchanged(read, { ...body, phoneNumbers: [{ type: 'work', value: '+34910000001' }] })).toThrow(/would change "phoneNumbers \(mobile\/fax\)"/);
+    expect(() => assertIdentityUnchanged(read, { ...body, phoneNumbers: [{ type: 'work', value: '+34910000001' }] })).toThrow(
+      /would change "phoneNumbers \(mobile\/fax\)"/,
+    );
   });
   it('names every attribute other than the line that differs between two reads', () => {
-    const before = { id: 'P', displayName: 'Ana', emails: ['a@x.com'], extension: '1001', phoneNumbers: [{ type: 'mobile' as const, value: '+34600000000' }, { type: 'work_extension' as const, value: '80011001' }] };
+    const before = {
+      id: 'P',
+      displayName: 'Ana',
+      emails: ['a@x.com'],
+      extension: '1001',
+      phoneNumbers: [
+        { type: 'mobile' as const, value: '+34600000000' },
+        { type: 'work_extension' as const, value: '80011001' },
+      ],
+    };
     const after = { ...before, extension: '1002', phoneNumbers: [{ type: 'work_extension' as const, value: '80011002' }] };
-    expect(identityDifferences(before, after)).toEqual([{ attribute: 'phoneNumbers (mobile/fax)', before: ['mobile:+34600000000'], after: [] }]);
+    expect(identityDifferences(before, after)).toEqual([
+      { attribute: 'phoneNumbers (mobile/fax)', before: ['mobile:+34600000000'], after: [] },
+    ]);
     expect(identityDifferences(before, { ...before, extension: '1002' })).toEqual([]);
   });
   it('refuses to PUT a person with several e-mail addresses (GET does not guarantee which is primary)', () => {

@@ -194,5 +194,10 @@ async function openForAppend(path: string): Promise<FileHandle> {
 
 function notARegularFile(path: string, symlink: boolean): OutputCorruptError {
   const what = symlink ? 'a symbolic link' : 'not a regular file';
-  return new OutputCorruptError(path, undefined, 'not_a_regular_file', `is ${what}, so writes would not land in the output folder; remove it (after checking where it points) or start a new --out folder`);
+  return new OutputCorruptError(
+    path,
+    undefined,
+    'not_a_regular_file',
+    `is ${what}, so writes would not land in the output folder; remove it (after checking where it points) or start a new --out folder`,
+  );
 }

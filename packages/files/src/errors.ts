@@ -35,6 +35,9 @@ export class OutputCorruptError extends FileError<CorruptionKind> {
   override name = 'OutputCorruptError';
 
   constructor(file: string, line: number | undefined, kind: CorruptionKind, detail: string) {
-    super(`${file}${line === undefined ? '' : `:${line}`}: ${detail} (${kind}); refusing to use a corrupt output file, it is never repaired automatically`, { file, line, kind, detail });
+    super(
+      `${file}${line === undefined ? '' : `:${line}`}: ${detail} (${kind}); refusing to use a corrupt output file, it is never repaired automatically`,
+      { file, line, kind, detail },
+    );
   }
 }

@@ -17,7 +17,13 @@ export { OutputCorruptError, type CorruptionKind } from './errors.js';
 export { neutraliseCell } from './neutralise.js';
 export { minifyRow } from './minify.js';
 export { formatCsvLine } from './csv-line.js';
-export { physicalRecords, physicalRecordBatches, CsvSyntaxError, type PhysicalRecord, type PhysicalRecordsOptions } from './physical-records.js';
+export {
+  physicalRecords,
+  physicalRecordBatches,
+  CsvSyntaxError,
+  type PhysicalRecord,
+  type PhysicalRecordsOptions,
+} from './physical-records.js';
 export { latestPerRow, lineAttempt } from './latest.js';
 export { FileError, type FileErrorFields } from './file-error.js';
 export { replaceFileAtomically } from './atomic-file.js';

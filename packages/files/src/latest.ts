@@ -14,7 +14,9 @@ export function lineAttempt(record: { readonly attempt: string }): number {
  * The latest line of each row (the highest attempt; within one attempt, the later line), by
  * numeric row_id. Lines are appended in attempt order, so this is also the last line of each row.
  */
-export async function latestPerRow<R extends { readonly row_id: string; readonly attempt: string }>(records: AsyncIterable<R> | Iterable<R>): Promise<Map<number, R>> {
+export async function latestPerRow<R extends { readonly row_id: string; readonly attempt: string }>(
+  records: AsyncIterable<R> | Iterable<R>,
+): Promise<Map<number, R>> {
   const latest = new Map<number, R>();
   for await (const r of records) {
     const rowId = Number(r.row_id);

@@ -50,7 +50,10 @@ export class CsvSyntaxError extends Error {
  * breaks before it, and the breaks inside the record's own fields are subtracted to get its first
  * line. A syntax error that leaves a record unfinished is placed on the line that record starts on.
  */
-export async function* physicalRecords(source: AsyncIterable<Buffer | string>, options: PhysicalRecordsOptions = {}): AsyncGenerator<PhysicalRecord> {
+export async function* physicalRecords(
+  source: AsyncIterable<Buffer | string>,
+  options: PhysicalRecordsOptions = {},
+): AsyncGenerator<PhysicalRecord> {
   for await (const batch of physicalRecordBatches(source, options)) yield* batch;
 }
 
@@ -158,8 +161,10 @@ function isCsvParseError(err: unknown): err is Error & { code: string } {
 
 function describeSyntaxError(code: string, message: string, maxRecordSize: number | undefined): string {
   if (code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted field is never closed (the record starting here runs to the end of the file)';
-  if (code === 'CSV_MAX_RECORD_SIZE') return `the record starting here is longer than ${maxRecordSize ?? 0} bytes: a quote opened in it is most likely never closed`;
-  if (code === 'CSV_INVALID_CLOSING_QUOTE') return 'a quoted field is followed by text before the next comma (quote it whole, doubling inner quotes)';
+  if (code === 'CSV_MAX_RECORD_SIZE')
+    return `the record starting here is longer than ${maxRecordSize ?? 0} bytes: a quote opened in it is most likely never closed`;
+  if (code === 'CSV_INVALID_CLOSING_QUOTE')
+    return 'a quoted field is followed by text before the next comma (quote it whole, doubling inner quotes)';
   return message.replace(/ at line \d+.*$/, '');
 }
 

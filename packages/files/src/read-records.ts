@@ -16,10 +16,7 @@ import { CsvSyntaxError, physicalRecords } from './physical-records.js';
  *
  * Values come back exactly as stored, i.e. still neutralised (`'=…`) where the writer did that.
  */
-export async function* readCsvRecords<const C extends string>(
-  path: string,
-  columns: readonly C[],
-): AsyncGenerator<Record<C, string>> {
+export async function* readCsvRecords<const C extends string>(path: string, columns: readonly C[]): AsyncGenerator<Record<C, string>> {
   for await (const { record } of readCsvLines(path, columns)) yield record;
 }
 

@@ -13,7 +13,10 @@ const NEEDS_QUOTES = /[",\r\n]/;
  * quote (nearly all) is one `split`; a quoted one is parsed cell by cell and must be quoted the
  * way `formatCsvLine` quotes (only cells holding `"`, `,`, CR or LF; inner quotes doubled).
  */
-export function* writtenRecords(bytes: Buffer, notWritten: (line: number, detail: string) => Error): Generator<{ cells: string[]; line: number }> {
+export function* writtenRecords(
+  bytes: Buffer,
+  notWritten: (line: number, detail: string) => Error,
+): Generator<{ cells: string[]; line: number }> {
   let line = 1;
   let at = 0;
   let quote = bytes.indexOf(QUOTE); // the next quote at or after `at`, -1 for none (searched again only once passed)
@@ -36,7 +39,8 @@ export function* writtenRecords(bytes: Buffer, notWritten: (line: number, detail
       if (byte === QUOTE) inQuotes = !inQuotes;
       else if (byte === LF && !inQuotes) break;
     }
-    if (end === bytes.length) throw notWritten(line, inQuotes ? 'a quoted cell is never closed' : 'the last record does not end with a newline (cut short?)');
+    if (end === bytes.length)
+      throw notWritten(line, inQuotes ? 'a quoted cell is never closed' : 'the last record does not end with a newline (cut short?)');
     const text = bytes.toString('utf8', at, end);
     const cells = quotedCells(text, (detail) => notWritten(line, detail));
     yield { cells, line };
@@ -88,4 +92,3 @@ function quotedCells(text: string, fail: (detail: string) => Error): string[] {
     i++; // the comma
   }
 }
-

@@ -164,7 +164,12 @@ describe('corruption detection on open', () => {
 
   it.each([
     ['a wrong header', 'timestamp,row_id\n', 1, 'header_mismatch'],
-    ['a header in another order', `row_id,timestamp,entity_type,entity_key,reason_code,reason_message,raw_row_minified\n${good}`, 1, 'header_mismatch'],
+    [
+      'a header in another order',
+      `row_id,timestamp,entity_type,entity_key,reason_code,reason_message,raw_row_minified\n${good}`,
+      1,
+      'header_mismatch',
+    ],
     ['a record with too few columns', `${header}${good}t,2,user\n${good}`, 3, 'column_count'],
     ['a record with too many columns', `${header}${good}${good}t,3,user,k,r,m,{},extra\n`, 4, 'column_count'],
     ['a blank line in the middle', `${header}${good}\n${good}`, 3, 'column_count'],

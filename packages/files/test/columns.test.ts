@@ -8,7 +8,9 @@ describe('output columns', () => {
     expect(REJECTED_COLUMNS.join(',')).toBe('timestamp,row_id,entity_type,entity_key,reason_code,reason_message,raw_row_minified');
   });
   it('results.csv (§12.2)', () => {
-    expect(RESULTS_COLUMNS.join(',')).toBe('timestamp,batch_id,row_id,phase,entity_type,entity_key,step,status,http_status,message,remote_id,effect,attempt');
+    expect(RESULTS_COLUMNS.join(',')).toBe(
+      'timestamp,batch_id,row_id,phase,entity_type,entity_key,step,status,http_status,message,remote_id,effect,attempt',
+    );
   });
   it('pending_rows.csv (§12.3)', () => {
     expect(PENDING_COLUMNS.join(',')).toBe(

@@ -9,7 +9,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'wbp-writers-'));
 });
 
-const line = (rowId: number, message = 'created') => `2026-02-05T10:00:00.000Z,b1,${rowId},1,location,Madrid HQ,create_location,success,201,${message},loc-${rowId},created,1\n`;
+const line = (rowId: number, message = 'created') =>
+  `2026-02-05T10:00:00.000Z,b1,${rowId},1,location,Madrid HQ,create_location,success,201,${message},loc-${rowId},created,1\n`;
 const header = `${RESULTS_COLUMNS.join(',')}\n`;
 const record = (rowId: number): ResultsRecord => ({
   timestamp: '2026-02-05T10:00:00.000Z',
@@ -43,11 +44,29 @@ async function openOn(content: string | Buffer): Promise<unknown> {
 
 describe('output files re-saved by another program are refused at open, before anything is appended', () => {
   it.each([
-    ['Excel-saved CRLF line endings', (header + line(1) + line(2)).replaceAll('\n', '\r\n'), 1, 'line_endings', /Windows \(CRLF\) line endings/],
+    [
+      'Excel-saved CRLF line endings',
+      (header + line(1) + line(2)).replaceAll('\n', '\r\n'),
+      1,
+      'line_endings',
+      /Windows \(CRLF\) line endings/,
+    ],
     ['CRLF on a later line only', header + line(1) + line(2).replace('\n', '\r\n'), 3, 'line_endings', /CRLF/],
-    ['a byte-order mark and CRLFs (Excel "CSV UTF-8")', `\uFEFF${header}${line(1)}`.replaceAll('\n', '\r\n'), 1, 'line_endings', /byte-order mark.*CRLF/],
+    [
+      'a byte-order mark and CRLFs (Excel "CSV UTF-8")',
+      `\uFEFF${header}${line(1)}`.replaceAll('\n', '\r\n'),
+      1,
+      'line_endings',
+      /byte-order mark.*CRLF/,
+    ],
     ['a byte-order mark', `\uFEFF${header}${line(1)}`, 1, 'reformatted', /byte-order mark/],
-    ['cells quoted that wbp leaves bare', header + line(1) + line(2).replace('created', '"created"'), 3, 'reformatted', /not byte for byte what wbp wrote/],
+    [
+      'cells quoted that wbp leaves bare',
+      header + line(1) + line(2).replace('created', '"created"'),
+      3,
+      'reformatted',
+      /not byte for byte what wbp wrote/,
+    ],
   ])('%s', async (_label, content, lineNo, kind, message) => {
     const err = await openOn(content);
     expect(err).toBeInstanceOf(OutputCorruptError);

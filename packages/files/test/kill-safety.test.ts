@@ -9,17 +9,24 @@ const packageDir = join(import.meta.dirname, '..');
 
 /** Starts the appending child, lets it write for a while, then SIGKILLs it. */
 async function appendThenKill(path: string, payloadSize: number, minBytes: number): Promise<void> {
-  const child = spawn(process.execPath, ['--conditions=@wbp/source', '--import', 'tsx', 'test/fixtures/append-forever.ts', path, String(payloadSize)], {
-    cwd: packageDir,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@wbp/source', '--import', 'tsx', 'test/fixtures/append-forever.ts', path, String(payloadSize)],
+    {
+      cwd: packageDir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
     child.once('error', reject);
   });
   for (;;) {
-    const size = await stat(path).then((s) => s.size, () => 0);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size >= minBytes) break;
     await new Promise((r) => setTimeout(r, 5));
   }

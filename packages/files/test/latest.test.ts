@@ -27,7 +27,15 @@ describe('latest line per row (results.csv across attempts)', () => {
     const path = join(dir, 'results.csv');
     const results = await openCsvAppender(path, RESULTS_COLUMNS);
     // Attempt 1: rows 1–4, two pending. Attempt 2: both pending rows again, one fixed. Attempt 3: the last one, still pending.
-    for (const r of [line(1, 1, 'success'), line(2, 1, 'pending'), line(3, 1, 'pending'), line(4, 1, 'success'), line(2, 2, 'success'), line(3, 2, 'pending'), line(3, 3, 'pending', { message: 'user_not_found: still' })]) {
+    for (const r of [
+      line(1, 1, 'success'),
+      line(2, 1, 'pending'),
+      line(3, 1, 'pending'),
+      line(4, 1, 'success'),
+      line(2, 2, 'success'),
+      line(3, 2, 'pending'),
+      line(3, 3, 'pending', { message: 'user_not_found: still' }),
+    ]) {
       await results.append(r);
     }
     await results.close();

@@ -25,7 +25,9 @@ describe('one temp-file scheme', () => {
 
   it('cleanStaleTemps removes stale temps of any durable file, and leaves other files and live temps alone', async () => {
     const dir = tempDir();
-    const stale = ['checkpoint.json', 'manifest.json', 'ready_to_load.csv', 'rejected_rows.csv', 'results.csv'].map((n) => `.${n}.${deadPid}.0123456789ab.tmp`);
+    const stale = ['checkpoint.json', 'manifest.json', 'ready_to_load.csv', 'rejected_rows.csv', 'results.csv'].map(
+      (n) => `.${n}.${deadPid}.0123456789ab.tmp`,
+    );
     const live = `.results.csv.${process.ppid}.0123456789ab.tmp`;
     const others = ['results.csv', 'notes.tmp', '.results.csv.tmp', `.results.csv.${deadPid}.xyz.tmp`];
     for (const name of [...stale, live, ...others]) writeFileSync(join(dir, name), '');

@@ -36,7 +36,10 @@ export class UsageError extends Error {
 type CommandArgsConfig<O> = { args: string[]; allowPositionals: true; strict: true; options: O };
 
 /** `parseArgs` (strict, positionals allowed) whose mistakes (unknown option, missing value) are UsageErrors. */
-export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O): ReturnType<typeof parseArgs<CommandArgsConfig<O>>> {
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  args: readonly string[],
+  options: O,
+): ReturnType<typeof parseArgs<CommandArgsConfig<O>>> {
   try {
     return parseArgs({ args: [...args], allowPositionals: true, strict: true, options });
   } catch (err) {

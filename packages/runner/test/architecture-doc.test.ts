@@ -19,7 +19,8 @@ function importsByPackage(): Map<string, Set<string>> {
   for (const pkg of readdirSync(PACKAGES)) {
     const src = join(PACKAGES, pkg, 'src');
     const deps = new Set<string>();
-    for (const file of sources(src)) for (const m of readFileSync(file, 'utf8').matchAll(/from '@wbp\/([a-z-]+)/g)) if (m[1] !== pkg) deps.add(m[1]!);
+    for (const file of sources(src))
+      for (const m of readFileSync(file, 'utf8').matchAll(/from '@wbp\/([a-z-]+)/g)) if (m[1] !== pkg) deps.add(m[1]!);
     out.set(pkg, deps);
   }
   return out;

@@ -24,7 +24,10 @@ export interface FaultProxy {
 }
 
 /** A real HTTP server in front of wbp-sim: `fault` may answer, hold or delay any request; everything else is forwarded. */
-export async function faultProxy(targetBaseUrl: string, fault: (req: ProxiedRequest) => Fault | undefined | Promise<Fault | undefined>): Promise<FaultProxy> {
+export async function faultProxy(
+  targetBaseUrl: string,
+  fault: (req: ProxiedRequest) => Fault | undefined | Promise<Fault | undefined>,
+): Promise<FaultProxy> {
   const target = new URL(targetBaseUrl);
   const basePath = target.pathname.replace(/\/$/, '');
   const seen: ProxiedRequest[] = [];
@@ -39,7 +42,14 @@ export async function faultProxy(targetBaseUrl: string, fault: (req: ProxiedRequ
         const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
         const key = `${method} ${path}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
-        const got: ProxiedRequest = { method, path, query: url.search, headers: req.headers, body: Buffer.concat(chunks).toString(), count: counts.get(key)! };
+        const got: ProxiedRequest = {
+          method,
+          path,
+          query: url.search,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+          count: counts.get(key)!,
+        };
         seen.push(got);
         const answer = await fault(got);
         if (answer && 'hang' in answer) return;
@@ -49,12 +59,19 @@ export async function faultProxy(targetBaseUrl: string, fault: (req: ProxiedRequ
           return;
         }
         if (answer) await sleep(answer.delayMs);
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length' && k !== 'connection')) as Record<string, string>;
-        const upstream = await fetch(`${target.origin}${url.pathname}${url.search}`, { method, headers, ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}) });
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length' && k !== 'connection'),
+        ) as Record<string, string>;
+        const upstream = await fetch(`${target.origin}${url.pathname}${url.search}`, {
+          method,
+          headers,
+          ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+        });
         const body = Buffer.from(await upstream.arrayBuffer());
         const out: Record<string, string> = {};
         upstream.headers.forEach((value, name) => {
-          if (name !== 'content-encoding' && name !== 'transfer-encoding' && name !== 'content-length' && name !== 'connection') out[name] = value;
+          if (name !== 'content-encoding' && name !== 'transfer-encoding' && name !== 'content-length' && name !== 'connection')
+            out[name] = value;
         });
         res.writeHead(upstream.status, out);
         res.end(body);

@@ -54,7 +54,12 @@ export interface Spawned {
 }
 
 /** Runs the real `wbp` bin as a child process with only PATH and `env` in its environment. */
-export function spawnWbp(cwd: string, args: string[], env: Record<string, string>, onSpawn?: (child: ChildProcess) => void): Promise<Spawned> {
+export function spawnWbp(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<Spawned> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
     let stdout = '';

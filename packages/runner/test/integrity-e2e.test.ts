@@ -12,20 +12,36 @@ const USERS = 12;
 
 let sim: StartedSimulator;
 beforeAll(async () => {
-  sim = await startSimulator({ token: TOKEN, people: Array.from({ length: USERS }, (_, i) => ({ email: `b${i}@example.com`, displayName: `B ${i}` })) });
+  sim = await startSimulator({
+    token: TOKEN,
+    people: Array.from({ length: USERS }, (_, i) => ({ email: `b${i}@example.com`, displayName: `B ${i}` })),
+  });
 });
 afterAll(() => sim.close());
 
 function run(cwd: string): Promise<number | null> {
   return new Promise((done) => {
-    const env = { PATH: process.env.PATH ?? '', ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN, BATCH_SIZE: '5', MAX_ROWS: '10', CONCURRENCY: '2' };
-    const child = spawn(process.execPath, [bin, 'run', 'site.csv', '--out', 'out', '--progress', 'off'], { cwd, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      ENVIRONMENT: 'lab',
+      WEBEX_BASE_URL: sim.baseUrl,
+      WEBEX_TOKEN: TOKEN,
+      BATCH_SIZE: '5',
+      MAX_ROWS: '10',
+      CONCURRENCY: '2',
+    };
+    const child = spawn(process.execPath, [bin, 'run', 'site.csv', '--out', 'out', '--progress', 'off'], {
+      cwd,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     child.on('exit', (code) => done(code));
   });
 }
 
 it('MAX_ROWS counts rows started in this invocation: each invocation exits 41 after 10 more rows, the last one completes', async () => {
-  const header = 'entity_type,location_key,location_name,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
+  const header =
+    'entity_type,location_key,location_name,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
   const lines = [header, 'location,,Madrid HQ,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,'];
   for (let i = 0; i < USERS; i++) lines.push(`user,Madrid HQ,,,,,,,,,,b${i}@example.com,true,`);
   for (let i = 0; i < USERS; i++) lines.push(`extension_assignment,Madrid HQ,,,,,,,,,,b${i}@example.com,,${4000 + i}`);
@@ -46,14 +62,19 @@ it('MAX_ROWS counts rows started in this invocation: each invocation exits 41 af
 }, 90_000);
 
 it('two wbp run on one output folder: the second refuses at once (exit 33, names the holder), the first finishes alone', async () => {
-  const header = 'entity_type,location_key,location_name,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
+  const header =
+    'entity_type,location_key,location_name,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
   const lines = [header, 'location,,Sevilla,Europe/Madrid,es_es,es_es,Calle Sierpes 1,Sevilla,Sevilla,41004,ES,,,'];
   for (let i = 0; i < USERS; i++) lines.push(`user,Sevilla,,,,,,,,,,b${i}@example.com,true,`);
   const dir = await workspace({ 'site.csv': `${lines.join('\n')}\n` });
   sim.sim.configure({ latencyMs: 150 });
   try {
     const env = { PATH: process.env.PATH ?? '', ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN, CONCURRENCY: '1' };
-    const first = spawn(process.execPath, [bin, 'run', 'site.csv', '--out', 'out', '--progress', 'off'], { cwd: dir, env, stdio: 'ignore' });
+    const first = spawn(process.execPath, [bin, 'run', 'site.csv', '--out', 'out', '--progress', 'off'], {
+      cwd: dir,
+      env,
+      stdio: 'ignore',
+    });
     const firstExit = new Promise<number | null>((done) => first.on('exit', done));
     // The lock is taken before anything else is written: wait for it (bounded), then start the second run.
     for (let i = 0; i < 200 && !existsSync(join(dir, 'out', '.wbp.lock')); i++) await new Promise((r) => setTimeout(r, 25));

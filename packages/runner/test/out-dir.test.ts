@@ -1,6 +1,17 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,13 +20,20 @@ import { validateCsvFile } from '@wbp/csv-contract';
 import { LOCK_FILE, ManifestCorruptError, OutDirLockedError, sha256File, writeCheckpoint } from '@wbp/state';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { openCsvAppender, OutputCorruptError, RESULTS_COLUMNS, type CorruptionKind } from '@wbp/files';
-import { OutDirMismatchError, prepareOutDir, type MismatchKind, type PrepareOutDirOptions, type PreparedOutDir } from '../src/run/out-dir.js';
+import {
+  OutDirMismatchError,
+  prepareOutDir,
+  type MismatchKind,
+  type PrepareOutDirOptions,
+  type PreparedOutDir,
+} from '../src/run/out-dir.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const bin = join(import.meta.dirname, '..', 'bin', 'wbp.mjs');
 const outDirModule = join(import.meta.dirname, '..', 'src', 'run', 'out-dir.ts');
 const TOKEN = 'out-dir-token-5c1e';
-const HEADER = 'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
+const HEADER =
+  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
 
 /** Rows: 1 location, 2–6 users (6 = ghost: pending user_not_found), 7 rejected, 8–11 assignments. */
 function siteCsv(firstUser = 'u0'): string {
@@ -36,11 +54,23 @@ function tempDir(): string {
 
 function wbpRun(cwd: string, env: Record<string, string>): Promise<number | null> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, 'run', 'site.csv', '--out', 'out', '--progress', 'off', ...DEFAULTS.flatMap((d) => ['--default', d])], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN, BATCH_SIZE: '1', CONCURRENCY: '1', ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, 'run', 'site.csv', '--out', 'out', '--progress', 'off', ...DEFAULTS.flatMap((d) => ['--default', d])],
+      {
+        cwd,
+        env: {
+          PATH: process.env.PATH ?? '',
+          ENVIRONMENT: 'lab',
+          WEBEX_BASE_URL: sim.baseUrl,
+          WEBEX_TOKEN: TOKEN,
+          BATCH_SIZE: '1',
+          CONCURRENCY: '1',
+          ...env,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     child.on('exit', (code) => done(code));
   });
 }
@@ -90,7 +120,13 @@ function copyOf(workspace: string): string {
 }
 
 async function prepare(workspace: string, options: Partial<PrepareOutDirOptions> = {}): Promise<PreparedOutDir> {
-  const od = await prepareOutDir(join(workspace, 'out'), { inputSha256: await sha256File(join(workspace, 'site.csv')), pipelineVersion: 1, defaults: DEFAULTS, command: 'test', ...options });
+  const od = await prepareOutDir(join(workspace, 'out'), {
+    inputSha256: await sha256File(join(workspace, 'site.csv')),
+    pipelineVersion: 1,
+    defaults: DEFAULTS,
+    command: 'test',
+    ...options,
+  });
   prepared.push(od);
   return od;
 }
@@ -138,7 +174,13 @@ describe('outputs of real runs', () => {
     const dir = copyOf(runs[name]);
     const od = await prepare(dir);
     expect(od.resume).toBe(true);
-    expect(od.manifest).toMatchObject({ input_sha256: await sha256File(join(dir, 'site.csv')), pipeline_version: 1, defaults: DEFAULTS, ready: { rows: 10 }, rejected: { rows: 1 } });
+    expect(od.manifest).toMatchObject({
+      input_sha256: await sha256File(join(dir, 'site.csv')),
+      pipeline_version: 1,
+      defaults: DEFAULTS,
+      ready: { rows: 10 },
+      rejected: { rows: 1 },
+    });
     const { ready, ...counts } = await od.verify();
     const lines = { complete: [10, 1, 1], partial: [3, 0, 0], rerun: [11, 2, 1] }[name];
     expect(counts).toEqual({ readyRows: 10, rejectedRows: 1, resultLines: lines[0], pendingLines: lines[1], pendingRows: lines[2] });
@@ -159,7 +201,10 @@ describe('the lock', () => {
         `await prepareOutDir(process.argv[2], { inputSha256: ${JSON.stringify(inputSha256)}, pipelineVersion: 1, defaults: ${JSON.stringify(DEFAULTS)}, command: 'wbp run site.csv --out out' });\n` +
         `process.stdout.write('prepared\\n');\nsetInterval(() => undefined, 60_000);\n`,
     );
-    const child = spawn(process.execPath, ['--conditions=@wbp/source', '--import', 'tsx', script, join(dir, 'out')], { cwd: repoRoot, stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--conditions=@wbp/source', '--import', 'tsx', script, join(dir, 'out')], {
+      cwd: repoRoot,
+      stdio: 'pipe',
+    });
     children.push(child);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -200,11 +245,20 @@ describe('the manifest', () => {
     expect(od.resume).toBe(false);
     expect(readdirSync(join(dir, 'out')).sort()).toEqual([LOCK_FILE, 'manifest.json']);
     const written = JSON.parse(read(dir, 'manifest.json'));
-    expect(written).toEqual({ input_sha256: await sha256File(join(dir, 'site.csv')), pipeline_version: 1, created_at: expect.any(String), defaults: DEFAULTS });
+    expect(written).toEqual({
+      input_sha256: await sha256File(join(dir, 'site.csv')),
+      pipeline_version: 1,
+      created_at: expect.any(String),
+      defaults: DEFAULTS,
+    });
 
     const v = await validateCsvFile(join(dir, 'site.csv'), join(dir, 'out'), { defaults: { address_state: 'Madrid' } });
     await od.recordValidation(v);
-    expect(JSON.parse(read(dir, 'manifest.json'))).toEqual({ ...written, ready: { rows: 10, sha256: await sha256File(out(dir, 'ready_to_load.csv')) }, rejected: { rows: 1 } });
+    expect(JSON.parse(read(dir, 'manifest.json'))).toEqual({
+      ...written,
+      ready: { rows: 10, sha256: await sha256File(out(dir, 'ready_to_load.csv')) },
+      rejected: { rows: 1 },
+    });
     expect(await od.verify()).toMatchObject({ readyRows: 10, rejectedRows: 1, resultLines: 0 });
     await od.release();
     expect((await prepare(dir)).resume).toBe(true);
@@ -235,7 +289,11 @@ describe('the manifest', () => {
 
   it('other --default values are refused naming both; the same ones spelled differently are not', async () => {
     const dir = await withManifest(runs.partial);
-    await expectMismatch(prepare(dir, { defaults: ['address_state=Castilla'] }), 'defaults', /had --default address_state=Madrid, this run has --default address_state=Castilla/);
+    await expectMismatch(
+      prepare(dir, { defaults: ['address_state=Castilla'] }),
+      'defaults',
+      /had --default address_state=Madrid, this run has --default address_state=Castilla/,
+    );
     await expectMismatch(prepare(dir, { defaults: [] }), 'defaults', /this run has no --default/);
     const od = await prepare(dir, { defaults: [' address_state=Madrid'] });
     expect(od.resume).toBe(true);
@@ -255,31 +313,162 @@ describe('the manifest', () => {
 
 describe('damaged outputs are found before anything is appended', () => {
   it.each([
-    ['results.csv deleted', 'partial', (d: string) => unlinkSync(out(d, 'results.csv')), 'results.csv', 'checkpoint_ahead', /is gone, but checkpoint\.json says every row before phase 2 and of phase 2 up to row 3 is done: 3 row/],
-    ['results.csv emptied', 'partial', (d: string) => writeFileSync(out(d, 'results.csv'), ''), 'results.csv', 'checkpoint_ahead', /has no result lines/],
-    ['a phase-1 results line removed', 'partial', (d: string) => editLines(d, 'results.csv', (l) => l.filter((x) => !x.includes(',1,1,location,'))), 'results.csv', 'checkpoint_ahead', /no line for row\(s\) 1,/],
-    ['a results line of the checkpoint’s phase removed', 'partial', (d: string) => editLines(d, 'results.csv', (l) => l.slice(0, -1)), 'results.csv', 'checkpoint_ahead', /no line for row\(s\) 3,/],
-    ['a results line duplicated', 'complete', (d: string) => editLines(d, 'results.csv', (l) => [...l, l[2]!]), 'results.csv', 'duplicate_row', /row 2 already has a line of attempt 1 \(line 3\)/],
-    ['a results line of a row that is not in ready_to_load.csv', 'complete', (d: string) => editLines(d, 'results.csv', (l) => [...l, l[1]!.replace(',1,1,', ',99,1,')]), 'results.csv', 'foreign_line', /row_id "99" is not a row/],
-    ['a results line with an unknown status', 'complete', (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 1 ? x.replace(',success,', ',done,') : x))), 'results.csv', 'foreign_line', /status "done"/],
-    ['a results line with phase 7', 'complete', (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 1 ? x.replace(',1,1,', ',1,7,') : x))), 'results.csv', 'foreign_line', /phase "7" is not 1, 2 or 3/],
-    ['a results line whose entity_type is not the ready row’s', 'complete', (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 2 ? x.replace(',2,user,', ',2,location,') : x))), 'results.csv', 'foreign_line', /row 2 of ready_to_load\.csv \(line 3\) is a user row/],
-    ['pending_rows.csv deleted', 'complete', (d: string) => unlinkSync(out(d, 'pending_rows.csv')), 'pending_rows.csv', 'missing_file', /is gone, but it has a line for row 6/],
-    ['the pending line of a pending row removed', 'complete', (d: string) => editLines(d, 'pending_rows.csv', (l) => l.slice(0, 1)), 'pending_rows.csv', 'missing_pending', /has no line for row 6 \(attempt 1\), which results\.csv line \d+ says ended pending/],
+    [
+      'results.csv deleted',
+      'partial',
+      (d: string) => unlinkSync(out(d, 'results.csv')),
+      'results.csv',
+      'checkpoint_ahead',
+      /is gone, but checkpoint\.json says every row before phase 2 and of phase 2 up to row 3 is done: 3 row/,
+    ],
+    [
+      'results.csv emptied',
+      'partial',
+      (d: string) => writeFileSync(out(d, 'results.csv'), ''),
+      'results.csv',
+      'checkpoint_ahead',
+      /has no result lines/,
+    ],
+    [
+      'a phase-1 results line removed',
+      'partial',
+      (d: string) => editLines(d, 'results.csv', (l) => l.filter((x) => !x.includes(',1,1,location,'))),
+      'results.csv',
+      'checkpoint_ahead',
+      /no line for row\(s\) 1,/,
+    ],
+    [
+      'a results line of the checkpoint’s phase removed',
+      'partial',
+      (d: string) => editLines(d, 'results.csv', (l) => l.slice(0, -1)),
+      'results.csv',
+      'checkpoint_ahead',
+      /no line for row\(s\) 3,/,
+    ],
+    [
+      'a results line duplicated',
+      'complete',
+      (d: string) => editLines(d, 'results.csv', (l) => [...l, l[2]!]),
+      'results.csv',
+      'duplicate_row',
+      /row 2 already has a line of attempt 1 \(line 3\)/,
+    ],
+    [
+      'a results line of a row that is not in ready_to_load.csv',
+      'complete',
+      (d: string) => editLines(d, 'results.csv', (l) => [...l, l[1]!.replace(',1,1,', ',99,1,')]),
+      'results.csv',
+      'foreign_line',
+      /row_id "99" is not a row/,
+    ],
+    [
+      'a results line with an unknown status',
+      'complete',
+      (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 1 ? x.replace(',success,', ',done,') : x))),
+      'results.csv',
+      'foreign_line',
+      /status "done"/,
+    ],
+    [
+      'a results line with phase 7',
+      'complete',
+      (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 1 ? x.replace(',1,1,', ',1,7,') : x))),
+      'results.csv',
+      'foreign_line',
+      /phase "7" is not 1, 2 or 3/,
+    ],
+    [
+      'a results line whose entity_type is not the ready row’s',
+      'complete',
+      (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 2 ? x.replace(',2,user,', ',2,location,') : x))),
+      'results.csv',
+      'foreign_line',
+      /row 2 of ready_to_load\.csv \(line 3\) is a user row/,
+    ],
+    [
+      'pending_rows.csv deleted',
+      'complete',
+      (d: string) => unlinkSync(out(d, 'pending_rows.csv')),
+      'pending_rows.csv',
+      'missing_file',
+      /is gone, but it has a line for row 6/,
+    ],
+    [
+      'the pending line of a pending row removed',
+      'complete',
+      (d: string) => editLines(d, 'pending_rows.csv', (l) => l.slice(0, 1)),
+      'pending_rows.csv',
+      'missing_pending',
+      /has no line for row 6 \(attempt 1\), which results\.csv line \d+ says ended pending/,
+    ],
     // Several attempts (the re-run workspace: row 6 pending in attempt 1, success in attempt 2).
-    ['a success row of attempt 1 with a line of attempt 2', 'rerun', (d: string) => editLines(d, 'results.csv', (l) => [...l, l[2]!.replace(/,1$/, ',2')]), 'results.csv', 'duplicate_row', /row 2 ended success in attempt 1 \(line 3\), yet has a line of attempt 2/],
-    ['a line of an attempt the checkpoint has not started', 'rerun', (d: string) => editLines(d, 'results.csv', (l) => [...l, l.at(-1)!.replace(/,2$/, ',3')]), 'results.csv', 'foreign_line', /attempt 3, but checkpoint\.json is at attempt 2/],
-    ['an attempt cell that is not a number', 'rerun', (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 1 ? x.replace(/,1$/, ',first') : x))), 'results.csv', 'foreign_line', /attempt "first" is not a whole number/],
+    [
+      'a success row of attempt 1 with a line of attempt 2',
+      'rerun',
+      (d: string) => editLines(d, 'results.csv', (l) => [...l, l[2]!.replace(/,1$/, ',2')]),
+      'results.csv',
+      'duplicate_row',
+      /row 2 ended success in attempt 1 \(line 3\), yet has a line of attempt 2/,
+    ],
+    [
+      'a line of an attempt the checkpoint has not started',
+      'rerun',
+      (d: string) => editLines(d, 'results.csv', (l) => [...l, l.at(-1)!.replace(/,2$/, ',3')]),
+      'results.csv',
+      'foreign_line',
+      /attempt 3, but checkpoint\.json is at attempt 2/,
+    ],
+    [
+      'an attempt cell that is not a number',
+      'rerun',
+      (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 1 ? x.replace(/,1$/, ',first') : x))),
+      'results.csv',
+      'foreign_line',
+      /attempt "first" is not a whole number/,
+    ],
     [
       'the attempt-2 lines of the re-run row removed',
       'rerun',
       (d: string) => ['results.csv', 'pending_rows.csv'].forEach((f) => editLines(d, f, (l) => l.slice(0, -1))),
-      'results.csv', 'checkpoint_ahead', /no line for row\(s\) 6 in attempt 2, but checkpoint\.json says every row before phase 3 .* is done in attempt 2/,
+      'results.csv',
+      'checkpoint_ahead',
+      /no line for row\(s\) 6 in attempt 2, but checkpoint\.json says every row before phase 3 .* is done in attempt 2/,
     ],
-    ['rejected_rows.csv deleted', 'complete', (d: string) => unlinkSync(out(d, 'rejected_rows.csv')), 'rejected_rows.csv', 'missing_file', /validation rejected 1 row/],
-    ['a row removed from ready_to_load.csv', 'partial', (d: string) => editLines(d, 'ready_to_load.csv', (l) => l.filter((_, i) => i !== 5)), 'ready_to_load.csv', 'manifest_mismatch', /9 row\(s\).*manifest\.json says 10/],
-    ['results.csv re-saved by Excel (CRLF)', 'partial', (d: string) => writeFileSync(out(d, 'results.csv'), read(d, 'results.csv').replaceAll('\n', '\r\n')), 'results.csv', 'line_endings', /CRLF/],
-    ['a stray quote in results.csv (INVALID_OPENING_QUOTE)', 'partial', (d: string) => editLines(d, 'results.csv', (l) => l.map((x, i) => (i === 2 ? x.replace('Calling already enabled', 'Calling "already" enabled') : x))), 'results.csv', 'malformed_csv', /INVALID_OPENING_QUOTE/],
+    [
+      'rejected_rows.csv deleted',
+      'complete',
+      (d: string) => unlinkSync(out(d, 'rejected_rows.csv')),
+      'rejected_rows.csv',
+      'missing_file',
+      /validation rejected 1 row/,
+    ],
+    [
+      'a row removed from ready_to_load.csv',
+      'partial',
+      (d: string) => editLines(d, 'ready_to_load.csv', (l) => l.filter((_, i) => i !== 5)),
+      'ready_to_load.csv',
+      'manifest_mismatch',
+      /9 row\(s\).*manifest\.json says 10/,
+    ],
+    [
+      'results.csv re-saved by Excel (CRLF)',
+      'partial',
+      (d: string) => writeFileSync(out(d, 'results.csv'), read(d, 'results.csv').replaceAll('\n', '\r\n')),
+      'results.csv',
+      'line_endings',
+      /CRLF/,
+    ],
+    [
+      'a stray quote in results.csv (INVALID_OPENING_QUOTE)',
+      'partial',
+      (d: string) =>
+        editLines(d, 'results.csv', (l) =>
+          l.map((x, i) => (i === 2 ? x.replace('Calling already enabled', 'Calling "already" enabled') : x)),
+        ),
+      'results.csv',
+      'malformed_csv',
+      /INVALID_OPENING_QUOTE/,
+    ],
   ] as const)('%s', async (_label, run, damage, file, kind, message) => {
     const dir = await withManifest(runs[run]);
     damage(dir);
@@ -315,7 +504,14 @@ describe('hygiene', () => {
       await od.recordValidation(await validateCsvFile(join(dir, 'site.csv'), join(dir, 'out'), { defaults: { address_state: 'Madrid' } }));
       const results = await openCsvAppender(out(dir, 'results.csv'), RESULTS_COLUMNS);
       await results.close();
-      await writeCheckpoint(join(dir, 'out'), { pipeline_version: 1, input_hash: od.manifest.input_sha256, phase: 1, last_row_id: 0, started_at: new Date().toISOString(), updated_at: new Date().toISOString() });
+      await writeCheckpoint(join(dir, 'out'), {
+        pipeline_version: 1,
+        input_hash: od.manifest.input_sha256,
+        phase: 1,
+        last_row_id: 0,
+        started_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      });
       writeFileSync(out(dir, 'run.log'), ''); // as the logger and the summary write theirs
       expect(mode(join(dir, 'out'))).toBe(dirMode);
       for (const f of readdirSync(join(dir, 'out'))) expect([f, mode(out(dir, f))]).toEqual([f, fileMode]);
@@ -326,16 +522,19 @@ describe('hygiene', () => {
     }
   });
 
-  it.each(['results.csv', 'run.log', 'checkpoint.json'])('a symlink planted as %s is refused before anything is written through it', async (name) => {
-    const dir = copyOf(runs.partial);
-    const victim = join(tempDir(), 'victim');
-    writeFileSync(victim, 'precious');
-    rmSync(out(dir, name), { force: true });
-    symlinkSync(victim, out(dir, name));
-    await expectCorrupt(prepare(dir), out(dir, name), 'not_a_regular_file', /symbolic link/);
-    expect(readFileSync(victim, 'utf8')).toBe('precious');
-    expect(existsSync(out(dir, LOCK_FILE))).toBe(false);
-  });
+  it.each(['results.csv', 'run.log', 'checkpoint.json'])(
+    'a symlink planted as %s is refused before anything is written through it',
+    async (name) => {
+      const dir = copyOf(runs.partial);
+      const victim = join(tempDir(), 'victim');
+      writeFileSync(victim, 'precious');
+      rmSync(out(dir, name), { force: true });
+      symlinkSync(victim, out(dir, name));
+      await expectCorrupt(prepare(dir), out(dir, name), 'not_a_regular_file', /symbolic link/);
+      expect(readFileSync(victim, 'utf8')).toBe('precious');
+      expect(existsSync(out(dir, LOCK_FILE))).toBe(false);
+    },
+  );
 
   it('stale checkpoint and manifest temps are removed at start, whatever pid they name', async () => {
     const dir = copyOf(runs.partial);
@@ -348,7 +547,9 @@ describe('hygiene', () => {
   it('stale temps of every durable file are removed at start: validation, a results/pending rewrite; nothing else', async () => {
     const dir = copyOf(runs.partial);
     // What a SIGKILL mid-`wbp validate` or mid-resume (reopening token failures) leaves behind.
-    const temps = ['ready_to_load.csv', 'rejected_rows.csv', 'results.csv', 'pending_rows.csv'].map((name) => `.${name}.${2 ** 22 + 1}.0123456789ab.tmp`);
+    const temps = ['ready_to_load.csv', 'rejected_rows.csv', 'results.csv', 'pending_rows.csv'].map(
+      (name) => `.${name}.${2 ** 22 + 1}.0123456789ab.tmp`,
+    );
     const foreign = ['notes.tmp', '.results.csv.tmp', 'results.csv.123.tmp'];
     for (const t of [...temps, ...foreign]) writeFileSync(out(dir, t), 'row_id,');
     const before = readFileSync(out(dir, 'results.csv'), 'utf8');

@@ -29,8 +29,10 @@ async function runOutcomes(dir: string): Promise<Map<string, { status: string; r
   const out = new Map<string, { status: string; reason: string; message: string }>();
   const pending = new Map<string, string>();
   for (const r of await records(join(dir, 'pending_rows.csv'), PENDING_COLUMNS)) pending.set(r.row_id, r.reason_code);
-  for (const r of await records(join(dir, 'results.csv'), RESULTS_COLUMNS)) out.set(r.row_id, { status: r.status, reason: r.status === 'pending' ? (pending.get(r.row_id) ?? '?') : '', message: r.message });
-  for (const r of await records(join(dir, 'rejected_rows.csv'), REJECTED_COLUMNS)) out.set(r.row_id, { status: 'rejected', reason: r.reason_code, message: r.reason_message });
+  for (const r of await records(join(dir, 'results.csv'), RESULTS_COLUMNS))
+    out.set(r.row_id, { status: r.status, reason: r.status === 'pending' ? (pending.get(r.row_id) ?? '?') : '', message: r.message });
+  for (const r of await records(join(dir, 'rejected_rows.csv'), REJECTED_COLUMNS))
+    out.set(r.row_id, { status: 'rejected', reason: r.reason_code, message: r.reason_message });
   return out;
 }
 
@@ -83,11 +85,18 @@ function compare(plan: Map<string, PlanRecord>, run: Map<string, { status: strin
     }
     if (p.detail.includes('known after apply')) afterApply++;
     if (r.status !== p.expected_status || r.reason !== p.reason_code) {
-      if (p.detail.includes('known after apply') && r.status === 'pending' && r.reason === 'precondition_missing' && /inventory|already assigned/.test(r.message)) {
+      if (
+        p.detail.includes('known after apply') &&
+        r.status === 'pending' &&
+        r.reason === 'precondition_missing' &&
+        /inventory|already assigned/.test(r.message)
+      ) {
         differedAfterApply.push(`row ${rowId}: ${r.message}`);
         continue;
       }
-      mismatches.push(`row ${rowId} (${p.entity_type} ${p.entity_key}): planned ${p.expected_status}/${p.reason_code} (${p.action}: ${p.detail}), run ${r.status}/${r.reason} (${r.message})`);
+      mismatches.push(
+        `row ${rowId} (${p.entity_type} ${p.entity_key}): planned ${p.expected_status}/${p.reason_code} (${p.action}: ${p.detail}), run ${r.status}/${r.reason} (${r.message})`,
+      );
     }
   }
   expect(run.size).toBe(plan.size);
@@ -98,7 +107,8 @@ function compare(plan: Map<string, PlanRecord>, run: Map<string, { status: strin
 async function supersededCallerIdRows(readyPath: string): Promise<Set<string>> {
   const byEmail = new Map<string, { rowId: number; value: string }[]>();
   for await (const r of readReadyRows(readyPath)) {
-    const value = r.entity_type === 'user' ? r.calling_settings_caller_id : r.entity_type === 'extension_assignment' ? r.caller_id_selected : '';
+    const value =
+      r.entity_type === 'user' ? r.calling_settings_caller_id : r.entity_type === 'extension_assignment' ? r.caller_id_selected : '';
     if (!value || !r.email) continue;
     byEmail.set(r.email, [...(byEmail.get(r.email) ?? []), { rowId: r.row_id, value }]);
   }
@@ -117,7 +127,12 @@ describe('wbp plan: command line', () => {
   it('a usage mistake exits 2 and writes no plan.json (how a workflow tells it from "changes planned"); --help shows the usage', async () => {
     const dir = await workspace({ 'site.csv': 'entity_type\n' });
     const env = { ENVIRONMENT: 'lab', WEBEX_TOKEN: TOKEN, WEBEX_BASE_URL: 'http://127.0.0.1:9/v1' };
-    for (const args of [['plan', 'site.csv'], ['plan', 'site.csv', '--out', 'p', '--format', 'xml'], ['plan', '--out', 'p'], ['plan', 'site.csv', '--out', 'p', '--bogus']]) {
+    for (const args of [
+      ['plan', 'site.csv'],
+      ['plan', 'site.csv', '--out', 'p', '--format', 'xml'],
+      ['plan', '--out', 'p'],
+      ['plan', 'site.csv', '--out', 'p', '--bogus'],
+    ]) {
       const r = await wbp(args, { cwd: dir, env });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^wbp plan: /);
@@ -126,7 +141,7 @@ describe('wbp plan: command line', () => {
     const help = await wbp(['plan', '--help'], { cwd: dir, env });
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: wbp plan <csv> --out <dir> \[--format text\|github\] \[--detailed-exitcode\]/);
-    expect((await wbp(['--help'], { cwd: dir, env })).stdout).toMatch(/\n  plan +what wbp run would do/);
+    expect((await wbp(['--help'], { cwd: dir, env })).stdout).toMatch(/\n {2}plan +what wbp run would do/);
   });
 });
 
@@ -154,7 +169,12 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     expect(orgSnapshot(sim)).toBe(before);
 
     const plan1 = await planRows(join(dir, 'plan1'));
-    const doc = JSON.parse(await readFile(join(dir, 'plan1', 'plan.json'), 'utf8')) as { csvSha256: string; environment: string; changes: number; counts: { byExpectedStatus: Record<string, number> } };
+    const doc = JSON.parse(await readFile(join(dir, 'plan1', 'plan.json'), 'utf8')) as {
+      csvSha256: string;
+      environment: string;
+      changes: number;
+      counts: { byExpectedStatus: Record<string, number> };
+    };
     expect(doc.environment).toBe('lab');
     expect(doc.changes).toBeGreaterThan(0);
     expect([...plan1.values()].filter((r) => r.expected_status === 'rejected').length).toBeGreaterThan(0);
@@ -208,7 +228,9 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     const key = locationRow[col('location_external_id')] || locationRow[col('location_name')]!;
 
     // Number not in the location's inventory: one assignment row asks for a number nobody delivered.
-    const withNumber = lines.findIndex((l, i) => i > 0 && l.startsWith('extension_assignment,') && l.split(',')[col('phone_number')] !== '' && !l.includes('"'));
+    const withNumber = lines.findIndex(
+      (l, i) => i > 0 && l.startsWith('extension_assignment,') && l.split(',')[col('phone_number')] !== '' && !l.includes('"'),
+    );
     expect(withNumber).toBeGreaterThan(0);
     const moved = lines[withNumber]!.split(',');
     const phone = moved[col('phone_number')]!;
@@ -220,24 +242,55 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     lines.push(cells({ entity_type: 'user', location_key: key, email: 'ghost.user@example.com', calling_enabled: 'true' }));
     lines.push(cells({ entity_type: 'extension_assignment', location_key: key, email: 'ghost.user@example.com', extension: '7999' }));
     // A rejected location row (bad time zone) and rows that depend on it (people who are in the directory).
-    lines.push(cells({ entity_type: 'location', location_name: 'Nowhere Depot', location_external_id: 'XX-NOWHERE', time_zone: 'Mars/Olympus', preferred_language: 'es_es', announcement_language: 'es_es', address_line1: 'Calle 1', address_city: 'Madrid', address_state: 'Madrid', address_postal_code: '28001', address_country: 'ES' }));
+    lines.push(
+      cells({
+        entity_type: 'location',
+        location_name: 'Nowhere Depot',
+        location_external_id: 'XX-NOWHERE',
+        time_zone: 'Mars/Olympus',
+        preferred_language: 'es_es',
+        announcement_language: 'es_es',
+        address_line1: 'Calle 1',
+        address_city: 'Madrid',
+        address_state: 'Madrid',
+        address_postal_code: '28001',
+        address_country: 'ES',
+      }),
+    );
     lines.push(cells({ entity_type: 'user', location_key: 'XX-NOWHERE', email: 'orphan.user@example.com', calling_enabled: 'true' }));
-    lines.push(cells({ entity_type: 'extension_assignment', location_key: 'XX-NOWHERE', email: 'orphan.user@example.com', extension: '7998' }));
+    lines.push(
+      cells({ entity_type: 'extension_assignment', location_key: 'XX-NOWHERE', email: 'orphan.user@example.com', extension: '7998' }),
+    );
     people.push({ email: 'orphan.user@example.com', displayName: 'Orphan User' });
     const csv = `${lines.join('\n')}\n`;
     await writeFile(join(dir, 'site.csv'), csv);
     // The locations exist before the plan (switched on by an earlier run of the location rows): the
     // plan then reads their number inventories and the extensions held there instead of saying
     // "known after apply" (the demo test covers locations the plan would create).
-    await writeFile(join(dir, 'locations.csv'), `${[lines[0], ...lines.filter((l) => l.startsWith('location,') && !l.includes('XX-NOWHERE'))].join('\n')}\n`);
+    await writeFile(
+      join(dir, 'locations.csv'),
+      `${[lines[0], ...lines.filter((l) => l.startsWith('location,') && !l.includes('XX-NOWHERE'))].join('\n')}\n`,
+    );
 
     // Licence units: the seeded Calling users' plus a few fewer than the CSV's users need.
     const seededCalling = people.filter((p) => p.locationName && p.extension).length;
     const directory = new Set(people.map((p) => p.email.toLowerCase()));
     const seededEmails = new Set(people.filter((p) => p.extension).map((p) => p.email.toLowerCase()));
-    const wanting = new Set(lines.filter((l) => l.startsWith('user,')).map((l) => l.split(',')[col('email')]!.toLowerCase()).filter((e) => directory.has(e) && !seededEmails.has(e)));
+    const wanting = new Set(
+      lines
+        .filter((l) => l.startsWith('user,'))
+        .map((l) => l.split(',')[col('email')]!.toLowerCase())
+        .filter((e) => directory.has(e) && !seededEmails.has(e)),
+    );
     const requests = new Requests();
-    sim = await startSimulator({ token: TOKEN, seed: 3, people, numbers, callingLicenses: seededCalling + wanting.size - 12, onRequest: requests.hook });
+    sim = await startSimulator({
+      token: TOKEN,
+      seed: 3,
+      people,
+      numbers,
+      callingLicenses: seededCalling + wanting.size - 12,
+      onRequest: requests.hook,
+    });
     const env = { ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN, CONCURRENCY: '1', CONCURRENCY_MAX: '1' };
     const pre = await spawnWbp(dir, ['run', 'locations.csv', '--out', 'pre', '--progress', 'off'], env);
     expect(pre.code).toBe(0);
@@ -260,9 +313,16 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     expect(all.some((r) => /is not in the number inventory/.test(r.detail))).toBe(true);
     expect(all.some((r) => /licence units left/.test(r.detail))).toBe(true);
     expect(all.some((r) => r.expected_status === 'rejected' && r.entity_type === 'location')).toBe(true);
-    expect(all.some((r) => r.entity_key.startsWith('orphan.user@') && r.expected_status === 'pending' && r.reason_code === 'precondition_missing')).toBe(true);
+    expect(
+      all.some(
+        (r) => r.entity_key.startsWith('orphan.user@') && r.expected_status === 'pending' && r.reason_code === 'precondition_missing',
+      ),
+    ).toBe(true);
     expect(all.filter((r) => r.detail.includes('known after apply'))).toEqual([]);
-    const doc = JSON.parse(await readFile(join(dir, 'plan1', 'plan.json'), 'utf8')) as { licences: { freeUnits: number; unitsNeeded: number }[]; licenceUnitsShort: number };
+    const doc = JSON.parse(await readFile(join(dir, 'plan1', 'plan.json'), 'utf8')) as {
+      licences: { freeUnits: number; unitsNeeded: number }[];
+      licenceUnitsShort: number;
+    };
     expect(doc.licences[0]!.unitsNeeded).toBe(doc.licences[0]!.freeUnits);
     expect(doc.licenceUnitsShort).toBeGreaterThan(0);
 
@@ -277,7 +337,11 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     expect(second.code).toBe(0);
     const plan2 = await planRows(join(dir, 'plan2'));
     const ran = await runOutcomes(join(dir, 'run'));
-    expect([...ran].filter(([id, r]) => r.status === 'success' && plan2.get(id)?.action !== 'no_change').map(([id]) => `${id}: ${plan2.get(id)?.detail}`)).toEqual([]);
+    expect(
+      [...ran]
+        .filter(([id, r]) => r.status === 'success' && plan2.get(id)?.action !== 'no_change')
+        .map(([id]) => `${id}: ${plan2.get(id)?.detail}`),
+    ).toEqual([]);
   }, 240_000);
 
   it('generated site on a fresh org: rows at a location the plan would create say "known after apply", and only those end otherwise (extensions already held there)', async () => {
@@ -285,7 +349,13 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
     expect(site.stats.extensionsTaken).toBeGreaterThan(0);
     const dir = await workspace({});
     const paths = await writeSite(join(dir, 'gen'), site);
-    sim = await startSimulator({ token: TOKEN, seed: 5, people: await readPeopleSeed(paths.people), numbers: await readNumbersSeed(paths.numbers), callingLicenses: 2000 });
+    sim = await startSimulator({
+      token: TOKEN,
+      seed: 5,
+      people: await readPeopleSeed(paths.people),
+      numbers: await readNumbersSeed(paths.numbers),
+      callingLicenses: 2000,
+    });
     const env = { ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN, CONCURRENCY: '1', CONCURRENCY_MAX: '1' };
     const planned = await spawnWbp(dir, ['plan', 'gen/input.csv', '--out', 'plan1'], env);
     expect(planned.code).toBe(0);
@@ -310,12 +380,16 @@ describe('wbp plan ↔ wbp run over HTTP against wbp-sim', () => {
       ].join('\n');
     const dir = await workspace({ 'a.csv': site('Madrid'), 'b.csv': site('Toledo') });
     const env = { ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN };
-    const planned = await spawnWbp(dir, ['plan', 'a.csv', '--out', 'p', '--detailed-exitcode'], { ...env, GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') });
+    const planned = await spawnWbp(dir, ['plan', 'a.csv', '--out', 'p', '--detailed-exitcode'], {
+      ...env,
+      GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
+    });
     expect(planned.code).toBe(2);
     expect(existsSync(join(dir, 'p', 'plan.json'))).toBe(true);
     expect(await readFile(join(dir, 'step-summary.md'), 'utf8')).toBe(`${await readFile(join(dir, 'p', 'plan.md'), 'utf8')}\n`);
     for (const f of ['ready_to_load.csv', 'rejected_rows.csv', 'plan.csv']) expect(existsSync(join(dir, 'p', f))).toBe(true);
-    for (const f of ['plan.csv', 'plan.md', 'plan.json', 'plan.log']) expect(await readFile(join(dir, 'p', f), 'utf8')).not.toContain(TOKEN);
+    for (const f of ['plan.csv', 'plan.md', 'plan.json', 'plan.log'])
+      expect(await readFile(join(dir, 'p', f), 'utf8')).not.toContain(TOKEN);
     expect(planned.stdout + planned.stderr).not.toContain(TOKEN);
     const mark = requests.seen.length;
 

@@ -24,7 +24,8 @@ vi.mock('../../csv-contract/src/validate-row.ts', async (importOriginal) => {
 });
 
 const TOKEN = 'ready-once-token-3d91';
-const HEADER = 'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
+const HEADER =
+  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
 const USERS = 4;
 const CSV = [
   HEADER,
@@ -54,8 +55,16 @@ function runLog(dir: string): Record<string, unknown>[] {
 describe('wbp run validates each row once; ready_to_load.csv is read once, from the bytes whose hash was verified', () => {
   let sim: StartedSimulator;
   let requests = 0;
-  const env = (extra: Record<string, string> = {}) => ({ ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN, BATCH_SIZE: '2', CONCURRENCY: '2', ...extra });
-  const run = (dir: string, extra: Record<string, string> = {}) => wbp(['run', 'site.csv', '--out', 'out', '--progress', 'off'], { cwd: dir, env: env(extra) });
+  const env = (extra: Record<string, string> = {}) => ({
+    ENVIRONMENT: 'lab',
+    WEBEX_BASE_URL: sim.baseUrl,
+    WEBEX_TOKEN: TOKEN,
+    BATCH_SIZE: '2',
+    CONCURRENCY: '2',
+    ...extra,
+  });
+  const run = (dir: string, extra: Record<string, string> = {}) =>
+    wbp(['run', 'site.csv', '--out', 'out', '--progress', 'off'], { cwd: dir, env: env(extra) });
 
   beforeAll(async () => {
     sim = await startSimulator({
@@ -91,8 +100,12 @@ describe('wbp run validates each row once; ready_to_load.csv is read once, from 
     expect(starts).toHaveLength(2); // one per invocation
     for (const [i, line] of starts.entries()) {
       expect(line).toMatchObject({ validation_reused: i === 1 });
-      for (const key of ['startup_ms', 'load_ms', 'prepare_ms', 'validation_ms', 'verify_ms', 'startup_checks_ms', 'executor_ms']) expect(line[key], key).toEqual(expect.any(Number));
-      const parts = ['load_ms', 'prepare_ms', 'validation_ms', 'verify_ms', 'startup_checks_ms', 'executor_ms'].reduce((n, k) => n + Number(line[k]), 0);
+      for (const key of ['startup_ms', 'load_ms', 'prepare_ms', 'validation_ms', 'verify_ms', 'startup_checks_ms', 'executor_ms'])
+        expect(line[key], key).toEqual(expect.any(Number));
+      const parts = ['load_ms', 'prepare_ms', 'validation_ms', 'verify_ms', 'startup_checks_ms', 'executor_ms'].reduce(
+        (n, k) => n + Number(line[k]),
+        0,
+      );
       expect(Math.abs(parts - Number(line.startup_ms))).toBeLessThanOrEqual(6); // each part rounded
       // just before the invocation's first row: after its startup checks, right before its first batch starts
       const at = log.indexOf(line);
@@ -107,26 +120,37 @@ describe('wbp run validates each row once; ready_to_load.csv is read once, from 
   it.each([
     ['a value changed that still validates', (t: string) => t.replace(',u1@example.com,', ',u9@example.com,')],
     ['a value changed that no longer validates', (t: string) => t.replace(',4001,', ',40x1,')],
-    ['a row removed', (t: string) => t.split('\n').filter((l) => !l.includes(',u2@example.com,')).join('\n')],
-  ])('a hand-edited ready_to_load.csv is refused on resume (%s): exit 32 before any request, nothing appended', async (_label, edit) => {
-    const dir = await workspace({ 'site.csv': CSV });
-    expect((await run(dir, { MAX_ROWS: '3' })).code).toBe(41);
-    const copy = mkdtempSync(join(tmpdir(), 'wbp-ready-once-'));
-    cpSync(dir, copy, { recursive: true });
-    const path = join(copy, 'out', 'ready_to_load.csv');
-    const text = readFileSync(path, 'utf8');
-    writeFileSync(path, edit(text));
-    expect(readFileSync(path, 'utf8')).not.toBe(text);
-    const results = readFileSync(join(copy, 'out', 'results.csv'), 'utf8');
+    [
+      'a row removed',
+      (t: string) =>
+        t
+          .split('\n')
+          .filter((l) => !l.includes(',u2@example.com,'))
+          .join('\n'),
+    ],
+  ])(
+    'a hand-edited ready_to_load.csv is refused on resume (%s): exit 32 before any request, nothing appended',
+    async (_label, edit) => {
+      const dir = await workspace({ 'site.csv': CSV });
+      expect((await run(dir, { MAX_ROWS: '3' })).code).toBe(41);
+      const copy = mkdtempSync(join(tmpdir(), 'wbp-ready-once-'));
+      cpSync(dir, copy, { recursive: true });
+      const path = join(copy, 'out', 'ready_to_load.csv');
+      const text = readFileSync(path, 'utf8');
+      writeFileSync(path, edit(text));
+      expect(readFileSync(path, 'utf8')).not.toBe(text);
+      const results = readFileSync(join(copy, 'out', 'results.csv'), 'utf8');
 
-    requests = 0;
-    validations.calls.length = 0;
-    const resumed = await run(copy);
-    expect(resumed.code).toBe(32);
-    expect(resumed.stderr).toMatch(/ready_to_load\.csv.*is not the file validation wrote/);
-    expect(requests).toBe(0);
-    expect(validations.calls).toEqual([]); // refused by its hash, before any row is read
-    expect(readFileSync(join(copy, 'out', 'results.csv'), 'utf8')).toBe(results);
-    expect(runLog(copy).some((l) => l.event === 'corrupt_outputs')).toBe(true);
-  }, 60_000);
+      requests = 0;
+      validations.calls.length = 0;
+      const resumed = await run(copy);
+      expect(resumed.code).toBe(32);
+      expect(resumed.stderr).toMatch(/ready_to_load\.csv.*is not the file validation wrote/);
+      expect(requests).toBe(0);
+      expect(validations.calls).toEqual([]); // refused by its hash, before any row is read
+      expect(readFileSync(join(copy, 'out', 'results.csv'), 'utf8')).toBe(results);
+      expect(runLog(copy).some((l) => l.event === 'corrupt_outputs')).toBe(true);
+    },
+    60_000,
+  );
 });

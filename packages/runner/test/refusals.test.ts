@@ -30,14 +30,18 @@ describe('usage and I/O mistakes: the documented status, one line on stderr, no 
     [['run', 'site.csv', '--out', 'o', '--progress', 'loud'], /^wbp run: --progress must be auto, tty, lines, off/],
     [['validate', 'site.csv', '--out', 'o', '--bogus'], /^wbp validate: Unknown option '--bogus'/],
     [['validate', '--out', 'o'], /^wbp validate: missing <csv>/],
-  ])('usage: wbp %j exits 2, the reason on the first line, then the usage', async (argv, message) => {
-    const dir = await fixture();
-    const run = await spawnWbp(dir, argv, ENV);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr).toContain(`usage: wbp ${argv[0]}`);
-    expect(run.code).toBe(2);
-  }, 30_000);
+  ])(
+    'usage: wbp %j exits 2, the reason on the first line, then the usage',
+    async (argv, message) => {
+      const dir = await fixture();
+      const run = await spawnWbp(dir, argv, ENV);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).toContain(`usage: wbp ${argv[0]}`);
+      expect(run.code).toBe(2);
+    },
+    30_000,
+  );
 
   it.each<[string[], number, RegExp]>([
     [['run', 'site.csv', '--out', 'a-file'], 20, /^wbp run: --out a-file is a file \(or inside one\), not a folder; nothing was done$/m],
@@ -47,10 +51,14 @@ describe('usage and I/O mistakes: the documented status, one line on stderr, no 
     [['validate', 'site.csv', '--out', 'a-file'], 2, /^wbp validate: --out a-file is a file \(or inside one\), not a folder$/m],
     [['validate', 'missing.csv', '--out', 'o'], 2, /^wbp validate: missing\.csv: cannot read the file/],
     [['validate', 'folder.csv', '--out', 'o'], 2, /^wbp validate: folder\.csv: not a regular file/],
-  ])('I/O: wbp %j exits %i with one line', async (argv, status, message) => {
-    const dir = await fixture();
-    expectOneLine(await spawnWbp(dir, argv, ENV), status, message);
-  }, 30_000);
+  ])(
+    'I/O: wbp %j exits %i with one line',
+    async (argv, status, message) => {
+      const dir = await fixture();
+      expectOneLine(await spawnWbp(dir, argv, ENV), status, message);
+    },
+    30_000,
+  );
 
   // Root reads and writes through any file mode, and CI runs as root: permission errors are proven
   // on the message mapping itself (every other I/O mistake above goes through the real bin).
@@ -89,7 +97,10 @@ describe('configuration values that cannot work are refused, naming the variable
       expect(run.code).toBe(2);
     }
     // Past the configuration: it fails only at the (unreachable) API.
-    const fine = await wbp(['run', 'site.csv', '--out', 'o', '--progress', 'off'], { cwd: dir, env: { ...ENV, UNKNOWN_OUTCOME_SETTLE_SECONDS: '0', CIRCUIT_BREAKER_THRESHOLD: '1', MAX_RETRIES: '0' } });
+    const fine = await wbp(['run', 'site.csv', '--out', 'o', '--progress', 'off'], {
+      cwd: dir,
+      env: { ...ENV, UNKNOWN_OUTCOME_SETTLE_SECONDS: '0', CIRCUIT_BREAKER_THRESHOLD: '1', MAX_RETRIES: '0' },
+    });
     expect(fine.stderr).toContain('startup_checks=fail');
     expect(fine.code).toBe(20);
   }, 30_000);
@@ -99,7 +110,10 @@ describe('Markdown from CSV values is escaped (summary.md, the GitHub job summar
   it('wbp validate: a rejected value shaped like a link does not render as one', async () => {
     const csv = SITE_CSV.replace(',28013,ES,', ',28013,[x](http://evil),');
     const dir = await workspace({ 'site.csv': csv, 'summary.md': '' });
-    await wbp(['validate', 'site.csv', '--out', 'out', '--format', 'github'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: join(dir, 'summary.md') } });
+    await wbp(['validate', 'site.csv', '--out', 'out', '--format', 'github'], {
+      cwd: dir,
+      env: { GITHUB_STEP_SUMMARY: join(dir, 'summary.md') },
+    });
     const md = await readFile(join(dir, 'summary.md'), 'utf8');
     expect(md).toContain('\\[x\\]\\(http://evil\\)');
     expect(md).not.toContain('[x](http://evil)');
@@ -128,7 +142,16 @@ describe('Markdown from CSV values is escaped (summary.md, the GitHub job summar
             reasonCode: 'invalid_input_schema',
             message: '<script>x</script>',
             count: 1,
-            rows: [{ rowId: 2, line: 3, entityType: 'user', entityKey: '*a*@example.com', reasonCode: 'precondition_missing', message: 'm | cell' }],
+            rows: [
+              {
+                rowId: 2,
+                line: 3,
+                entityType: 'user',
+                entityKey: '*a*@example.com',
+                reasonCode: 'precondition_missing',
+                message: 'm | cell',
+              },
+            ],
           },
         ],
         byReason: [],

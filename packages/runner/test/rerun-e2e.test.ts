@@ -9,7 +9,8 @@ import { spawnWbp, workspace, type Spawned } from './helpers.js';
 // only the rows whose latest outcome is pending are tried again, as attempt 2.
 
 const TOKEN = 'rerun-secret-token-51c2';
-const HEADER = 'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,calling_settings_call_waiting,extension,phone_number,caller_id_selected';
+const HEADER =
+  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,calling_settings_call_waiting,extension,phone_number,caller_id_selected';
 
 /** One location; users `present` (in the directory) then `missing` (not synced yet), each with a call-waiting setting and an extension. */
 function siteCsv(present: string[], missing: string[]): string {
@@ -35,23 +36,47 @@ async function pendingLines(out: string) {
 }
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-const logEvents = (out: string) => readFileSync(join(out, 'run.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const logEvents = (out: string) =>
+  readFileSync(join(out, 'run.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('re-running the pending rows of a finished run (child process ↔ wbp-sim over HTTP)', () => {
   let sim: StartedSimulator;
   let onRequest: ((total: number) => void) | undefined;
   const env = () => ({ ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN, BATCH_SIZE: '5', CONCURRENCY: '3' });
-  const run = (dir: string, onSpawn?: Parameters<typeof spawnWbp>[3]): Promise<Spawned> => spawnWbp(dir, ['run', 'site.csv', '--out', 'out'], env(), onSpawn);
+  const run = (dir: string, onSpawn?: Parameters<typeof spawnWbp>[3]): Promise<Spawned> =>
+    spawnWbp(dir, ['run', 'site.csv', '--out', 'out'], env(), onSpawn);
   /** The referee's counters over HTTP, as an operator's tooling would read them. */
-  const stats = async () => (await (await fetch(sim.baseUrl.replace(/\/v1$/, '/_sim/stats'))).json()) as { requests: { total: number; byOperation: Record<string, number> }; state: Record<string, number> };
-  const mutations = async () => Object.fromEntries(Object.entries((await stats()).requests.byOperation).filter(([op]) => !op.startsWith('GET ')));
-  const delta = (after: Record<string, number>, before: Record<string, number>) => Object.fromEntries(Object.entries(after).map(([op, n]) => [op, n - (before[op] ?? 0)]).filter(([, n]) => n !== 0));
-  const sync = (email: string) => fetch(sim.baseUrl.replace(/\/v1$/, '/_sim/people'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, displayName: email.split('@')[0] }) });
+  const stats = async () =>
+    (await (await fetch(sim.baseUrl.replace(/\/v1$/, '/_sim/stats'))).json()) as {
+      requests: { total: number; byOperation: Record<string, number> };
+      state: Record<string, number>;
+    };
+  const mutations = async () =>
+    Object.fromEntries(Object.entries((await stats()).requests.byOperation).filter(([op]) => !op.startsWith('GET ')));
+  const delta = (after: Record<string, number>, before: Record<string, number>) =>
+    Object.fromEntries(
+      Object.entries(after)
+        .map(([op, n]) => [op, n - (before[op] ?? 0)])
+        .filter(([, n]) => n !== 0),
+    );
+  const sync = (email: string) =>
+    fetch(sim.baseUrl.replace(/\/v1$/, '/_sim/people'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, displayName: email.split('@')[0] }),
+    });
 
   const PRESENT = ['ana@example.com', 'luis@example.com'];
 
   beforeAll(async () => {
-    sim = await startSimulator({ token: TOKEN, people: PRESENT.map((email) => ({ email, displayName: email.split('@')[0]! })), onRequest: (_op, total) => onRequest?.(total) });
+    sim = await startSimulator({
+      token: TOKEN,
+      people: PRESENT.map((email) => ({ email, displayName: email.split('@')[0]! })),
+      onRequest: (_op, total) => onRequest?.(total),
+    });
   });
   beforeEach(() => {
     sim.sim.reset();
@@ -102,9 +127,19 @@ describe('re-running the pending rows of a finished run (child process ↔ wbp-s
       ['7', '3', 'success', '2'],
     ]);
     const summary = json(join(out, 'summary.json'));
-    expect(summary).toMatchObject({ attempt: 2, exitStatus: 0, rows: { total: 7, success: 7, pending: 0, rejected: 0, notYetProcessed: 0 }, pendingByReason: {} });
+    expect(summary).toMatchObject({
+      attempt: 2,
+      exitStatus: 0,
+      rows: { total: 7, success: 7, pending: 0, rejected: 0, notYetProcessed: 0 },
+      pendingByReason: {},
+    });
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/^## wbp run — site\.csv \(lab, attempt 2\)/);
-    expect(json(join(out, 'checkpoint.json'))).toMatchObject({ phase: 3, attempt: 2, attempt_finished_at: expect.any(String), started_at: json(join(out, 'checkpoint.json')).started_at });
+    expect(json(join(out, 'checkpoint.json'))).toMatchObject({
+      phase: 3,
+      attempt: 2,
+      attempt_finished_at: expect.any(String),
+      started_at: json(join(out, 'checkpoint.json')).started_at,
+    });
     const log = logEvents(out);
     const starts = log.filter((l) => l.event === 'run_start');
     expect(starts.map((l) => [l.attempt, l.attempt_kind])).toEqual([
@@ -112,7 +147,12 @@ describe('re-running the pending rows of a finished run (child process ↔ wbp-s
       [2, 're_run'],
     ]);
     expect(log.find((l) => l.event === 'attempt_start' && l.attempt === 2)).toMatchObject({ rows: 2 });
-    expect((await stats()).state).toMatchObject({ callingUsers: 3, duplicateLicenseAssignments: 0, identityChanges: 0, duplicateLocationNames: 0 });
+    expect((await stats()).state).toMatchObject({
+      callingUsers: 3,
+      duplicateLicenseAssignments: 0,
+      identityChanges: 0,
+      duplicateLocationNames: 0,
+    });
 
     // Nothing pending now: no request at all, the same files, the same verdict.
     const total = (await stats()).requests.total;
@@ -122,7 +162,11 @@ describe('re-running the pending rows of a finished run (child process ↔ wbp-s
     expect((await stats()).requests.total).toBe(total);
     expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(resultsAfter);
     expect(logEvents(out).at(-2)).toMatchObject({ event: 'nothing_pending', attempt: 2 });
-    expect(json(join(out, 'summary.json'))).toMatchObject({ attempt: 2, exitStatus: 0, detail: expect.stringMatching(/nothing to re-run/) });
+    expect(json(join(out, 'summary.json'))).toMatchObject({
+      attempt: 2,
+      exitStatus: 0,
+      detail: expect.stringMatching(/nothing to re-run/),
+    });
   }, 90_000);
 
   it('a row still pending after attempt 2 keeps the run at exit 10, with its reason from attempt 2', async () => {
@@ -133,7 +177,12 @@ describe('re-running the pending rows of a finished run (child process ↔ wbp-s
     expect((await run(dir)).code).toBe(10);
     const summary = json(join(out, 'summary.json'));
     // 1 location + 4 users + 4 assignments; never@'s user and assignment rows stay pending, counted once each.
-    expect(summary).toMatchObject({ attempt: 2, exitStatus: 10, rows: { total: 9, success: 7, pending: 2, notYetProcessed: 0 }, pendingByReason: { user_not_found: 2 } });
+    expect(summary).toMatchObject({
+      attempt: 2,
+      exitStatus: 10,
+      rows: { total: 9, success: 7, pending: 2, notYetProcessed: 0 },
+      pendingByReason: { user_not_found: 2 },
+    });
     // Lines land in the order rows end (rows run concurrently, phases overlap): compare as sets.
     const byKey = (a: string[], b: string[]) => `${a.join()}`.localeCompare(`${b.join()}`);
     expect((await pendingLines(out)).map((p) => [p.entity_key, p.attempt]).sort(byKey)).toEqual([
@@ -145,7 +194,12 @@ describe('re-running the pending rows of a finished run (child process ↔ wbp-s
       ['never@example.com', '2'],
     ]);
     const lines = await results(out);
-    expect(lines.filter((r) => r.attempt === '2').map((r) => [r.entity_key, r.status]).sort(byKey)).toEqual([
+    expect(
+      lines
+        .filter((r) => r.attempt === '2')
+        .map((r) => [r.entity_key, r.status])
+        .sort(byKey),
+    ).toEqual([
       ['ES-MAD-01:5002', 'success'], // late@'s assignment row
       ['ES-MAD-01:5003', 'pending'], // never@'s
       ['late@example.com', 'success'],
@@ -200,9 +254,17 @@ describe('re-running the pending rows of a finished run (child process ↔ wbp-s
       const pending1 = attempt1.filter((r) => r.status === 'pending').map((r) => r.row_id);
       expect(attempt2Rows.sort()).toEqual(pending1.sort()); // exactly the pending rows, none of attempt 1's successes
       expect(all.filter((r) => r.attempt === '2').every((r) => r.status === 'success')).toBe(true);
-      expect(json(join(out, 'summary.json'))).toMatchObject({ attempt: 2, rows: { total: rows, success: rows, pending: 0, notYetProcessed: 0 } });
+      expect(json(join(out, 'summary.json'))).toMatchObject({
+        attempt: 2,
+        rows: { total: rows, success: rows, pending: 0, notYetProcessed: 0 },
+      });
       expect(json(join(out, 'checkpoint.json'))).toMatchObject({ attempt: 2, attempt_finished_at: expect.any(String) });
-      expect((await stats()).state).toMatchObject({ callingUsers: PRESENT.length + missing.length, duplicateLicenseAssignments: 0, identityChanges: 0, duplicateLocationNames: 0 });
+      expect((await stats()).state).toMatchObject({
+        callingUsers: PRESENT.length + missing.length,
+        duplicateLicenseAssignments: 0,
+        identityChanges: 0,
+        duplicateLocationNames: 0,
+      });
     }
   }, 180_000);
 });

@@ -30,30 +30,116 @@ interface Case {
 
 const CASES: Case[] = [
   { variable: 'ENVIRONMENT', read: (c) => c.env.ENVIRONMENT, fallback: 'lab', valid: ['prod', 'prod'], invalid: ['staging'] },
-  { variable: 'WEBEX_TOKEN', read: (c) => c.client.token, fallback: REQUIRED.WEBEX_TOKEN, valid: [' abc.def ', 'abc.def'], invalid: ['two words', 'tok\nen', 'tökén'] },
-  { variable: 'WEBEX_BASE_URL', read: (c) => c.client.baseUrl, fallback: CLIENT_DEFAULTS.baseUrl, valid: ['http://127.0.0.1:9/v1', 'http://127.0.0.1:9/v1'], invalid: ['not a url', 'ftp://x/v1', 'https://u:p@x/v1', 'https://x/v1?a=1', 'https://x/v1#f'] },
+  {
+    variable: 'WEBEX_TOKEN',
+    read: (c) => c.client.token,
+    fallback: REQUIRED.WEBEX_TOKEN,
+    valid: [' abc.def ', 'abc.def'],
+    invalid: ['two words', 'tok\nen', 'tökén'],
+  },
+  {
+    variable: 'WEBEX_BASE_URL',
+    read: (c) => c.client.baseUrl,
+    fallback: CLIENT_DEFAULTS.baseUrl,
+    valid: ['http://127.0.0.1:9/v1', 'http://127.0.0.1:9/v1'],
+    invalid: ['not a url', 'ftp://x/v1', 'https://u:p@x/v1', 'https://x/v1?a=1', 'https://x/v1#f'],
+  },
   { variable: 'OUTPUT_DIR', read: (c) => c.env.OUTPUT_DIR, fallback: undefined, valid: ['wbp-out', 'wbp-out'], invalid: [' '] },
-  { variable: 'BATCH_SIZE', read: (c) => c.executor.batchSize, fallback: DEFAULT_EXECUTOR_CONFIG.batchSize, valid: ['20', 20], invalid: ['0', '5001', '1.5', 'ten'] },
-  { variable: 'MAX_ROWS', read: (c) => c.executor.maxRows, fallback: DEFAULT_EXECUTOR_CONFIG.maxRows, valid: ['100', 100], invalid: ['0', '1000001', 'x'] },
-  { variable: 'MAX_BATCHES', read: (c) => c.executor.maxBatches, fallback: DEFAULT_EXECUTOR_CONFIG.maxBatches, valid: ['3', 3], invalid: ['0', '100001'] },
+  {
+    variable: 'BATCH_SIZE',
+    read: (c) => c.executor.batchSize,
+    fallback: DEFAULT_EXECUTOR_CONFIG.batchSize,
+    valid: ['20', 20],
+    invalid: ['0', '5001', '1.5', 'ten'],
+  },
+  {
+    variable: 'MAX_ROWS',
+    read: (c) => c.executor.maxRows,
+    fallback: DEFAULT_EXECUTOR_CONFIG.maxRows,
+    valid: ['100', 100],
+    invalid: ['0', '1000001', 'x'],
+  },
+  {
+    variable: 'MAX_BATCHES',
+    read: (c) => c.executor.maxBatches,
+    fallback: DEFAULT_EXECUTOR_CONFIG.maxBatches,
+    valid: ['3', 3],
+    invalid: ['0', '100001'],
+  },
   { variable: 'MAX_RETRIES', read: (c) => c.client.retries, fallback: CLIENT_DEFAULTS.retries, valid: ['0', 0], invalid: ['11', '-1'] },
-  { variable: 'REQUEST_TIMEOUT_SECONDS', read: (c) => c.client.requestTimeoutMs, fallback: CLIENT_DEFAULTS.requestTimeoutMs, valid: ['7', 7_000], invalid: ['0', '301'] },
-  { variable: 'CONNECT_TIMEOUT_SECONDS', read: (c) => c.client.connectTimeoutMs, fallback: CLIENT_DEFAULTS.connectTimeoutMs, valid: ['2', 2_000], invalid: ['0', '61'] },
-  { variable: 'CIRCUIT_BREAKER_THRESHOLD', read: (c) => c.executor.circuitBreakerThreshold, fallback: DEFAULT_EXECUTOR_CONFIG.circuitBreakerThreshold, valid: ['0.5', 0.5], invalid: ['0', '1.5', 'half'] },
-  { variable: 'ENABLE_SAFE_COMPENSATION', read: (c) => c.executor.enableSafeCompensation, fallback: DEFAULT_EXECUTOR_CONFIG.enableSafeCompensation, valid: ['YES', true], invalid: ['maybe'] },
-  { variable: 'PIPELINE_VERSION', read: (c) => c.executor.pipelineVersion, fallback: DEFAULT_EXECUTOR_CONFIG.pipelineVersion, valid: ['2', 2], invalid: ['0', '1001'] },
-  { variable: 'CONCURRENCY', read: (c) => [c.client.rateControl.startConcurrency, c.executor.concurrency], fallback: [RATE_CONTROL_DEFAULTS.startConcurrency, DEFAULT_EXECUTOR_CONFIG.concurrency], valid: ['4', [4, 4]], invalid: ['0', '257'] },
-  { variable: 'CONCURRENCY_MAX', read: (c) => c.client.rateControl.maxConcurrency, fallback: RATE_CONTROL_DEFAULTS.maxConcurrency, valid: ['64', 64], invalid: ['0', '257'] },
+  {
+    variable: 'REQUEST_TIMEOUT_SECONDS',
+    read: (c) => c.client.requestTimeoutMs,
+    fallback: CLIENT_DEFAULTS.requestTimeoutMs,
+    valid: ['7', 7_000],
+    invalid: ['0', '301'],
+  },
+  {
+    variable: 'CONNECT_TIMEOUT_SECONDS',
+    read: (c) => c.client.connectTimeoutMs,
+    fallback: CLIENT_DEFAULTS.connectTimeoutMs,
+    valid: ['2', 2_000],
+    invalid: ['0', '61'],
+  },
+  {
+    variable: 'CIRCUIT_BREAKER_THRESHOLD',
+    read: (c) => c.executor.circuitBreakerThreshold,
+    fallback: DEFAULT_EXECUTOR_CONFIG.circuitBreakerThreshold,
+    valid: ['0.5', 0.5],
+    invalid: ['0', '1.5', 'half'],
+  },
+  {
+    variable: 'ENABLE_SAFE_COMPENSATION',
+    read: (c) => c.executor.enableSafeCompensation,
+    fallback: DEFAULT_EXECUTOR_CONFIG.enableSafeCompensation,
+    valid: ['YES', true],
+    invalid: ['maybe'],
+  },
+  {
+    variable: 'PIPELINE_VERSION',
+    read: (c) => c.executor.pipelineVersion,
+    fallback: DEFAULT_EXECUTOR_CONFIG.pipelineVersion,
+    valid: ['2', 2],
+    invalid: ['0', '1001'],
+  },
+  {
+    variable: 'CONCURRENCY',
+    read: (c) => [c.client.rateControl.startConcurrency, c.executor.concurrency],
+    fallback: [RATE_CONTROL_DEFAULTS.startConcurrency, DEFAULT_EXECUTOR_CONFIG.concurrency],
+    valid: ['4', [4, 4]],
+    invalid: ['0', '257'],
+  },
+  {
+    variable: 'CONCURRENCY_MAX',
+    read: (c) => c.client.rateControl.maxConcurrency,
+    fallback: RATE_CONTROL_DEFAULTS.maxConcurrency,
+    valid: ['64', 64],
+    invalid: ['0', '257'],
+  },
   { variable: 'LOG_LEVEL', read: (c) => c.env.LOG_LEVEL, fallback: 'info', valid: ['debug', 'debug'], invalid: ['verbose'] },
   { variable: 'TIME_BUDGET', read: (c) => c.env.TIME_BUDGET, fallback: undefined, valid: ['5h30m', '5h30m'], invalid: ['soon', '0', '0m'] },
-  { variable: 'UNKNOWN_OUTCOME_SETTLE_SECONDS', read: (c) => c.executor.settle.windowMs, fallback: DEFAULT_EXECUTOR_CONFIG.settle.windowMs, valid: ['2.5', 2_500], invalid: ['601', '-1', 'a minute'] },
+  {
+    variable: 'UNKNOWN_OUTCOME_SETTLE_SECONDS',
+    read: (c) => c.executor.settle.windowMs,
+    fallback: DEFAULT_EXECUTOR_CONFIG.settle.windowMs,
+    valid: ['2.5', 2_500],
+    invalid: ['601', '-1', 'a minute'],
+  },
   { variable: 'OUTPUT_MODE', read: (c) => c.env.OUTPUT_MODE, fallback: 'private', valid: ['shared', 'shared'], invalid: ['public'] },
-  { variable: 'WEBEX_CALLING_LICENSE_ID', read: (c) => c.executor.callingLicenceId, fallback: undefined, valid: ['lic-1', 'lic-1'], invalid: ['   '] },
+  {
+    variable: 'WEBEX_CALLING_LICENSE_ID',
+    read: (c) => c.executor.callingLicenceId,
+    fallback: undefined,
+    valid: ['lic-1', 'lic-1'],
+    invalid: ['   '],
+  },
 ];
 
 describe('toRunConfig', () => {
   it('has a case for every variable but the three service-app ones (tested together below)', () => {
-    expect([...CASES.map((c) => c.variable), 'WEBEX_REFRESH_TOKEN', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET'].sort()).toEqual([...RUN_ENV_VARIABLES].sort());
+    expect([...CASES.map((c) => c.variable), 'WEBEX_REFRESH_TOKEN', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET'].sort()).toEqual(
+      [...RUN_ENV_VARIABLES].sort(),
+    );
   });
 
   describe.each(CASES)('$variable', ({ variable, read, fallback, valid, invalid }) => {
@@ -80,7 +166,11 @@ describe('toRunConfig', () => {
   it('takes the three service-app variables together, and refuses one without the others', () => {
     const app = { WEBEX_REFRESH_TOKEN: 'refresh-0123456789', WEBEX_CLIENT_ID: 'client-id', WEBEX_CLIENT_SECRET: 'client-secret-0123' };
     expect(toRunConfig(REQUIRED).serviceApp).toBeUndefined();
-    expect(toRunConfig({ ...REQUIRED, ...app }).serviceApp).toEqual({ refreshToken: app.WEBEX_REFRESH_TOKEN, clientId: app.WEBEX_CLIENT_ID, clientSecret: app.WEBEX_CLIENT_SECRET });
+    expect(toRunConfig({ ...REQUIRED, ...app }).serviceApp).toEqual({
+      refreshToken: app.WEBEX_REFRESH_TOKEN,
+      clientId: app.WEBEX_CLIENT_ID,
+      clientSecret: app.WEBEX_CLIENT_SECRET,
+    });
     for (const alone of Object.keys(app) as (keyof typeof app)[]) {
       const problems = problemsOf({ [alone]: app[alone] });
       expect(problems.join('\n')).toMatch(/WEBEX_REFRESH_TOKEN, WEBEX_CLIENT_ID and WEBEX_CLIENT_SECRET go together/);
@@ -89,7 +179,9 @@ describe('toRunConfig', () => {
   });
 
   it('refuses CONCURRENCY above CONCURRENCY_MAX, naming both', () => {
-    expect(problemsOf({ CONCURRENCY: '40' })).toEqual([`CONCURRENCY (40) must not exceed CONCURRENCY_MAX (${RATE_CONTROL_DEFAULTS.maxConcurrency})`]);
+    expect(problemsOf({ CONCURRENCY: '40' })).toEqual([
+      `CONCURRENCY (40) must not exceed CONCURRENCY_MAX (${RATE_CONTROL_DEFAULTS.maxConcurrency})`,
+    ]);
   });
 
   it('reports every bad variable at once', () => {
@@ -119,7 +211,10 @@ describe('docs/configuration.md', () => {
       .split('\n')
       .filter((line) => /^\| `[A-Z_]+` \|/.test(line))
       .map((line) => {
-        const [variable, required, fallback] = line.split('|').slice(1, 4).map((cell) => cell.trim().replace(/^`|`$/g, ''));
+        const [variable, required, fallback] = line
+          .split('|')
+          .slice(1, 4)
+          .map((cell) => cell.trim().replace(/^`|`$/g, ''));
         return [variable!, { required: required === 'yes', fallback: fallback! }] as const;
       }),
   );
@@ -139,7 +234,8 @@ describe('docs/configuration.md', () => {
     }
     expect(variable in REQUIRED, `${variable} is required in the code but not in the docs`).toBe(false);
     // "—", "none", "any", "〃": no default, the variable is simply absent.
-    if (/^(—|none|any|〃)$/.test(fallback)) expect(inCode, `${variable} has a default in the code (${String(inCode)}) but not in the docs`).toBeUndefined();
+    if (/^(—|none|any|〃)$/.test(fallback))
+      expect(inCode, `${variable} has a default in the code (${String(inCode)}) but not in the docs`).toBeUndefined();
     else if (typeof inCode === 'number') expect(Number(fallback)).toBe(inCode);
     else expect(fallback).toBe(String(inCode));
   });

@@ -9,17 +9,22 @@ import { spawnWbp, workspace, type Spawned as Run } from './helpers.js';
 const TOKEN = 'e2e-secret-token-7f3a9c';
 const OAUTH = { clientId: 'svc-app', clientSecret: 'svc-secret-91be', refreshToken: 'svc-refresh-44d0' };
 
-const HEADER = 'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,calling_settings_call_waiting,extension,phone_number,caller_id_selected';
+const HEADER =
+  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,calling_settings_call_waiting,extension,phone_number,caller_id_selected';
 const N = 30;
 function siteCsv(users = N): string {
   const lines = [HEADER, 'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,,,,'];
   for (let i = 0; i < users; i++) lines.push(`user,ES-MAD-01,,,,,,,,,,,u${i}@example.com,true,${i % 2 ? 'true' : ''},,,`);
-  for (let i = 0; i < users; i++) lines.push(`extension_assignment,ES-MAD-01,,,,,,,,,,,u${i}@example.com,,,${4000 + i},${i < 3 ? `+3491000000${i}` : ''},${i < 3 ? 'direct_line' : ''}`);
+  for (let i = 0; i < users; i++)
+    lines.push(
+      `extension_assignment,ES-MAD-01,,,,,,,,,,,u${i}@example.com,,,${4000 + i},${i < 3 ? `+3491000000${i}` : ''},${i < 3 ? 'direct_line' : ''}`,
+    );
   lines.push('user,ES-MAD-01,,,,,,,,,,,not-an-email,true,,,,', 'user,ES-MAD-01,,,,,,,,,,,ghost@example.com,true,,,,');
   return `${lines.join('\n')}\n`;
 }
 
-const wbpRun = (cwd: string, args: string[], env: Record<string, string>, onSpawn?: Parameters<typeof spawnWbp>[3]): Promise<Run> => spawnWbp(cwd, ['run', ...args], env, onSpawn);
+const wbpRun = (cwd: string, args: string[], env: Record<string, string>, onSpawn?: Parameters<typeof spawnWbp>[3]): Promise<Run> =>
+  spawnWbp(cwd, ['run', ...args], env, onSpawn);
 
 async function records<C extends string>(file: string, columns: readonly C[]) {
   const out: Record<C, string>[] = [];
@@ -54,7 +59,16 @@ describe('wbp run end to end (child process ↔ wbp-sim over HTTP)', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(10);
     const out = join(dir, 'out');
-    for (const f of ['ready_to_load.csv', 'rejected_rows.csv', 'results.csv', 'pending_rows.csv', 'checkpoint.json', 'run.log', 'summary.json', 'summary.md']) {
+    for (const f of [
+      'ready_to_load.csv',
+      'rejected_rows.csv',
+      'results.csv',
+      'pending_rows.csv',
+      'checkpoint.json',
+      'run.log',
+      'summary.json',
+      'summary.md',
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     expect(readFileSync(join(out, 'ready_to_load.csv'), 'utf8').split('\n')[0]).toBe(READY_COLUMNS.join(','));
@@ -72,9 +86,13 @@ describe('wbp run end to end (child process ↔ wbp-sim over HTTP)', () => {
     const stats = sim.sim.stats();
     expect(stats.requests.invalid).toBe(0);
     expect(stats.state).toMatchObject({ locations: 1, callingLocations: 1, callingUsers: N, identityChanges: 0 });
-    const log = readFileSync(join(out, 'run.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event?: string });
+    const log = readFileSync(join(out, 'run.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event?: string });
     const events = new Set(log.map((l) => l.event));
-    for (const e of ['run_start', 'startup_checks', 'phase_start', 'batch_start', 'batch_end', 'phase_end', 'row_pending', 'run_end']) expect(events.has(e), e).toBe(true);
+    for (const e of ['run_start', 'startup_checks', 'phase_start', 'batch_start', 'batch_end', 'phase_end', 'row_pending', 'run_end'])
+      expect(events.has(e), e).toBe(true);
     for (const f of readdirSync(out)) expect(readFileSync(join(out, f), 'utf8'), f).not.toContain(TOKEN);
     expect(first.stdout + first.stderr).not.toContain(TOKEN);
 
@@ -107,14 +125,21 @@ describe('wbp run end to end (child process ↔ wbp-sim over HTTP)', () => {
     expect(readFileSync(join(dir, 'out1', 'rejected_rows.csv'), 'utf8')).toContain('address_state');
     const filled = await wbpRun(dir, ['site.csv', '--out', 'out2', '--default', 'address_state=Madrid'], env());
     expect(filled.code).toBe(10);
-    expect((await records(join(dir, 'out2', 'rejected_rows.csv'), REJECTED_COLUMNS)).map((r) => r.reason_code)).toEqual(['invalid_input_schema']); // only the bad e-mail row
+    expect((await records(join(dir, 'out2', 'rejected_rows.csv'), REJECTED_COLUMNS)).map((r) => r.reason_code)).toEqual([
+      'invalid_input_schema',
+    ]); // only the bad e-mail row
     const bad = await wbpRun(dir, ['site.csv', '--out', 'out3', '--default', 'email=x@y.z'], env());
     expect(bad.code).toBe(2);
   }, 60_000);
 
   it('bad configuration: one clear message per variable, exit 20', async () => {
     const dir = await workspace({ 'site.csv': siteCsv(1) });
-    const run = await wbpRun(dir, ['site.csv', '--out', 'out'], { ENVIRONMENT: 'staging', WEBEX_TOKEN: TOKEN, BATCH_SIZE: 'lots', CIRCUIT_BREAKER_THRESHOLD: '2' });
+    const run = await wbpRun(dir, ['site.csv', '--out', 'out'], {
+      ENVIRONMENT: 'staging',
+      WEBEX_TOKEN: TOKEN,
+      BATCH_SIZE: 'lots',
+      CIRCUIT_BREAKER_THRESHOLD: '2',
+    });
     expect(run.code).toBe(20);
     expect(run.stderr).toContain('ENVIRONMENT: ENVIRONMENT must be lab or prod');
     expect(run.stderr).toContain('BATCH_SIZE: BATCH_SIZE must be a whole number');
@@ -158,14 +183,21 @@ describe('wbp run end to end (child process ↔ wbp-sim over HTTP)', () => {
     const before = readdirSync(join(dir, 'out')).map((f) => [f, readFileSync(join(dir, 'out', f), 'utf8')]);
     const mismatch = await wbpRun(dir, ['other.csv', '--out', 'out'], env());
     expect(mismatch.code).toBe(31);
-    expect(readdirSync(join(dir, 'out')).filter((f) => f !== 'run.log').map((f) => [f, readFileSync(join(dir, 'out', f), 'utf8')])).toEqual(before.filter(([f]) => f !== 'run.log'));
+    expect(
+      readdirSync(join(dir, 'out'))
+        .filter((f) => f !== 'run.log')
+        .map((f) => [f, readFileSync(join(dir, 'out', f), 'utf8')]),
+    ).toEqual(before.filter(([f]) => f !== 'run.log'));
 
     // A budget spent before the first row (a zero budget is refused): the start-up requests alone take longer.
     sim.sim.configure({ latencyMs: 600 });
     const stopped = await wbpRun(dir, ['other.csv', '--out', 'budget', '--time-budget', '1s'], env());
     sim.sim.configure({ latencyMs: 0 });
     expect(stopped.code).toBe(40);
-    expect(JSON.parse(readFileSync(join(dir, 'budget', 'summary.json'), 'utf8'))).toMatchObject({ resumable: true, rows: { notYetProcessed: 12 } });
+    expect(JSON.parse(readFileSync(join(dir, 'budget', 'summary.json'), 'utf8'))).toMatchObject({
+      resumable: true,
+      rows: { notYetProcessed: 12 },
+    });
     const resumed = await wbpRun(dir, ['other.csv', '--out', 'budget'], env());
     expect(resumed.code).toBe(10);
     expect((await records(join(dir, 'budget', 'results.csv'), RESULTS_COLUMNS)).length).toBe(12);
@@ -194,10 +226,13 @@ describe('wbp run end to end (child process ↔ wbp-sim over HTTP)', () => {
 
   it('writes GitHub outputs and the step summary when run in Actions', async () => {
     const dir = await workspace({ 'site.csv': siteCsv(2), 'summary.md': '', 'output.txt': '' });
-    const run = await wbpRun(dir, ['site.csv', '--out', 'out'], { ...env(), GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt') });
+    const run = await wbpRun(dir, ['site.csv', '--out', 'out'], {
+      ...env(),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+      GITHUB_OUTPUT: join(dir, 'output.txt'),
+    });
     expect(run.code).toBe(10);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| pending | `user_not_found` | 1 |');
     expect(readFileSync(join(dir, 'output.txt'), 'utf8')).toMatch(/^exit_status=10\nresumable=false\ncsv_sha256=[0-9a-f]{64}\n$/);
   }, 30_000);
 });
-

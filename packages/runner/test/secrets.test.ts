@@ -11,8 +11,15 @@ const REFRESHED = 'plant-refreshed-token-81ac';
 const OAUTH = { clientId: 'svc-app', clientSecret: 'plant-client-secret-3e9b', refreshToken: 'plant-refresh-token-c07d' };
 const SECRETS = [TOKEN, REFRESHED, OAUTH.clientSecret, OAUTH.refreshToken];
 
-const HEADER = 'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
-const CSV = [HEADER, 'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,', 'user,ES-MAD-01,,,,,,,,,,,u0@example.com,true,', 'extension_assignment,ES-MAD-01,,,,,,,,,,,u0@example.com,,4000', ''].join('\n');
+const HEADER =
+  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
+const CSV = [
+  HEADER,
+  'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,',
+  'user,ES-MAD-01,,,,,,,,,,,u0@example.com,true,',
+  'extension_assignment,ES-MAD-01,,,,,,,,,,,u0@example.com,,4000',
+  '',
+].join('\n');
 
 /** Every byte the run left: its output folder, the GitHub files, stdout and stderr. */
 function everything(dir: string, run: Spawned): Record<string, string> {
@@ -20,7 +27,9 @@ function everything(dir: string, run: Spawned): Record<string, string> {
   for (const sub of ['', 'out']) {
     let names: string[] = [];
     try {
-      names = readdirSync(join(dir, sub), { withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name);
+      names = readdirSync(join(dir, sub), { withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => d.name);
     } catch {
       continue;
     }
@@ -30,7 +39,8 @@ function everything(dir: string, run: Spawned): Record<string, string> {
 }
 
 function expectNoSecret(files: Record<string, string>, secrets: readonly string[]): void {
-  for (const [name, text] of Object.entries(files)) for (const secret of secrets) expect(text, `${secret} in ${name}`).not.toContain(secret);
+  for (const [name, text] of Object.entries(files))
+    for (const secret of secrets) expect(text, `${secret} in ${name}`).not.toContain(secret);
 }
 
 describe('no secret in any output (child process ↔ a reflecting proxy ↔ wbp-sim)', () => {
@@ -82,14 +92,38 @@ describe('no secret in any output (child process ↔ a reflecting proxy ↔ wbp-
   }, 60_000);
 
   it.each([
-    ['a WEBEX_TOKEN with a line break', { WEBEX_TOKEN: 'plant-first-half\nplant-second-half' }, 'WEBEX_TOKEN holds a character that cannot be sent in an HTTP header', ['plant-first-half', 'plant-second-half']],
-    ['a WEBEX_TOKEN with a non-ASCII character', { WEBEX_TOKEN: 'plant-tökén-aa41' }, 'WEBEX_TOKEN holds a character that cannot be sent in an HTTP header', ['plant-tökén-aa41', 'tökén']],
-    ['credentials in WEBEX_BASE_URL', { WEBEX_BASE_URL: 'http://admin:plant-pass-42@127.0.0.1:9/v1' }, 'WEBEX_BASE_URL must not carry a user name or password', ['plant-pass-42']],
-  ])('%s is refused at configuration time (exit 20) without echoing it', async (_name, bad, message, planted) => {
-    const dir = await workspace({ 'site.csv': CSV });
-    const run = await spawnWbp(dir, ['run', 'site.csv', '--out', 'out'], { ENVIRONMENT: 'lab', WEBEX_BASE_URL: 'http://127.0.0.1:9/v1', WEBEX_TOKEN: TOKEN, ...bad });
-    expect(run.stderr).toContain(message);
-    expect(run.code).toBe(20);
-    expectNoSecret(everything(dir, run), planted);
-  }, 30_000);
+    [
+      'a WEBEX_TOKEN with a line break',
+      { WEBEX_TOKEN: 'plant-first-half\nplant-second-half' },
+      'WEBEX_TOKEN holds a character that cannot be sent in an HTTP header',
+      ['plant-first-half', 'plant-second-half'],
+    ],
+    [
+      'a WEBEX_TOKEN with a non-ASCII character',
+      { WEBEX_TOKEN: 'plant-tökén-aa41' },
+      'WEBEX_TOKEN holds a character that cannot be sent in an HTTP header',
+      ['plant-tökén-aa41', 'tökén'],
+    ],
+    [
+      'credentials in WEBEX_BASE_URL',
+      { WEBEX_BASE_URL: 'http://admin:plant-pass-42@127.0.0.1:9/v1' },
+      'WEBEX_BASE_URL must not carry a user name or password',
+      ['plant-pass-42'],
+    ],
+  ])(
+    '%s is refused at configuration time (exit 20) without echoing it',
+    async (_name, bad, message, planted) => {
+      const dir = await workspace({ 'site.csv': CSV });
+      const run = await spawnWbp(dir, ['run', 'site.csv', '--out', 'out'], {
+        ENVIRONMENT: 'lab',
+        WEBEX_BASE_URL: 'http://127.0.0.1:9/v1',
+        WEBEX_TOKEN: TOKEN,
+        ...bad,
+      });
+      expect(run.stderr).toContain(message);
+      expect(run.code).toBe(20);
+      expectNoSecret(everything(dir, run), planted);
+    },
+    30_000,
+  );
 });

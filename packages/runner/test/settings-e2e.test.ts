@@ -19,10 +19,14 @@ function siteCsv(): string {
     const forward = i % 2 ? `${5000 + i}` : `+34 910 000 1${i}0`;
     // The caller ID on the user row only where the assignment row agrees (where both ask one, the
     // assignment row's is the final setting and the user row's is left to it).
-    lines.push(`user,ES-MAD-01,,,,,,,,,,,s${i}@example.com,true,${flag(0)},${flag(1)},${flag(0)},${forward},${i < 2 ? '' : 'location_number'},,,`);
+    lines.push(
+      `user,ES-MAD-01,,,,,,,,,,,s${i}@example.com,true,${flag(0)},${flag(1)},${flag(0)},${forward},${i < 2 ? '' : 'location_number'},,,`,
+    );
   }
   for (let i = 0; i < N; i++) {
-    lines.push(`extension_assignment,ES-MAD-01,,,,,,,,,,,s${i}@example.com,,,,,,,${4000 + i},${i < 2 ? `+3491000000${i}` : ''},${i < 2 ? 'direct_line' : 'location_number'}`);
+    lines.push(
+      `extension_assignment,ES-MAD-01,,,,,,,,,,,s${i}@example.com,,,,,,,${4000 + i},${i < 2 ? `+3491000000${i}` : ''},${i < 2 ? 'direct_line' : 'location_number'}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -38,7 +42,9 @@ describe('settings only when they differ (wbp run ↔ wbp-sim over HTTP)', () =>
   const env = () => ({ ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: TOKEN, BATCH_SIZE: '10', CONCURRENCY: '4' });
   /** The referee's request counts, read as an operator would: GET /_sim/stats. */
   const settingsPuts = async () => {
-    const stats = (await (await fetch(new URL('/_sim/stats', sim.baseUrl))).json()) as { requests: { byOperation: Record<string, number>; invalid: number } };
+    const stats = (await (await fetch(new URL('/_sim/stats', sim.baseUrl))).json()) as {
+      requests: { byOperation: Record<string, number>; invalid: number };
+    };
     const puts = Object.entries(stats.requests.byOperation).filter(([op]) => op.startsWith('PUT /people/{personId}/features/'));
     return { puts: Object.fromEntries(puts), total: puts.reduce((n, [, c]) => n + c, 0), invalid: stats.requests.invalid };
   };
@@ -69,7 +75,8 @@ describe('settings only when they differ (wbp run ↔ wbp-sim over HTTP)', () =>
     });
     const firstUsers = (await results(join(dir, 'out1'))).filter((r) => r.entity_type === 'user');
     expect(firstUsers.map((r) => r.status)).toEqual(Array(N).fill('success'));
-    for (const r of firstUsers) expect(r.message).toMatch(/^Calling enabled; settings set: callWaiting \(enabled: (true|false)\), doNotDisturb/);
+    for (const r of firstUsers)
+      expect(r.message).toMatch(/^Calling enabled; settings set: callWaiting \(enabled: (true|false)\), doNotDisturb/);
 
     const second = await spawnWbp(dir, ['run', 'site.csv', '--out', 'out2'], env());
     expect(second.stderr).toBe('');
@@ -81,8 +88,13 @@ describe('settings only when they differ (wbp run ↔ wbp-sim over HTTP)', () =>
     expect(again.filter((r) => r.status === 'success')).toHaveLength(1 + 2 * N);
     for (const r of again.filter((x) => x.entity_type === 'user')) {
       // A user row's caller ID is left to the person's assignment row (the final setting).
-      const leftToAssignment = r.entity_key === 's0@example.com' || r.entity_key === 's1@example.com' ? '' : /; callerId left to the extension_assignment row \d+ \(LOCATION_NUMBER\)$/.source;
-      expect(r.message).toMatch(new RegExp(`^Calling already enabled; already right: callWaiting, doNotDisturb, voicemail, callForwarding${leftToAssignment}$`));
+      const leftToAssignment =
+        r.entity_key === 's0@example.com' || r.entity_key === 's1@example.com'
+          ? ''
+          : /; callerId left to the extension_assignment row \d+ \(LOCATION_NUMBER\)$/.source;
+      expect(r.message).toMatch(
+        new RegExp(`^Calling already enabled; already right: callWaiting, doNotDisturb, voicemail, callForwarding${leftToAssignment}$`),
+      );
     }
     for (const r of again.filter((x) => x.entity_type === 'extension_assignment')) {
       expect(r.message).toBe('extension/number already assigned; already right: callerId');

@@ -41,7 +41,10 @@ describe('wbp run leaves no signal listener behind', () => {
   ])('after %s', async (_what, argv) => {
     const dir = await workspace({ 'site.csv': 'entity_type\n' });
     const before = count();
-    const result = await wbp(argv, { cwd: dir, env: argv.length > 2 && argv[1] === 'missing.csv' ? { ENVIRONMENT: 'lab', WEBEX_TOKEN: 'token-0123456789' } : {} });
+    const result = await wbp(argv, {
+      cwd: dir,
+      env: argv.length > 2 && argv[1] === 'missing.csv' ? { ENVIRONMENT: 'lab', WEBEX_TOKEN: 'token-0123456789' } : {},
+    });
     expect(result.code).not.toBe(0);
     expect(count()).toEqual(before);
   });

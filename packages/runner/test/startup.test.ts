@@ -7,8 +7,15 @@ import { faultProxy, type Fault, type FaultProxy, type ProxiedRequest } from './
 import { spawnWbp, wbp, workspace } from './helpers.js';
 
 const TOKEN = 'startup-token-2b7e';
-const HEADER = 'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
-const CSV = [HEADER, 'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,', 'user,ES-MAD-01,,,,,,,,,,,u0@example.com,true,', 'extension_assignment,ES-MAD-01,,,,,,,,,,,u0@example.com,,4000', ''].join('\n');
+const HEADER =
+  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
+const CSV = [
+  HEADER,
+  'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,',
+  'user,ES-MAD-01,,,,,,,,,,,u0@example.com,true,',
+  'extension_assignment,ES-MAD-01,,,,,,,,,,,u0@example.com,,4000',
+  '',
+].join('\n');
 
 describe('start-up of wbp run (child process ↔ fault proxy ↔ wbp-sim)', () => {
   let sim: StartedSimulator;
@@ -32,23 +39,51 @@ describe('start-up of wbp run (child process ↔ fault proxy ↔ wbp-sim)', () =
 
   /** The run-wide org lookups come after the per-check calls: the second GET /licenses, the full GET /locations, GET /telephony/config/locations. */
   it.each<[string, (r: ProxiedRequest) => Fault | undefined, Record<string, string>, RegExp, number?]>([
-    ['503 on the Calling locations lookup', (r) => (r.path === '/telephony/config/locations' ? { status: 503, body: '{"message":"down"}' } : undefined), {}, /startup_checks=fail: retryable: GET (\/v1)?\/telephony\/config\/locations 503/, 4],
-    ['an HTML page on the second GET /licenses', (r) => (r.path === '/licenses' && r.count > 1 ? { status: 200, body: '<html><body>Sign in to the proxy</body></html>', headers: { 'content-type': 'text/html' } } : undefined), { MAX_RETRIES: '0' }, /startup_checks=fail: .*(GET (\/v1)?\/licenses|org lookups)/],
-    ['a truncated JSON body on the full GET /locations', (r) => (r.path === '/locations' && !r.query.includes('max=1') ? { status: 200, body: '{"items": [' } : undefined), { MAX_RETRIES: '0' }, /startup_checks=fail: .*(GET (\/v1)?\/locations|org lookups)/],
-    ['no answer to the Calling locations lookup', (r) => (r.path === '/telephony/config/locations' ? { hang: true } : undefined), { MAX_RETRIES: '0', REQUEST_TIMEOUT_SECONDS: '1' }, /startup_checks=fail: retryable: GET (\/v1)?\/telephony\/config\/locations timeout/],
-  ])('%s is a startup failure: exit 20 with the reason after the retries, no row touched', async (_name, f, extra, reason, attempts) => {
-    fault = f;
-    const dir = await workspace({ 'site.csv': CSV });
-    const run = await spawnWbp(dir, ['run', 'site.csv', '--out', 'out', '--progress', 'off'], env(extra));
-    expect(run.stderr).toMatch(reason);
-    expect(run.stderr).toContain('no row was processed');
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(run.code).toBe(20);
-    expect(existsSync(join(dir, 'out', 'results.csv'))).toBe(false);
-    expect(readFileSync(join(dir, 'out', 'run.log'), 'utf8')).toContain('"startup_checks":"fail"');
-    // A start-up call makes at most 3 retries (MAX_RETRIES is 5 here).
-    if (attempts) expect(proxy.seen.filter((r) => r.path === '/telephony/config/locations')).toHaveLength(attempts);
-  }, 30_000);
+    [
+      '503 on the Calling locations lookup',
+      (r) => (r.path === '/telephony/config/locations' ? { status: 503, body: '{"message":"down"}' } : undefined),
+      {},
+      /startup_checks=fail: retryable: GET (\/v1)?\/telephony\/config\/locations 503/,
+      4,
+    ],
+    [
+      'an HTML page on the second GET /licenses',
+      (r) =>
+        r.path === '/licenses' && r.count > 1
+          ? { status: 200, body: '<html><body>Sign in to the proxy</body></html>', headers: { 'content-type': 'text/html' } }
+          : undefined,
+      { MAX_RETRIES: '0' },
+      /startup_checks=fail: .*(GET (\/v1)?\/licenses|org lookups)/,
+    ],
+    [
+      'a truncated JSON body on the full GET /locations',
+      (r) => (r.path === '/locations' && !r.query.includes('max=1') ? { status: 200, body: '{"items": [' } : undefined),
+      { MAX_RETRIES: '0' },
+      /startup_checks=fail: .*(GET (\/v1)?\/locations|org lookups)/,
+    ],
+    [
+      'no answer to the Calling locations lookup',
+      (r) => (r.path === '/telephony/config/locations' ? { hang: true } : undefined),
+      { MAX_RETRIES: '0', REQUEST_TIMEOUT_SECONDS: '1' },
+      /startup_checks=fail: retryable: GET (\/v1)?\/telephony\/config\/locations timeout/,
+    ],
+  ])(
+    '%s is a startup failure: exit 20 with the reason after the retries, no row touched',
+    async (_name, f, extra, reason, attempts) => {
+      fault = f;
+      const dir = await workspace({ 'site.csv': CSV });
+      const run = await spawnWbp(dir, ['run', 'site.csv', '--out', 'out', '--progress', 'off'], env(extra));
+      expect(run.stderr).toMatch(reason);
+      expect(run.stderr).toContain('no row was processed');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.code).toBe(20);
+      expect(existsSync(join(dir, 'out', 'results.csv'))).toBe(false);
+      expect(readFileSync(join(dir, 'out', 'run.log'), 'utf8')).toContain('"startup_checks":"fail"');
+      // A start-up call makes at most 3 retries (MAX_RETRIES is 5 here).
+      if (attempts) expect(proxy.seen.filter((r) => r.path === '/telephony/config/locations')).toHaveLength(attempts);
+    },
+    30_000,
+  );
 
   it('an org that answers 429 with a Retry-After longer than a start-up may wait fails the start-up at once, saying it rate-limits us', async () => {
     fault = () => ({ status: 429, body: '{"message":"Too Many Requests"}', headers: { 'retry-after': '600' } });
@@ -74,7 +109,11 @@ describe('start-up of wbp run (child process ↔ fault proxy ↔ wbp-sim)', () =
     expect(run.signal).toBeNull();
     expect(run.code).toBe(40);
     expect(existsSync(join(dir, 'out', 'results.csv'))).toBe(false);
-    expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'))).toMatchObject({ exitStatus: 40, resumable: true, rows: { success: 0, notYetProcessed: 3 } });
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'))).toMatchObject({
+      exitStatus: 40,
+      resumable: true,
+      rows: { success: 0, notYetProcessed: 3 },
+    });
     const log = readFileSync(join(dir, 'out', 'run.log'), 'utf8');
     expect(log).toContain('"event":"in_flight"');
     expect(log).toContain('"event":"signal","signal":"SIGTERM","stage":"startup_checks"');

@@ -6,7 +6,8 @@ import type { RunSummary } from '../src/run/summary.js';
 import { spawnWbp, workspace } from './helpers.js';
 
 const TOKEN = 'summary-e2e-token-51c2';
-const HEADER = 'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
+const HEADER =
+  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
 const SITE = [
   HEADER,
   'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,', // line 2
@@ -39,13 +40,22 @@ describe('the run summary (child process ↔ wbp-sim over HTTP)', () => {
       extension_assignment: { created: 0, changed: 0, unchanged: 1 },
     });
     expect(s.pendingCauses.byLocation).toEqual([
-      expect.objectContaining({ locationRowId: 2, locationLine: 3, locationKey: 'ES-SEV-01', state: 'rejected', reasonCode: 'invalid_input_schema', count: 2 }),
+      expect.objectContaining({
+        locationRowId: 2,
+        locationLine: 3,
+        locationKey: 'ES-SEV-01',
+        state: 'rejected',
+        reasonCode: 'invalid_input_schema',
+        count: 2,
+      }),
     ]);
     expect(s.pendingCauses.byLocation[0]!.rows.map((r) => [r.rowId, r.line, r.entityType])).toEqual([
       [5, 6, 'user'],
       [7, 8, 'extension_assignment'],
     ]);
-    expect(s.pendingCauses.byReason.map((g) => [g.reasonCode, g.count, g.rows.map((r) => [r.rowId, r.line])])).toEqual([['user_not_found', 1, [[4, 5]]]]);
+    expect(s.pendingCauses.byReason.map((g) => [g.reasonCode, g.count, g.rows.map((r) => [r.rowId, r.line])])).toEqual([
+      ['user_not_found', 1, [[4, 5]]],
+    ]);
     expect(s.elapsed.rowsFinished).toBe(6);
     expect(s.elapsed.seconds).toBeGreaterThan(0);
     const md = readFileSync(join(dir, 'out', 'summary.md'), 'utf8');

@@ -36,10 +36,12 @@ describe('wbp validate', () => {
     expect(summary.startsWith('# earlier step\n## wbp validate: `site.csv`')).toBe(true);
     expect(summary).toContain('**2 of 5 rows rejected** (3 ready).');
     expect(summary).toContain('| duplicate_key | 1 |');
-    expect(summary).toContain('| 6 | 5 | extension | invalid_input_schema | extension: "9" is not an extension; use 2 to 8 digits \\[extension\\_format\\] |');
+    expect(summary).toContain(
+      '| 6 | 5 | extension | invalid_input_schema | extension: "9" is not an extension; use 2 to 8 digits \\[extension\\_format\\] |',
+    );
   });
 
-  it('warns about rows that name a rejected location row, on the location row\'s line', async () => {
+  it("warns about rows that name a rejected location row, on the location row's line", async () => {
     // The location row's country is not ISO 3166: it is rejected, and the user and assignment rows
     // (row 3 is a duplicate, rejected itself)
     // that name it stay ready (the location may exist in Webex) but will most likely end pending.
@@ -52,11 +54,15 @@ describe('wbp validate', () => {
     const env = { GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_WORKSPACE: dir };
     const github = await wbp(['validate', 'site.csv', '--out', 'out', '--format', 'github'], { cwd: dir, env });
     expect(github.stdout.split('\n').filter((l) => l.startsWith('::warning'))).toEqual([
-      expect.stringMatching(/^::warning file=site\.csv,line=2,title=2 row\(s\) depend on rejected location row 1::2 row\(s\) name location_key "ES-MAD-01"/),
+      expect.stringMatching(
+        /^::warning file=site\.csv,line=2,title=2 row\(s\) depend on rejected location row 1::2 row\(s\) name location_key "ES-MAD-01"/,
+      ),
     ]);
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('| 1 (2) | ES-MAD-01 | invalid_input_schema | 2 | 2 (3), 4 (5) |');
     // Without the rejection there is nothing to warn about.
-    expect((await wbp(['validate', 'site.csv', '--out', 'out'], { cwd: await workspace({ 'site.csv': SITE_CSV }) })).stdout).not.toContain('warning');
+    expect((await wbp(['validate', 'site.csv', '--out', 'out'], { cwd: await workspace({ 'site.csv': SITE_CSV }) })).stdout).not.toContain(
+      'warning',
+    );
   });
 
   it('caps annotations and says how many more there are', async () => {
@@ -73,14 +79,26 @@ describe('wbp validate', () => {
     const { code, stdout, stderr } = await wbp(['validate', 'site.csv', '--out', 'out', '--format', 'github'], { cwd: dir, env });
     expect(code).toBe(2);
     expect(stderr).toContain('site.csv:1: missing required column: location_key (needed by user rows)');
-    expect(stdout).toBe('::error file=site.csv,line=1,title=invalid CSV (missing_columns)::missing required column: location_key (needed by user rows)\n');
+    expect(stdout).toBe(
+      '::error file=site.csv,line=1,title=invalid CSV (missing_columns)::missing required column: location_key (needed by user rows)\n',
+    );
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('**The file cannot be validated** (line 1): missing required column');
   });
 
   it('passes repeatable --default values through', async () => {
-    const csv = 'entity_type,location_name,address_line1,address_city,address_state,address_postal_code\nlocation,Madrid,Calle Mayor 1,Madrid,Madrid,28013\n';
+    const csv =
+      'entity_type,location_name,address_line1,address_city,address_state,address_postal_code\nlocation,Madrid,Calle Mayor 1,Madrid,Madrid,28013\n';
     const dir = await workspace({ 'site.csv': csv });
-    const defaults = ['--default', 'time_zone=Europe/Madrid', '--default', 'preferred_language=es_es', '--default', 'announcement_language=es_es', '--default', 'address_country=ES'];
+    const defaults = [
+      '--default',
+      'time_zone=Europe/Madrid',
+      '--default',
+      'preferred_language=es_es',
+      '--default',
+      'announcement_language=es_es',
+      '--default',
+      'address_country=ES',
+    ];
     const { code, stdout } = await wbp(['validate', 'site.csv', '--out', 'out', ...defaults, '--fail-on-rejected'], { cwd: dir });
     expect(code).toBe(0);
     expect(stdout).toContain('  ready     1\n');
@@ -108,7 +126,13 @@ describe('wbp dispatcher', () => {
     const dir = await workspace({});
     expect(await wbp(['--help'], { cwd: dir })).toMatchObject({ code: 0, stdout: expect.stringContaining('validate  check a site CSV') });
     expect(await wbp([], { cwd: dir })).toMatchObject({ code: 2 });
-    expect(await wbp(['frobnicate'], { cwd: dir })).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
-    expect(await wbp(['validate', '--help'], { cwd: dir })).toMatchObject({ code: 0, stdout: expect.stringContaining('--fail-on-rejected') });
+    expect(await wbp(['frobnicate'], { cwd: dir })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown command "frobnicate"'),
+    });
+    expect(await wbp(['validate', '--help'], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('--fail-on-rejected'),
+    });
   });
 });

@@ -53,7 +53,12 @@ export async function acquireDirLock(dir: string, options: AcquireDirLockOptions
   const mine = held.get(path);
   if (mine !== undefined || acquiring.has(path)) {
     const current = mine === undefined ? holder : (parseHolder(mine) ?? holder);
-    throw new OutDirLockedError(path, 'held_by_this_process', `already locked by this process (${describeHolder(current)}); a folder serves one run at a time`, current);
+    throw new OutDirLockedError(
+      path,
+      'held_by_this_process',
+      `already locked by this process (${describeHolder(current)}); a folder serves one run at a time`,
+      current,
+    );
   }
   acquiring.add(path);
   try {
@@ -81,7 +86,10 @@ async function acquire(path: string, holder: LockHolder, text: string): Promise<
     if (outcome === 'busy') waitedFor = await takeoverBusy(path);
     // 'lost': the file changed while we looked; examine the new one
   }
-  throw waitedFor ?? new OutDirLockedError(path, 'takeover_in_progress', 'the lock changed hands repeatedly while this run tried to take it; try again');
+  throw (
+    waitedFor ??
+    new OutDirLockedError(path, 'takeover_in_progress', 'the lock changed hands repeatedly while this run tried to take it; try again')
+  );
 }
 
 interface FoundLock {
@@ -101,7 +109,11 @@ function assertStale(path: string, found: FoundLock): OutDirLockedError | undefi
     // O_EXCL creates the file empty and the JSON follows a moment later: a young empty file is a
     // run starting this instant. An old one was left by a process killed in between.
     if (Date.now() - found.mtimeMs < BEING_WRITTEN_MS) {
-      return new OutDirLockedError(path, 'not_a_lock', `holds no lock information: another run is probably creating it this instant; if no wbp run uses this folder, delete ${path}`);
+      return new OutDirLockedError(
+        path,
+        'not_a_lock',
+        `holds no lock information: another run is probably creating it this instant; if no wbp run uses this folder, delete ${path}`,
+      );
     }
     return undefined;
   }
@@ -165,9 +177,19 @@ async function takeoverBusy(path: string): Promise<OutDirLockedError> {
   const found = await inspect(mutex).catch(() => undefined);
   const h = found?.holder;
   if (h && h.host === hostname() && !isProcessAlive(h.pid)) {
-    return new OutDirLockedError(path, 'takeover_in_progress', `${mutex} was left by pid ${h.pid}, which died while taking over a stale lock; if no wbp run is starting on this folder, delete ${mutex} and start again`, h);
+    return new OutDirLockedError(
+      path,
+      'takeover_in_progress',
+      `${mutex} was left by pid ${h.pid}, which died while taking over a stale lock; if no wbp run is starting on this folder, delete ${mutex} and start again`,
+      h,
+    );
   }
-  return new OutDirLockedError(path, 'takeover_in_progress', `another run${h ? ` (${describeHolder(h)})` : ''} is taking over a stale lock of this folder right now; if none is, delete ${mutex}`, h);
+  return new OutDirLockedError(
+    path,
+    'takeover_in_progress',
+    `another run${h ? ` (${describeHolder(h)})` : ''} is taking over a stale lock of this folder right now; if none is, delete ${mutex}`,
+    h,
+  );
 }
 
 /** Creates `path` with `text` if it does not exist; false if it does. */
@@ -199,12 +221,18 @@ async function inspect(path: string): Promise<FoundLock | undefined> {
     handle = await open(path, constants.O_RDONLY | NO_FOLLOW);
   } catch (err) {
     if (hasErrno(err, 'ENOENT')) return undefined;
-    if (hasErrno(err, 'ELOOP')) throw new OutDirLockedError(path, 'not_a_lock', `is a symbolic link, not a lock written by wbp; if no wbp run uses this folder, delete ${path}`);
+    if (hasErrno(err, 'ELOOP'))
+      throw new OutDirLockedError(
+        path,
+        'not_a_lock',
+        `is a symbolic link, not a lock written by wbp; if no wbp run uses this folder, delete ${path}`,
+      );
     throw err;
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new OutDirLockedError(path, 'not_a_lock', `is not a regular file; if no wbp run uses this folder, delete ${path}`);
+    if (!info.isFile())
+      throw new OutDirLockedError(path, 'not_a_lock', `is not a regular file; if no wbp run uses this folder, delete ${path}`);
     const text = await handle.readFile('utf8');
     return { text, ino: info.ino, mtimeMs: info.mtimeMs, holder: parseHolder(text) };
   } finally {
@@ -221,7 +249,15 @@ function parseHolder(text: string): LockHolder | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const { pid, host, started_at, command } = value as Record<string, unknown>;
-  if (!Number.isSafeInteger(pid) || (pid as number) <= 0 || typeof host !== 'string' || host === '' || typeof started_at !== 'string' || typeof command !== 'string') return undefined;
+  if (
+    !Number.isSafeInteger(pid) ||
+    (pid as number) <= 0 ||
+    typeof host !== 'string' ||
+    host === '' ||
+    typeof started_at !== 'string' ||
+    typeof command !== 'string'
+  )
+    return undefined;
   return { pid: pid as number, host, started_at, command };
 }
 

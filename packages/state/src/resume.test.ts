@@ -34,7 +34,9 @@ describe('checkResume', () => {
   });
 
   it('a hash or version mismatch wins over a finished attempt', () => {
-    expect(checkResume(cp({ attempt_finished_at: '2026-12-07T09:00:00.000Z' }), { inputHash: OTHER })).toMatchObject({ kind: 'hash_mismatch' });
+    expect(checkResume(cp({ attempt_finished_at: '2026-12-07T09:00:00.000Z' }), { inputHash: OTHER })).toMatchObject({
+      kind: 'hash_mismatch',
+    });
   });
 
   it('last_row_id 0 → the phase starts at row 1', () => {

@@ -36,14 +36,7 @@ describe('writeCheckpoint / readCheckpoint', () => {
     await writeCheckpoint(dir, cp);
     expect(await readCheckpoint(dir)).toEqual(cp);
     const onDisk = JSON.parse(readFileSync(checkpointPath(dir), 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(onDisk)).toEqual([
-      'pipeline_version',
-      'input_hash',
-      'phase',
-      'last_row_id',
-      'started_at',
-      'updated_at',
-    ]);
+    expect(Object.keys(onDisk)).toEqual(['pipeline_version', 'input_hash', 'phase', 'last_row_id', 'started_at', 'updated_at']);
   });
 
   it('replaces the previous checkpoint and leaves no temp file behind', async () => {
@@ -61,9 +54,7 @@ describe('writeCheckpoint / readCheckpoint', () => {
   it('serialises concurrent writes in call order, last call wins', async () => {
     const dir = tempDir();
     const settled: number[] = [];
-    const writes = Array.from({ length: 40 }, (_, i) =>
-      writeCheckpoint(dir, sample({ last_row_id: i })).then(() => settled.push(i)),
-    );
+    const writes = Array.from({ length: 40 }, (_, i) => writeCheckpoint(dir, sample({ last_row_id: i })).then(() => settled.push(i)));
     await Promise.all(writes);
     expect(settled).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect((await readCheckpoint(dir))?.last_row_id).toBe(39);

@@ -30,7 +30,10 @@ afterEach(() => {
 });
 
 function start(dir: string, then = 'wait', onGo = false): Holder {
-  const child = spawn(process.execPath, ['--conditions=@wbp/source', '--import', 'tsx', holder, dir, then, ...(onGo ? ['--on-go'] : [])], { cwd: repoRoot, stdio: 'pipe' });
+  const child = spawn(process.execPath, ['--conditions=@wbp/source', '--import', 'tsx', holder, dir, then, ...(onGo ? ['--on-go'] : [])], {
+    cwd: repoRoot,
+    stdio: 'pipe',
+  });
   children.push(child);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -46,7 +49,8 @@ function start(dir: string, then = 'wait', onGo = false): Holder {
   return { child, ready, first, exited };
 }
 
-const lockOf = (dir: string) => JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { pid: number; host: string; started_at: string; command: string };
+const lockOf = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { pid: number; host: string; started_at: string; command: string };
 
 async function refusal(dir: string): Promise<OutDirLockedError> {
   const err: unknown = await acquireDirLock(dir, { command: 'test' }).then(
@@ -96,19 +100,26 @@ describe('the output folder lock (real processes)', () => {
     ['an uncaught error', 'throw', () => undefined, [1, null]],
     ['SIGTERM (the process still dies of it)', 'wait', (h: Holder) => h.child.kill('SIGTERM'), [null, 'SIGTERM']],
     ['SIGINT (the process still dies of it)', 'wait', (h: Holder) => h.child.kill('SIGINT'), [null, 'SIGINT']],
-  ] as const)('is released on %s', async (_label, then, stop, status) => {
-    const dir = tempDir();
-    const h = start(dir, then);
-    expect(await h.first).toBe(`locked ${h.child.pid}`);
-    stop(h);
-    expect(await h.exited).toEqual(status);
-    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
-  }, 30_000);
+  ] as const)(
+    'is released on %s',
+    async (_label, then, stop, status) => {
+      const dir = tempDir();
+      const h = start(dir, then);
+      expect(await h.first).toBe(`locked ${h.child.pid}`);
+      stop(h);
+      expect(await h.exited).toEqual(status);
+      expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    },
+    30_000,
+  );
 
   it('racing takeovers of one stale lock: exactly one run wins, every other is refused naming it', async () => {
     for (let round = 0; round < 2; round++) {
       const dir = tempDir();
-      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: DEAD_PID, host: hostname(), started_at: '2026-01-01T00:00:00.000Z', command: 'wbp run' }));
+      writeFileSync(
+        join(dir, LOCK_FILE),
+        JSON.stringify({ pid: DEAD_PID, host: hostname(), started_at: '2026-01-01T00:00:00.000Z', command: 'wbp run' }),
+      );
       const racers = Array.from({ length: 5 }, () => start(dir, 'wait', true));
       // every racer is up and waiting: "go" to all at once, so they reach the lock within a few ms
       await Promise.all(racers.map((r) => r.ready));
@@ -118,7 +129,8 @@ describe('the output folder lock (real processes)', () => {
       expect(winners, lines.join('\n')).toHaveLength(1);
       const winnerPid = Number(winners[0]!.split(' ')[1]);
       expect(lockOf(dir).pid).toBe(winnerPid);
-      for (const l of lines.filter((x) => !x.startsWith('locked '))) expect(l).toMatch(new RegExp(`^refused (held|takeover_in_progress) .*pid ${winnerPid}`));
+      for (const l of lines.filter((x) => !x.startsWith('locked ')))
+        expect(l).toMatch(new RegExp(`^refused (held|takeover_in_progress) .*pid ${winnerPid}`));
       for (const r of racers) r.child.stdin.end();
       await Promise.all(racers.map((r) => r.exited));
       expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
@@ -134,7 +146,12 @@ describe('the output folder lock (in process)', () => {
 
   it('a lock from another host is never taken over, and the message says who holds it and how to remove it', async () => {
     const dir = tempDir();
-    const text = JSON.stringify({ pid: DEAD_PID, host: 'build-agent-7', started_at: '2026-01-01T00:00:00.000Z', command: 'wbp run site.csv --out out' });
+    const text = JSON.stringify({
+      pid: DEAD_PID,
+      host: 'build-agent-7',
+      started_at: '2026-01-01T00:00:00.000Z',
+      command: 'wbp run site.csv --out out',
+    });
     writeFileSync(join(dir, LOCK_FILE), text);
     const err = await refusal(dir);
     expect(err.kind).toBe('held_other_host');
@@ -156,7 +173,10 @@ describe('the output folder lock (in process)', () => {
 
   it('a lock with our own pid that this process does not hold is a previous process with the same pid: stale', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started_at: '2026-01-01T00:00:00.000Z', command: 'old' }));
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: process.pid, host: hostname(), started_at: '2026-01-01T00:00:00.000Z', command: 'old' }),
+    );
     held.push(await acquireDirLock(dir, { command: 'new' }));
     expect(lockOf(dir).command).toBe('new');
   });
@@ -185,7 +205,10 @@ describe('the output folder lock (in process)', () => {
     const dir = tempDir();
     const path = join(dir, LOCK_FILE);
     writeFileSync(path, JSON.stringify({ pid: DEAD_PID, host: hostname(), started_at: '2026-01-01T00:00:00.000Z', command: 'dead run' }));
-    writeFileSync(`${path}.takeover`, JSON.stringify({ pid: DEAD_PID + 1, host: hostname(), started_at: '2026-01-01T00:00:01.000Z', command: 'dead taker' }));
+    writeFileSync(
+      `${path}.takeover`,
+      JSON.stringify({ pid: DEAD_PID + 1, host: hostname(), started_at: '2026-01-01T00:00:01.000Z', command: 'dead taker' }),
+    );
     const err = await refusal(dir);
     expect(err.kind).toBe('takeover_in_progress');
     expect(err.message).toContain(`delete ${path}.takeover`);

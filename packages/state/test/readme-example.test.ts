@@ -5,7 +5,10 @@ import { readmeExampleDiagnostics } from '../../../test-support/readme-example.j
 const pkg = resolve(import.meta.dirname, '..');
 
 it('the README example typechecks against the package', () => {
-  const { example, diagnostics } = readmeExampleDiagnostics(pkg, '@wbp/state', { valibot: [resolve(pkg, '../../node_modules/valibot')], '@wbp/files': [resolve(pkg, '../files/src/index.ts')] });
+  const { example, diagnostics } = readmeExampleDiagnostics(pkg, '@wbp/state', {
+    valibot: [resolve(pkg, '../../node_modules/valibot')],
+    '@wbp/files': [resolve(pkg, '../files/src/index.ts')],
+  });
   expect(example).toContain("from '@wbp/state'");
   expect(diagnostics).toEqual([]);
 }, 60_000); // a whole-program typecheck (the generated specs are large)

@@ -124,13 +124,15 @@ export function createWebexClient(options: WebexClientOptions) {
   const onEvent = options.onEvent;
   // Unless set: room for every attempt to time out and back off, the 429 wait budget, and a margin.
   const callDeadlineMs =
-    options.callDeadlineMs ?? (o.retries + 1) * (o.requestTimeoutMs + Math.max(o.maxRetryDelayMs, o.maxRetryAfterMs)) + o.rateLimitWaitBudgetMs + 5_000;
+    options.callDeadlineMs ??
+    (o.retries + 1) * (o.requestTimeoutMs + Math.max(o.maxRetryDelayMs, o.maxRetryAfterMs)) + o.rateLimitWaitBudgetMs + 5_000;
   // Outermost first; each layer wraps the ones below it (see README, transport layers).
   const layers: ((next: FetchFn) => FetchFn)[] = [
     (next) => withAuth(next, options.token, o.trackingIdPrefix, options.refreshToken),
     (next) => withDeadline(next, callDeadlineMs),
     (next) => calls.track(next),
-    (next) => withRetry(next, { retries: o.retries, minDelayMs: o.minRetryDelayMs, maxDelayMs: o.maxRetryDelayMs, onEvent, onStage: calls.stage }),
+    (next) =>
+      withRetry(next, { retries: o.retries, minDelayMs: o.minRetryDelayMs, maxDelayMs: o.maxRetryDelayMs, onEvent, onStage: calls.stage }),
     withJsonBody,
     (next) =>
       withThrottle(next, {

@@ -26,11 +26,26 @@ export function webexErrorMiddleware(callOf: (request: Request) => CallContext |
       const method = request.method.toUpperCase();
       if (!response.ok) {
         const body = await response.text().catch(() => '');
-        throw fromAnswer({ method, path: schemaPath, status: response.status, trackingIdHeader: header(response), body, attempts: attemptsOf(request) });
+        throw fromAnswer({
+          method,
+          path: schemaPath,
+          status: response.status,
+          trackingIdHeader: header(response),
+          body,
+          attempts: attemptsOf(request),
+        });
       }
       const missing = requiredFields(method, schemaPath).filter((field) => !fieldPresent(parsedJsonOf(response), field));
       if (missing.length > 0) {
-        throw build({ method, path: schemaPath, failure: 'missing_fields', status: response.status, trackingId: header(response), attempts: attemptsOf(request), detail: `response lacks ${missing.join(', ')}` });
+        throw build({
+          method,
+          path: schemaPath,
+          failure: 'missing_fields',
+          status: response.status,
+          trackingId: header(response),
+          attempts: attemptsOf(request),
+          detail: `response lacks ${missing.join(', ')}`,
+        });
       }
       return undefined;
     },
@@ -39,9 +54,26 @@ export function webexErrorMiddleware(callOf: (request: Request) => CallContext |
       const method = request.method.toUpperCase();
       const attempts = attemptsOf(request);
       if (error.failure === 'http_status') {
-        return fromAnswer({ method, path: schemaPath, status: error.status, trackingIdHeader: error.trackingIdHeader, body: error.body, attempts, outcomeUnknown: error.outcomeUnknown });
+        return fromAnswer({
+          method,
+          path: schemaPath,
+          status: error.status,
+          trackingIdHeader: error.trackingIdHeader,
+          body: error.body,
+          attempts,
+          outcomeUnknown: error.outcomeUnknown,
+        });
       }
-      return build({ method, path: schemaPath, failure: error.failure, status: error.status, trackingId: error.trackingIdHeader, attempts, outcomeUnknown: error.outcomeUnknown, detail: error.detail });
+      return build({
+        method,
+        path: schemaPath,
+        failure: error.failure,
+        status: error.status,
+        trackingId: error.trackingIdHeader,
+        attempts,
+        outcomeUnknown: error.outcomeUnknown,
+        detail: error.detail,
+      });
     },
   };
 }
@@ -49,7 +81,13 @@ export function webexErrorMiddleware(callOf: (request: Request) => CallContext |
 /** A list call followed more pages than `maxPages` (`paginate.ts`); `label` is `METHOD /schema/path`. */
 export function pageBoundError(label: string, maxPages: number): WebexApiError {
   const [method = 'GET', path = label] = label.split(' ');
-  return build({ method, path, failure: 'page_bound', attempts: 1, detail: `more than ${maxPages} pages; raise maxPages if this org really is that large` });
+  return build({
+    method,
+    path,
+    failure: 'page_bound',
+    attempts: 1,
+    detail: `more than ${maxPages} pages; raise maxPages if this org really is that large`,
+  });
 }
 
 interface Answer {

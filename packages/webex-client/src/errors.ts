@@ -4,21 +4,10 @@ import { scrubCredentials } from './redact.js';
  * How a failed call should be treated by a caller. `retryable` failures were already retried by
  * the client as far as it safely could; the rest were not retried at all.
  */
-export type ErrorClassification =
-  | 'retryable'
-  | 'non_retryable'
-  | 'auth_invalid'
-  | 'permission_denied'
-  | 'invalid_response_schema';
+export type ErrorClassification = 'retryable' | 'non_retryable' | 'auth_invalid' | 'permission_denied' | 'invalid_response_schema';
 
 /** What went wrong, mechanically. */
-export type FailureKind =
-  | 'http_status'
-  | 'timeout'
-  | 'network'
-  | 'invalid_body'
-  | 'missing_fields'
-  | 'page_bound';
+export type FailureKind = 'http_status' | 'timeout' | 'network' | 'invalid_body' | 'missing_fields' | 'page_bound';
 
 export interface WebexApiErrorInit {
   method: string;

@@ -4,7 +4,16 @@ export { WebexApiError, classify, parseErrorBody, type ErrorClassification, type
 export { PERSON_SETTINGS, type PersonSetting, type PersonSettingUpdate, type PersonSettingValue } from './operations/person-settings.js';
 export { linkPages, offsetPages, collect, type Page } from './paginate.js';
 export { nextLink } from './link-header.js';
-export { RateController, RATE_CONTROL_DEFAULTS, systemClock, type RateClock, type RateControlOptions, type RateSnapshot, type RateTicket, type RateVerdict } from './transport/rate-controller.js';
+export {
+  RateController,
+  RATE_CONTROL_DEFAULTS,
+  systemClock,
+  type RateClock,
+  type RateControlOptions,
+  type RateSnapshot,
+  type RateTicket,
+  type RateVerdict,
+} from './transport/rate-controller.js';
 export { parseRetryAfter } from './transport/retry-after.js';
 export { isIdempotent } from './transport/idempotency.js';
 export type { TokenSource } from './transport/auth.js';

@@ -36,7 +36,8 @@ export function createRedactor(secrets: readonly (string | undefined)[] = []): R
   const add = (secret: string | undefined): void => {
     for (const value of new Set([secret, secret?.trim()])) {
       if (!value || value.length < MIN_SECRET_LENGTH) continue;
-      for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) if (!known.includes(form)) known.push(form);
+      for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])
+        if (!known.includes(form)) known.push(form);
     }
     // Longest first, so a secret that contains another is replaced whole.
     known.sort((a, b) => b.length - a.length);

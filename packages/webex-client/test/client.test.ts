@@ -7,7 +7,6 @@ import { json } from './scripted-fetch.js';
 
 const server = useMsw();
 
-
 const person = { id: 'P1', emails: ['ana@example.com'], displayName: 'Ana' };
 
 describe('requests', () => {
@@ -54,9 +53,7 @@ describe('retries', () => {
     server.use(
       http.get(`${BASE}/people/me`, () => {
         times.push(Date.now());
-        return times.length === 1
-          ? new HttpResponse(null, { status: 429, headers: { 'Retry-After': '1' } })
-          : HttpResponse.json(person);
+        return times.length === 1 ? new HttpResponse(null, { status: 429, headers: { 'Retry-After': '1' } }) : HttpResponse.json(person);
       }),
     );
     const { client, events } = testClient();
@@ -227,11 +224,7 @@ describe('non-idempotent calls', () => {
   });
 
   it('reports the 206 of a partial licence assignment', async () => {
-    server.use(
-      http.patch(`${BASE}/licenses/users`, () =>
-        HttpResponse.json({ personId: 'P1', licenses: [] }, { status: 206 }),
-      ),
-    );
+    server.use(http.patch(`${BASE}/licenses/users`, () => HttpResponse.json({ personId: 'P1', licenses: [] }, { status: 206 })));
     const { client } = testClient();
     const { partial } = await client.licenses.assign({ personId: 'P1', licenses: [{ id: 'LIC' }] });
     expect(partial).toBe(true);
@@ -247,9 +240,16 @@ describe('pagination', () => {
         const cursor = url.searchParams.get('cursor');
         cursors.push(cursor);
         const page = cursor === null ? 1 : Number(cursor);
-        const headers: Record<string, string> =
-          page < 3 ? { Link: `<${BASE}/locations?max=2&cursor=${page + 1}>; rel="next"` } : {};
-        return HttpResponse.json({ items: [{ id: `L${page}a`, name: `a${page}` }, { id: `L${page}b`, name: `b${page}` }] }, { headers });
+        const headers: Record<string, string> = page < 3 ? { Link: `<${BASE}/locations?max=2&cursor=${page + 1}>; rel="next"` } : {};
+        return HttpResponse.json(
+          {
+            items: [
+              { id: `L${page}a`, name: `a${page}` },
+              { id: `L${page}b`, name: `b${page}` },
+            ],
+          },
+          { headers },
+        );
       }),
     );
     const { client } = testClient();
@@ -319,9 +319,7 @@ describe('response validation', () => {
   });
 
   it('raises invalid_response_schema for a 200 whose JSON does not parse', async () => {
-    server.use(
-      http.get(`${BASE}/people/me`, () => new HttpResponse('{"id": "P1"', { headers: { 'Content-Type': 'application/json' } })),
-    );
+    server.use(http.get(`${BASE}/people/me`, () => new HttpResponse('{"id": "P1"', { headers: { 'Content-Type': 'application/json' } })));
     const { client } = testClient();
     const err = await failure(client.people.me());
     expect(err.classification).toBe('invalid_response_schema');
@@ -331,7 +329,11 @@ describe('response validation', () => {
   it('retries a GET answered 200 with an HTML page (a proxy) like a 5xx, and gets the real answer', async () => {
     let calls = 0;
     server.use(
-      http.get(`${BASE}/people/me`, () => (++calls < 3 ? new HttpResponse('<html>Please sign in</html>', { headers: { 'Content-Type': 'text/html' } }) : HttpResponse.json({ id: 'P1' }))),
+      http.get(`${BASE}/people/me`, () =>
+        ++calls < 3
+          ? new HttpResponse('<html>Please sign in</html>', { headers: { 'Content-Type': 'text/html' } })
+          : HttpResponse.json({ id: 'P1' }),
+      ),
     );
     const { client } = testClient({ retries: 3 });
     expect((await client.people.me()).id).toBe('P1');
@@ -340,7 +342,12 @@ describe('response validation', () => {
 
   it('a create answered 200 with an HTML page is not replayed: outcome unknown, for the caller to look up', async () => {
     let calls = 0;
-    server.use(http.post(`${BASE}/locations`, () => (calls++, new HttpResponse('<html>proxy</html>', { status: 201, headers: { 'Content-Type': 'text/html' } }))));
+    server.use(
+      http.post(
+        `${BASE}/locations`,
+        () => (calls++, new HttpResponse('<html>proxy</html>', { status: 201, headers: { 'Content-Type': 'text/html' } })),
+      ),
+    );
     const { client } = testClient({ retries: 3 });
     const err = await failure(client.locations.create(madrid));
     expect(err).toMatchObject({ failure: 'invalid_body', outcomeUnknown: true });
@@ -444,7 +451,13 @@ describe('token refresh', () => {
       },
     });
     valid = 'new';
-    const body = { name: 'X', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' } };
+    const body = {
+      name: 'X',
+      timeZone: 'UTC',
+      preferredLanguage: 'en_us',
+      announcementLanguage: 'en_us',
+      address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
+    };
     expect(await client.locations.create(body)).toEqual({ id: 'L1' });
     expect(seen).toEqual(['Bearer old', 'Bearer new']);
     expect(refreshes).toBe(1);
@@ -495,7 +508,13 @@ describe('hedging', () => {
     );
     const { client, events } = testClient({ hedgeMinDelayMs: 50 });
     await client.people.me();
-    await client.locations.create({ name: 'X', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' } });
+    await client.locations.create({
+      name: 'X',
+      timeZone: 'UTC',
+      preferredLanguage: 'en_us',
+      announcementLanguage: 'en_us',
+      address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
+    });
     expect(calls).toBe(1);
     expect(events.some((e) => e.type === 'hedge')).toBe(false);
   });
@@ -505,7 +524,13 @@ describe('call deadline', () => {
   it('settles a call whose transport stalls and ignores its abort signal, as an unknown-outcome timeout', async () => {
     const { client } = testClient({ fetch: () => new Promise<Response>(() => undefined), callDeadlineMs: 200 });
     const err = await failure(
-      client.locations.create({ name: 'X', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' } }),
+      client.locations.create({
+        name: 'X',
+        timeZone: 'UTC',
+        preferredLanguage: 'en_us',
+        announcementLanguage: 'en_us',
+        address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
+      }),
     );
     expect(err.failure).toBe('timeout');
     expect(err.outcomeUnknown).toBe(true);
@@ -527,7 +552,15 @@ describe('patience for calls that cannot be hedged', () => {
     const { client } = testClient({ requestTimeoutMs: 10_000, minPatienceMs: 150 });
     await client.people.me(); // learns the typical latency (a few ms)
     const t0 = Date.now();
-    const err = await failure(client.locations.create({ name: 'X', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' } }));
+    const err = await failure(
+      client.locations.create({
+        name: 'X',
+        timeZone: 'UTC',
+        preferredLanguage: 'en_us',
+        announcementLanguage: 'en_us',
+        address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
+      }),
+    );
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(err.failure).toBe('timeout');
     expect(err.outcomeUnknown).toBe(true);

@@ -9,7 +9,11 @@ import { json, scriptedFetch } from './scripted-fetch.js';
  * path and the call's own attempt count; a 2xx resolves `{ data, response }`.
  */
 
-const notFound = () => json({ message: 'Person not found', errors: [{ errorCode: 1404, description: 'not found' }], trackingId: 'BODY_T' }, { status: 404, headers: { trackingid: 'T404' } });
+const notFound = () =>
+  json(
+    { message: 'Person not found', errors: [{ errorCode: 1404, description: 'not found' }], trackingId: 'BODY_T' },
+    { status: 404, headers: { trackingid: 'T404' } },
+  );
 const busy = () => json({ message: 'busy', trackingId: 'NA_1' }, { status: 503, headers: { trackingid: 'T503' } });
 const html = () => new Response('<html>Sign in</html>', { status: 200, headers: { 'content-type': 'text/html', trackingid: 'THTML' } });
 
@@ -38,7 +42,17 @@ describe('the client error contract', () => {
   it('a 503 rejects alike after retries + 1 attempts (raw client and operation)', async () => {
     const inner = scriptedFetch(busy);
     const { client } = testClient({ fetch: inner.fetch, retries: 2 });
-    const expected = { method: 'GET', path: '/people/me', failure: 'http_status', status: 503, trackingId: 'T503', webexMessage: 'busy', attempts: 3, classification: 'retryable', outcomeUnknown: false };
+    const expected = {
+      method: 'GET',
+      path: '/people/me',
+      failure: 'http_status',
+      status: 503,
+      trackingId: 'T503',
+      webexMessage: 'busy',
+      attempts: 3,
+      classification: 'retryable',
+      outcomeUnknown: false,
+    };
     expect(await failure(client.people.me())).toMatchObject(expected);
     expect(await failure(client.raw.admin.GET('/people/me'))).toMatchObject(expected);
     expect(inner.seen).toHaveLength(6);
@@ -55,7 +69,15 @@ describe('the client error contract', () => {
   it('a 2xx that is not JSON is invalid_body: a GET is retried, a create is outcome unknown', async () => {
     const get = scriptedFetch(html);
     const getErr = await failure(testClient({ fetch: get.fetch, retries: 1 }).client.people.me());
-    expect(getErr).toMatchObject({ path: '/people/me', failure: 'invalid_body', classification: 'invalid_response_schema', status: 200, trackingId: 'THTML', attempts: 2, outcomeUnknown: false });
+    expect(getErr).toMatchObject({
+      path: '/people/me',
+      failure: 'invalid_body',
+      classification: 'invalid_response_schema',
+      status: 200,
+      trackingId: 'THTML',
+      attempts: 2,
+      outcomeUnknown: false,
+    });
     const post = scriptedFetch(html);
     const postErr = await failure(testClient({ fetch: post.fetch }).client.raw.device.POST('/locations', { body: madrid }));
     expect(postErr).toMatchObject({ method: 'POST', path: '/locations', failure: 'invalid_body', attempts: 1, outcomeUnknown: true });
@@ -72,7 +94,15 @@ describe('the client error contract', () => {
   it('a 2xx without a field callers rely on is missing_fields, for the raw client too', async () => {
     const inner = scriptedFetch(() => json({ displayName: 'no id' }, { headers: { trackingid: 'TM' } }));
     const { client } = testClient({ fetch: inner.fetch });
-    const expected = { method: 'GET', path: '/people/me', failure: 'missing_fields', classification: 'invalid_response_schema', status: 200, trackingId: 'TM', attempts: 1 };
+    const expected = {
+      method: 'GET',
+      path: '/people/me',
+      failure: 'missing_fields',
+      classification: 'invalid_response_schema',
+      status: 200,
+      trackingId: 'TM',
+      attempts: 1,
+    };
     expect(await failure(client.people.me())).toMatchObject(expected);
     expect(await failure(client.raw.admin.GET('/people/me'))).toMatchObject(expected);
   });

@@ -19,10 +19,14 @@ export class VirtualClock implements RateClock {
       if (signal?.aborted) return reject(signal.reason as Error);
       const timer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, wake: resolve };
       this.#timers.push(timer);
-      signal?.addEventListener('abort', () => {
-        this.#timers = this.#timers.filter((t) => t !== timer);
-        reject(signal.reason as Error);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.#timers = this.#timers.filter((t) => t !== timer);
+          reject(signal.reason as Error);
+        },
+        { once: true },
+      );
     });
   }
 

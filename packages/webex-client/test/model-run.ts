@@ -92,5 +92,14 @@ export async function runModelJob(job: ModelJob): Promise<ModelResult> {
   const wallS = clock.now() / 1000;
   const floorS = accepted / job.ratePerSecond;
   const snap = ctl.snapshot();
-  return { wallS, floorS, ratio: wallS / floorS, accepted, rejected, share429: rejected / (accepted + rejected), storms: snap.storms, pace: snap.pacePerSecond };
+  return {
+    wallS,
+    floorS,
+    ratio: wallS / floorS,
+    accepted,
+    rejected,
+    share429: rejected / (accepted + rejected),
+    storms: snap.storms,
+    pace: snap.pacePerSecond,
+  };
 }

@@ -23,7 +23,9 @@ describe('createRedactor', () => {
 
   it('scrubs any Bearer token and URL userinfo without being told', () => {
     expect(scrubCredentials('Authorization: Bearer eyJ0.a-b_c~d+e/f== next')).toBe(`Authorization: Bearer ${REDACTED} next`);
-    expect(scrubCredentials('see https://ana:pa55@proxy.example.com:8080/v1 and http://bob@h/x')).toBe(`see https://${REDACTED}@proxy.example.com:8080/v1 and http://${REDACTED}@h/x`);
+    expect(scrubCredentials('see https://ana:pa55@proxy.example.com:8080/v1 and http://bob@h/x')).toBe(
+      `see https://${REDACTED}@proxy.example.com:8080/v1 and http://${REDACTED}@h/x`,
+    );
     // An e-mail in a query string is not userinfo.
     expect(scrubCredentials('https://h/people?email=ana@example.com')).toBe('https://h/people?email=ana@example.com');
     expect(createRedactor()('{"u":"https://a:b@h"}')).toBe(`{"u":"https://${REDACTED}@h"}`);

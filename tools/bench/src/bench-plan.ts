@@ -39,11 +39,23 @@ let stats: Awaited<ReturnType<typeof sim.stats>>;
 try {
   const t0 = performance.now();
   code = await new Promise<number | null>((done) => {
-    const child = spawn(process.execPath, [join(ROOT, 'packages/runner/bin/wbp.mjs'), 'plan', join(gen, 'input.csv'), '--out', join(out, 'plan')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=192', ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: token, CONCURRENCY: '8', CONCURRENCY_MAX: values['concurrency-max']! },
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'packages/runner/bin/wbp.mjs'), 'plan', join(gen, 'input.csv'), '--out', join(out, 'plan')],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '--max-old-space-size=192',
+          ENVIRONMENT: 'lab',
+          WEBEX_BASE_URL: sim.baseUrl,
+          WEBEX_TOKEN: token,
+          CONCURRENCY: '8',
+          CONCURRENCY_MAX: values['concurrency-max']!,
+        },
+      },
+    );
     child.on('exit', (c) => done(c));
   });
   seconds = (performance.now() - t0) / 1000;
@@ -59,7 +71,9 @@ const emails = new Set<string>();
 for await (const r of readReadyRows(join(out, 'plan', 'ready_to_load.csv'))) if (r.email) emails.add(r.email);
 const required = STARTUP_REQUESTS + emails.size;
 const floorSeconds = required / ratePerSecond;
-const reads = Object.entries(stats.requests.byOperation).filter(([op]) => op.startsWith('GET ')).reduce((n, [, c]) => n + c, 0);
+const reads = Object.entries(stats.requests.byOperation)
+  .filter(([op]) => op.startsWith('GET '))
+  .reduce((n, [, c]) => n + c, 0);
 const result = {
   rows,
   exitStatus: code,

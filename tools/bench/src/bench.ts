@@ -62,7 +62,12 @@ const result = {
   pacePerSecond: full.runEnd.pace_per_s ?? null,
   simulator: { byStatus: full.stats.requests.byStatus, invalid: full.stats.requests.invalid, state: full.stats.state },
   rowsByState: (JSON.parse(readFileSync(join(full.runDir, 'summary.json'), 'utf8')) as { rows: unknown }).rows,
-  sequential: { rows: sampleRows, wallSeconds: Math.round(seq.run.seconds * 10) / 10, rowsPerSecond: Math.round(seqRowsPerSecond * 100) / 100, requests: seq.stats.requests.total },
+  sequential: {
+    rows: sampleRows,
+    wallSeconds: Math.round(seq.run.seconds * 10) / 10,
+    rowsPerSecond: Math.round(seqRowsPerSecond * 100) / 100,
+    requests: seq.stats.requests.total,
+  },
   speedUpOverSequential: Math.round((rowsPerSecond / seqRowsPerSecond) * 10) / 10,
   throughput: series,
   profile: PROFILE,

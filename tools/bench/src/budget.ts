@@ -14,7 +14,13 @@ export interface OrgState {
 
 export const STARTUP_REQUESTS = 6; // people/me, locations?max=1, licenses; then the cache: locations, Calling locations, licenses
 
-const SETTINGS = ['calling_settings_call_waiting', 'calling_settings_do_not_disturb', 'calling_settings_voicemail', 'calling_settings_forward_always', 'calling_settings_caller_id'] as const;
+const SETTINGS = [
+  'calling_settings_call_waiting',
+  'calling_settings_do_not_disturb',
+  'calling_settings_voicemail',
+  'calling_settings_forward_always',
+  'calling_settings_caller_id',
+] as const;
 
 export interface Budget {
   total: number;
@@ -41,7 +47,13 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
       let n = 1; // user_lookup
       const hint = hints.get(r.email);
       const settings = SETTINGS.filter((c) => r[c] !== '').length;
-      if (!org.directory.has(r.email) || r.calling_enabled === 'false' || !hint || (!hint.extension && !hint.phone_number) || siteOf(hint.location_key) !== siteOf(r.location_key)) {
+      if (
+        !org.directory.has(r.email) ||
+        r.calling_enabled === 'false' ||
+        !hint ||
+        (!hint.extension && !hint.phone_number) ||
+        siteOf(hint.location_key) !== siteOf(r.location_key)
+      ) {
         // lookup only: user_not_found, nothing to enable, or precondition_missing
       } else {
         const site = siteOf(hint.location_key);

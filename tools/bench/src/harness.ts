@@ -75,12 +75,31 @@ export interface SimOptions {
 /** Starts wbp-sim (tools/webex-sim/src/cli.ts) in its own process on a free loopback port. */
 export async function startSim(o: SimOptions): Promise<Sim> {
   const child = withStderr(o.stderr ?? 'inherit', (stderr) =>
-    track(spawn(
-      process.execPath,
-      ['--conditions=@wbp/source', '--import', 'tsx', 'tools/webex-sim/src/cli.ts', '--port', '0', '--token', o.token, '--seed', String(o.seed),
-        '--people', join(o.genDir, 'people.csv'), '--numbers', join(o.genDir, 'numbers.csv'), '--calling-licenses', String(o.callingLicenses), ...o.flags],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', stderr] },
-    )),
+    track(
+      spawn(
+        process.execPath,
+        [
+          '--conditions=@wbp/source',
+          '--import',
+          'tsx',
+          'tools/webex-sim/src/cli.ts',
+          '--port',
+          '0',
+          '--token',
+          o.token,
+          '--seed',
+          String(o.seed),
+          '--people',
+          join(o.genDir, 'people.csv'),
+          '--numbers',
+          join(o.genDir, 'numbers.csv'),
+          '--calling-licenses',
+          String(o.callingLicenses),
+          ...o.flags,
+        ],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', stderr] },
+      ),
+    ),
   );
   const line = await new Promise<string>((res, rej) => {
     createInterface({ input: child.stdout! }).once('line', res);
@@ -125,20 +144,32 @@ export async function wbpRun(o: WbpRunOptions): Promise<WbpRunResult> {
   const spawnedAt = Date.now();
   const t0 = performance.now();
   const child = withStderr(o.stderr ?? 'inherit', (stderr) =>
-    track(spawn(process.execPath, [join(ROOT, 'packages/runner/bin/wbp.mjs'), 'run', o.csv, '--out', o.outDir, '--progress', 'off'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', stderr],
-      // The heap cap the provision workflow uses: V8 otherwise lets a fast-allocating run grow to ~400 MB.
-      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=192', ENVIRONMENT: 'lab', WEBEX_BASE_URL: o.baseUrl, WEBEX_TOKEN: o.token, ...o.env },
-    })),
+    track(
+      spawn(process.execPath, [join(ROOT, 'packages/runner/bin/wbp.mjs'), 'run', o.csv, '--out', o.outDir, '--progress', 'off'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', stderr],
+        // The heap cap the provision workflow uses: V8 otherwise lets a fast-allocating run grow to ~400 MB.
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '--max-old-space-size=192',
+          ENVIRONMENT: 'lab',
+          WEBEX_BASE_URL: o.baseUrl,
+          WEBEX_TOKEN: o.token,
+          ...o.env,
+        },
+      }),
+    ),
   );
   let stopped = false;
   let killTimer: NodeJS.Timeout | undefined;
-  const stopTimer = o.deadlineMs === undefined ? undefined : setTimeout(() => {
-    stopped = true;
-    child.kill('SIGTERM');
-    killTimer = setTimeout(() => child.kill('SIGKILL'), o.graceMs ?? 30_000);
-  }, o.deadlineMs);
+  const stopTimer =
+    o.deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          stopped = true;
+          child.kill('SIGTERM');
+          killTimer = setTimeout(() => child.kill('SIGKILL'), o.graceMs ?? 30_000);
+        }, o.deadlineMs);
   const code = await exited(child);
   clearTimeout(stopTimer);
   clearTimeout(killTimer);
@@ -148,7 +179,10 @@ export async function wbpRun(o: WbpRunOptions): Promise<WbpRunResult> {
 export function readRunLog(runDir: string): LogLine[] {
   const file = join(runDir, 'run.log');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as LogLine);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as LogLine);
 }
 
 export type StartupSource = 'rows_start.startup_ms' | 'phase_start(1) − first log line' | 'unavailable';
@@ -171,7 +205,8 @@ export function startupOf(log: readonly LogLine[], spawnedAt?: number): Startup 
   const rowsStart = log.find((l) => l.event === 'rows_start' && typeof l.startup_ms === 'number');
   if (rowsStart) return { seconds: round((rowsStart.startup_ms as number) / 1000, 2), source: 'rows_start.startup_ms', fromSpawnSeconds };
   const first = at(log[0]);
-  if (phase1 !== null && first !== null) return { seconds: round((phase1 - first) / 1000, 2), source: 'phase_start(1) − first log line', fromSpawnSeconds };
+  if (phase1 !== null && first !== null)
+    return { seconds: round((phase1 - first) / 1000, 2), source: 'phase_start(1) − first log line', fromSpawnSeconds };
   return { seconds: null, source: 'unavailable', fromSpawnSeconds };
 }
 
@@ -241,7 +276,8 @@ export function rowsPendingWithStatus(runDir: string, httpStatus: number): numbe
   const ids = new Set<string>();
   for (const [id, r] of results) if (r.status === 'pending' && r.http_status === status) ids.add(id);
   // A pending line of a later attempt than the row's results line: a crash fell between the two writes.
-  for (const [id, p] of latest('pending_rows.csv')) if (p.http_status === status && Number(p.attempt) > Number(results.get(id)?.attempt ?? 0)) ids.add(id);
+  for (const [id, p] of latest('pending_rows.csv'))
+    if (p.http_status === status && Number(p.attempt) > Number(results.get(id)?.attempt ?? 0)) ids.add(id);
   return ids.size;
 }
 
@@ -249,7 +285,9 @@ export function rowsPendingWithStatus(runDir: string, httpStatus: number): numbe
 export function orgStateOf(site: GeneratedSite): OrgState {
   return {
     directory: new Set(site.people.map((p) => p.email.toLowerCase())),
-    takenExtensions: new Set(site.people.filter((p) => p.location_name && p.extension).map((p) => `${p.location_name.toLowerCase()}|${p.extension}`)),
+    takenExtensions: new Set(
+      site.people.filter((p) => p.location_name && p.extension).map((p) => `${p.location_name.toLowerCase()}|${p.extension}`),
+    ),
   };
 }
 
@@ -313,10 +351,22 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const site = generateSite({ rows: o.rows, seed: o.seed });
   await writeSite(gen, site);
   const stderr = (name: string): StderrTarget => (o.logs ? join(o.dir, `${name}.stderr.log`) : 'inherit');
-  const sim = await startSim({ genDir: gen, token: o.token, seed: o.seed, callingLicenses: o.rows * 2, flags: o.simFlags, stderr: stderr('sim') });
+  const sim = await startSim({
+    genDir: gen,
+    token: o.token,
+    seed: o.seed,
+    callingLicenses: o.rows * 2,
+    flags: o.simFlags,
+    stderr: stderr('sim'),
+  });
   try {
     const run = await wbpRun({
-      csv: join(gen, 'input.csv'), outDir: runDir, baseUrl: sim.baseUrl, token: o.token, env: o.env, stderr: stderr('wbp'),
+      csv: join(gen, 'input.csv'),
+      outDir: runDir,
+      baseUrl: sim.baseUrl,
+      token: o.token,
+      env: o.env,
+      stderr: stderr('wbp'),
       ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),
       ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
     });
@@ -324,7 +374,12 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const budget = await budgetOf(join(runDir, 'ready_to_load.csv'), site);
     const log = readRunLog(runDir);
     return {
-      site, runDir, run, stats, budget, log,
+      site,
+      runDir,
+      run,
+      stats,
+      budget,
+      log,
       runEnd: log.find((l) => l.event === 'run_end') ?? {},
       phaseEnds: log.filter((l) => l.event === 'phase_end'),
       startup: startupOf(log, run.spawnedAt),

@@ -60,7 +60,11 @@ const REQUESTS_PER_ROW_GUESS = 1.3;
  * correction of the part that grows with rows, measured again. `requestsFor(rows)` is the budget
  * (budget.ts) of a generated site of that many rows.
  */
-export async function sizeRows(targetRequests: number, requestsFor: (rows: number) => Promise<number>, minRows = 3): Promise<{ rows: number; requests: number }> {
+export async function sizeRows(
+  targetRequests: number,
+  requestsFor: (rows: number) => Promise<number>,
+  minRows = 3,
+): Promise<{ rows: number; requests: number }> {
   const perRowTarget = Math.max(1, targetRequests - STARTUP_REQUESTS);
   const guess = Math.max(minRows, Math.round(perRowTarget / REQUESTS_PER_ROW_GUESS));
   const measured = await requestsFor(guess);
@@ -110,7 +114,13 @@ export function estimateSchedule(cells: readonly Schedulable[], o: ScheduleOptio
   let now = 0;
   while (pending.length > 0 || running.length > 0) {
     let next: Schedulable | undefined;
-    while ((next = pickNext(pending, running.map((r) => r.cell), o))) {
+    while (
+      (next = pickNext(
+        pending,
+        running.map((r) => r.cell),
+        o,
+      ))
+    ) {
       running.push({ cell: next, end: now + next.estimate });
       pending = pending.filter((c) => c !== next);
     }
@@ -122,7 +132,8 @@ export function estimateSchedule(cells: readonly Schedulable[], o: ScheduleOptio
 
 /** The fewest cells at once (up to `max`) whose schedule fits `targetSeconds`; `max` if none does. */
 export function defaultParallel(cells: readonly Schedulable[], heavyAlone: boolean, targetSeconds = TARGET_TOTAL_SECONDS, max = 6): number {
-  for (let parallel = 1; parallel < max; parallel++) if (estimateSchedule(cells, { parallel, heavyAlone }) <= targetSeconds) return parallel;
+  for (let parallel = 1; parallel < max; parallel++)
+    if (estimateSchedule(cells, { parallel, heavyAlone }) <= targetSeconds) return parallel;
   return max;
 }
 
@@ -176,8 +187,20 @@ const num = (n: number | null, places = 1): string => (n === null ? '—' : Stri
 const yes = (b: boolean): string => (b ? 'pass' : '**fail**');
 
 export const TABLE_HEADER = [
-  'rate /s', 'Retry-After s', 'rows', 'wall s', 'floor s', 'wall / floor', 'start-up s', '429 share', 'rows pending for 429',
-  'peak concurrency', 'pace /s', 'exit', 'pass', 'pass incl. discovery',
+  'rate /s',
+  'Retry-After s',
+  'rows',
+  'wall s',
+  'floor s',
+  'wall / floor',
+  'start-up s',
+  '429 share',
+  'rows pending for 429',
+  'peak concurrency',
+  'pace /s',
+  'exit',
+  'pass',
+  'pass incl. discovery',
 ] as const;
 
 /** One markdown row per cell, in the given order. */
@@ -188,9 +211,20 @@ export function formatTable(results: readonly CellResult[]): string {
     line(TABLE_HEADER.map((_, i) => (i < 2 ? '---' : '---:'))),
     ...results.map((r) =>
       line([
-        String(r.cell.rate), String(r.cell.retryAfter), String(r.rows), `${r.stopped ? '≥ ' : ''}${num(r.wallSeconds)}`, num(r.floorSeconds),
-        `${r.stopped ? '≥ ' : ''}${num(r.wallOverFloor, 2)}`, num(r.startupSeconds), `${num(r.share429Pct, 2)} %`, String(r.pending429),
-        num(r.peakConcurrency, 0), num(r.pacePerSecond), r.stopped ? `${r.exitStatus} (stopped at cap)` : String(r.exitStatus), yes(r.pass), yes(r.passInclDiscovery),
+        String(r.cell.rate),
+        String(r.cell.retryAfter),
+        String(r.rows),
+        `${r.stopped ? '≥ ' : ''}${num(r.wallSeconds)}`,
+        num(r.floorSeconds),
+        `${r.stopped ? '≥ ' : ''}${num(r.wallOverFloor, 2)}`,
+        num(r.startupSeconds),
+        `${num(r.share429Pct, 2)} %`,
+        String(r.pending429),
+        num(r.peakConcurrency, 0),
+        num(r.pacePerSecond),
+        r.stopped ? `${r.exitStatus} (stopped at cap)` : String(r.exitStatus),
+        yes(r.pass),
+        yes(r.passInclDiscovery),
       ]),
     ),
   ].join('\n');

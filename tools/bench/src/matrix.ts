@@ -20,8 +20,24 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { budgetForRows, machine, ROOT, round, runScenario, statusSharePct, stopChildren } from './harness.js';
 import {
-  cellId, defaultParallel, estimateCellSeconds, estimateSchedule, formatTable, isHeavy, parseCells, pickNext, replaceSection,
-  scheduleOrder, sizeRows, sourcesNote, targetFloorSeconds, verdict, WALL_FACTOR, MAX_429_SHARE_PCT, type Cell, type CellResult,
+  cellId,
+  defaultParallel,
+  estimateCellSeconds,
+  estimateSchedule,
+  formatTable,
+  isHeavy,
+  parseCells,
+  pickNext,
+  replaceSection,
+  scheduleOrder,
+  sizeRows,
+  sourcesNote,
+  targetFloorSeconds,
+  verdict,
+  WALL_FACTOR,
+  MAX_429_SHARE_PCT,
+  type Cell,
+  type CellResult,
   type ScheduleOptions,
 } from './matrix-core.js';
 import { PROFILE, simFlags, type Profile } from './profile.js';
@@ -71,7 +87,8 @@ interface Planned {
 const budgetCache = new Map<number, Promise<number>>();
 const requestsFor = (rows: number): Promise<number> => {
   let p = budgetCache.get(rows);
-  if (!p) budgetCache.set(rows, (p = budgetForRows(rows, seed, join(tmpdir(), `wbp-matrix-sizing-${process.pid}-${rows}`)).then((b) => b.total)));
+  if (!p)
+    budgetCache.set(rows, (p = budgetForRows(rows, seed, join(tmpdir(), `wbp-matrix-sizing-${process.pid}-${rows}`)).then((b) => b.total)));
   return p;
 };
 const plan: Planned[] = [];
@@ -80,7 +97,12 @@ for (const cell of parseCells(values.cells)) {
   const sized = await sizeRows(targetFloor * cell.rate, requestsFor);
   const floor = sized.requests / cell.rate;
   plan.push({
-    cell, id: cellId(cell), heavy: isHeavy(cell), targetFloor, rows: sized.rows, floor,
+    cell,
+    id: cellId(cell),
+    heavy: isHeavy(cell),
+    targetFloor,
+    rows: sized.rows,
+    floor,
     estimate: estimateCellSeconds(floor, cell.retryAfter),
     capSeconds: capFactor > 0 ? capFactor * floor + 2 * cell.retryAfter + 60 : null,
   });
@@ -91,13 +113,20 @@ const schedule: ScheduleOptions = { parallel, heavyAlone };
 const estimatedTotal = estimateSchedule(plan, schedule);
 
 console.log(`bench:matrix: ${PROFILE_LINE}.`);
-console.log(`bench:matrix: ${plan.length} cells, ${parallel} at once, 200/s-class cells ${heavyAlone ? 'alone' : 'beside light cells (never beside each other)'}; estimated ${Math.round(estimatedTotal)} s if every cell meets its bar`);
+console.log(
+  `bench:matrix: ${plan.length} cells, ${parallel} at once, 200/s-class cells ${heavyAlone ? 'alone' : 'beside light cells (never beside each other)'}; estimated ${Math.round(estimatedTotal)} s if every cell meets its bar`,
+);
 for (const p of plan) {
-  console.log(`  ${p.id.padEnd(7)} target floor ${p.targetFloor} s → ${p.rows} rows, floor ${round(p.floor, 1)} s, estimate ${Math.round(p.estimate)} s${p.capSeconds ? `, cap ${Math.round(p.capSeconds)} s` : ''}`);
+  console.log(
+    `  ${p.id.padEnd(7)} target floor ${p.targetFloor} s → ${p.rows} rows, floor ${round(p.floor, 1)} s, estimate ${Math.round(p.estimate)} s${p.capSeconds ? `, cap ${Math.round(p.capSeconds)} s` : ''}`,
+  );
 }
 if (values['dry-run']) process.exit(0);
 const loadAtStart = round(loadavg()[0]!, 2);
-if (loadAtStart > machine().cpus / 2) console.log(`bench:matrix: warning — the machine is already busy (load ${loadAtStart} on ${machine().cpus} cpus): timings will be distorted`);
+if (loadAtStart > machine().cpus / 2)
+  console.log(
+    `bench:matrix: warning — the machine is already busy (load ${loadAtStart} on ${machine().cpus} cpus): timings will be distorted`,
+  );
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
@@ -109,7 +138,12 @@ const elapsed = () => Math.round((performance.now() - t0) / 1000);
 async function runCell(p: Planned): Promise<CellResult> {
   const start = performance.now();
   const s = await runScenario({
-    dir: join(out, p.id), rows: p.rows, seed, token: `matrix-${p.id}`, simFlags: simFlags(profileOf(p.cell)), logs: true,
+    dir: join(out, p.id),
+    rows: p.rows,
+    seed,
+    token: `matrix-${p.id}`,
+    simFlags: simFlags(profileOf(p.cell)),
+    logs: true,
     env: { CONCURRENCY: '8', CONCURRENCY_MAX: values['concurrency-max']!, MAX_ROWS: String(Math.max(21_000, p.rows)) },
     ...(p.capSeconds !== null ? { deadlineMs: p.capSeconds * 1000, graceMs: (p.cell.retryAfter + 30) * 1000 } : {}),
   });
@@ -117,14 +151,36 @@ async function runCell(p: Planned): Promise<CellResult> {
   const floorSeconds = s.budget.total / p.cell.rate;
   const share429Pct = statusSharePct(s.stats, 429);
   const completed = !s.run.stopped && (s.run.code === 0 || s.run.code === 10);
-  const v = verdict({ wallSeconds: s.run.seconds, floorSeconds, startupSeconds: s.startup.seconds, share429Pct, pending429: s.pending429, retryAfter: p.cell.retryAfter, completed });
+  const v = verdict({
+    wallSeconds: s.run.seconds,
+    floorSeconds,
+    startupSeconds: s.startup.seconds,
+    share429Pct,
+    pending429: s.pending429,
+    retryAfter: p.cell.retryAfter,
+    completed,
+  });
   const pace = s.runEnd.pace_per_s;
   return {
-    cell: p.cell, rows: p.rows, requiredRequests: s.budget.total, requests: s.stats.requests.total, status429: s.stats.requests.byStatus['429'] ?? 0,
-    wallSeconds: round(s.run.seconds, 1), floorSeconds: round(floorSeconds, 1), wallOverFloor: round(s.run.seconds / floorSeconds, 3),
-    startupSeconds: s.startup.seconds, startupSource: s.startup.source, startupFromSpawnSeconds: s.startup.fromSpawnSeconds,
-    share429Pct, pending429: s.pending429, peakConcurrency: s.peakConcurrency.value, peakConcurrencySource: s.peakConcurrency.source,
-    pacePerSecond: typeof pace === 'number' ? round(pace, 2) : null, exitStatus: s.run.code, stopped: s.run.stopped, ...v,
+    cell: p.cell,
+    rows: p.rows,
+    requiredRequests: s.budget.total,
+    requests: s.stats.requests.total,
+    status429: s.stats.requests.byStatus['429'] ?? 0,
+    wallSeconds: round(s.run.seconds, 1),
+    floorSeconds: round(floorSeconds, 1),
+    wallOverFloor: round(s.run.seconds / floorSeconds, 3),
+    startupSeconds: s.startup.seconds,
+    startupSource: s.startup.source,
+    startupFromSpawnSeconds: s.startup.fromSpawnSeconds,
+    share429Pct,
+    pending429: s.pending429,
+    peakConcurrency: s.peakConcurrency.value,
+    peakConcurrencySource: s.peakConcurrency.source,
+    pacePerSecond: typeof pace === 'number' ? round(pace, 2) : null,
+    exitStatus: s.run.code,
+    stopped: s.run.stopped,
+    ...v,
   };
 }
 
@@ -148,17 +204,31 @@ await new Promise<void>((done, fail) => {
     lastStart = performance.now();
     pending = pending.filter((c) => c !== p);
     running.push(p);
-    console.log(`[${elapsed()} s] ${p.id}: start (${p.rows} rows, floor ${round(p.floor, 1)} s)${running.length > 1 ? ` beside ${running.filter((r) => r !== p).map((r) => r.id).join(', ')}` : ''}`);
-    runCell(p).then((r) => {
-      results.set(p.id, r);
-      running.splice(running.indexOf(p), 1);
-      console.log(`[${elapsed()} s] ${p.id}: ${r.wallSeconds} s, wall/floor ${r.wallOverFloor}, 429 ${r.share429Pct} %, pending for 429 ${r.pending429}, exit ${r.exitStatus}${r.stopped ? ' (stopped at cap)' : ''} — ${r.pass ? 'pass' : 'fail'}`);
-      if (pending.length === 0 && running.length === 0) done();
-      else fill();
-    }, (err: unknown) => {
-      stopChildren();
-      fail(err);
-    });
+    console.log(
+      `[${elapsed()} s] ${p.id}: start (${p.rows} rows, floor ${round(p.floor, 1)} s)${
+        running.length > 1
+          ? ` beside ${running
+              .filter((r) => r !== p)
+              .map((r) => r.id)
+              .join(', ')}`
+          : ''
+      }`,
+    );
+    runCell(p).then(
+      (r) => {
+        results.set(p.id, r);
+        running.splice(running.indexOf(p), 1);
+        console.log(
+          `[${elapsed()} s] ${p.id}: ${r.wallSeconds} s, wall/floor ${r.wallOverFloor}, 429 ${r.share429Pct} %, pending for 429 ${r.pending429}, exit ${r.exitStatus}${r.stopped ? ' (stopped at cap)' : ''} — ${r.pass ? 'pass' : 'fail'}`,
+        );
+        if (pending.length === 0 && running.length === 0) done();
+        else fill();
+      },
+      (err: unknown) => {
+        stopChildren();
+        fail(err);
+      },
+    );
     fill();
   };
   fill();
@@ -180,17 +250,42 @@ const notes = [
   `${passed} of ${ordered.length} cells pass (${passedIncl} incl. discovery). ${ordered.length} cells in ${Math.round(totalSeconds)} s (estimated ${Math.round(estimatedTotal)} s), ${parallel} at once, 200/s-class cells ${heavyAlone ? 'alone' : 'beside light cells'}${values.quick ? '; --quick: tiny floors, a smoke run, not figures' : ''}.`,
 ];
 const result = {
-  command, machine: { ...m, load1AtStart: loadAtStart }, profile: { ...RATE_ONLY, rateLimitPerMin: 'per cell: rate × 60', minRetryAfterSeconds: 'per cell' }, quick: values.quick, parallel, heavyAlone, totalSeconds: round(totalSeconds, 1), estimatedSeconds: Math.round(estimatedTotal),
-  passed, passedInclDiscovery: passedIncl,
+  command,
+  machine: { ...m, load1AtStart: loadAtStart },
+  profile: { ...RATE_ONLY, rateLimitPerMin: 'per cell: rate × 60', minRetryAfterSeconds: 'per cell' },
+  quick: values.quick,
+  parallel,
+  heavyAlone,
+  totalSeconds: round(totalSeconds, 1),
+  estimatedSeconds: Math.round(estimatedTotal),
+  passed,
+  passedInclDiscovery: passedIncl,
   cells: ordered.map((r) => {
     const p = plan.find((c) => c.id === cellId(r.cell))!;
-    return { id: p.id, ...r, targetFloorSeconds: p.targetFloor, capSeconds: p.capSeconds, ranBeside: besides(p.id), load1AtEnd: spans.get(p.id)!.load1AtEnd, dir: relative(ROOT, join(out, p.id)) };
+    return {
+      id: p.id,
+      ...r,
+      targetFloorSeconds: p.targetFloor,
+      capSeconds: p.capSeconds,
+      ranBeside: besides(p.id),
+      load1AtEnd: spans.get(p.id)!.load1AtEnd,
+      dir: relative(ROOT, join(out, p.id)),
+    };
   }),
 };
 writeFileSync(join(out, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
 const table = formatTable(ordered);
 const busy = loadAtStart > m.cpus / 2 ? ', busy: timings distorted' : '';
-const md = [`# wbp bench:matrix — rate control`, '', `${m.date.slice(0, 10)} · ${m.cpus} cpus · Node ${m.node} · load ${loadAtStart} at start${busy} · \`${command}\``, '', table, '', ...notes.flatMap((n) => [n, '']), ''].join('\n');
+const md = [
+  `# wbp bench:matrix — rate control`,
+  '',
+  `${m.date.slice(0, 10)} · ${m.cpus} cpus · Node ${m.node} · load ${loadAtStart} at start${busy} · \`${command}\``,
+  '',
+  table,
+  '',
+  ...notes.flatMap((n) => [n, '']),
+  '',
+].join('\n');
 writeFileSync(join(out, 'result.md'), md);
 console.log(`\n${md}`);
 

@@ -22,12 +22,18 @@ export const PROFILE: Readonly<Profile> = {
 
 export function simFlags(profile: Readonly<Profile> = PROFILE): string[] {
   return [
-    '--latency-ms', String(profile.latencyMs),
-    '--jitter-ms', String(profile.jitterMs),
-    '--rate-limit-per-min', String(profile.rateLimitPerMin),
-    '--error-rate', String(profile.errorRate),
-    '--hang-rate', String(profile.hangRate),
-    '--apply-then-drop-rate', String(profile.applyThenDropRate),
+    '--latency-ms',
+    String(profile.latencyMs),
+    '--jitter-ms',
+    String(profile.jitterMs),
+    '--rate-limit-per-min',
+    String(profile.rateLimitPerMin),
+    '--error-rate',
+    String(profile.errorRate),
+    '--hang-rate',
+    String(profile.hangRate),
+    '--apply-then-drop-rate',
+    String(profile.applyThenDropRate),
     ...(profile.minRetryAfterSeconds !== undefined ? ['--min-retry-after-seconds', String(profile.minRetryAfterSeconds)] : []),
   ];
 }

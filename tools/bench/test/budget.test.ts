@@ -12,8 +12,21 @@ it('applies the documented per-row budget', () => {
   const rows = [
     row({ entity_type: 'location', location_key: 'mad', location_name: 'Madrid' }),
     // enabled in phase 2 with two settings → lookup + licence + 2 PUTs; its assignment costs only the caller ID
-    row({ entity_type: 'user', email: 'a@x.com', location_key: 'mad', calling_enabled: 'true', calling_settings_call_waiting: 'true', calling_settings_do_not_disturb: 'false' }),
-    row({ entity_type: 'extension_assignment', email: 'a@x.com', location_key: 'mad', extension: '1001', caller_id_selected: 'DIRECT_LINE' }),
+    row({
+      entity_type: 'user',
+      email: 'a@x.com',
+      location_key: 'mad',
+      calling_enabled: 'true',
+      calling_settings_call_waiting: 'true',
+      calling_settings_do_not_disturb: 'false',
+    }),
+    row({
+      entity_type: 'extension_assignment',
+      email: 'a@x.com',
+      location_key: 'mad',
+      extension: '1001',
+      caller_id_selected: 'DIRECT_LINE',
+    }),
     // not in the directory → one lookup per row
     row({ entity_type: 'user', email: 'ghost@x.com', location_key: 'mad', calling_enabled: 'true' }),
     row({ entity_type: 'extension_assignment', email: 'ghost@x.com', location_key: 'mad', extension: '1002' }),

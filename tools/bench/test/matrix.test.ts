@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { csvRecords, peakConcurrencyOf, startupOf, type LogLine } from '../src/harness.js';
 import {
-  allCells, cellId, DOCS_END, DOCS_START, defaultParallel, estimateSchedule, formatTable, parseCells, pickNext, replaceSection, sizeRows,
-  targetFloorSeconds, verdict, type CellResult, type Schedulable,
+  allCells,
+  cellId,
+  DOCS_END,
+  DOCS_START,
+  defaultParallel,
+  estimateSchedule,
+  formatTable,
+  parseCells,
+  pickNext,
+  replaceSection,
+  sizeRows,
+  targetFloorSeconds,
+  verdict,
+  type CellResult,
+  type Schedulable,
 } from '../src/matrix-core.js';
 import { STARTUP_REQUESTS } from '../src/budget.js';
 
@@ -10,7 +23,10 @@ describe('cells', () => {
   it('is 4 rates × 4 Retry-Afters unless --cells picks some', () => {
     expect(allCells().map(cellId)).toHaveLength(16);
     expect(allCells().map(cellId)).toContain('200x60');
-    expect(parseCells('1x5, 200x60')).toEqual([{ rate: 1, retryAfter: 5 }, { rate: 200, retryAfter: 60 }]);
+    expect(parseCells('1x5, 200x60')).toEqual([
+      { rate: 1, retryAfter: 5 },
+      { rate: 200, retryAfter: 60 },
+    ]);
     expect(() => parseCells('1-5')).toThrow(/RATExRETRY_AFTER/);
     expect(() => parseCells('0x5')).toThrow();
   });
@@ -76,16 +92,45 @@ describe('verdict', () => {
 
 describe('table and docs', () => {
   const result: CellResult = {
-    cell: { rate: 5, retryAfter: 15 }, rows: 400, requiredRequests: 600, requests: 640, status429: 6, wallSeconds: 131.4, floorSeconds: 120,
-    wallOverFloor: 1.094, startupSeconds: 2.46, startupSource: 'phase_start(1) − first log line', startupFromSpawnSeconds: 3.1, share429Pct: 0.938,
-    pending429: 0, peakConcurrency: 12, peakConcurrencySource: 'max batch_end.concurrency', pacePerSecond: 4.74, exitStatus: 10, stopped: false,
-    pass: true, passInclDiscovery: true,
+    cell: { rate: 5, retryAfter: 15 },
+    rows: 400,
+    requiredRequests: 600,
+    requests: 640,
+    status429: 6,
+    wallSeconds: 131.4,
+    floorSeconds: 120,
+    wallOverFloor: 1.094,
+    startupSeconds: 2.46,
+    startupSource: 'phase_start(1) − first log line',
+    startupFromSpawnSeconds: 3.1,
+    share429Pct: 0.938,
+    pending429: 0,
+    peakConcurrency: 12,
+    peakConcurrencySource: 'max batch_end.concurrency',
+    pacePerSecond: 4.74,
+    exitStatus: 10,
+    stopped: false,
+    pass: true,
+    passInclDiscovery: true,
   };
 
   it('prints one row per cell', () => {
-    const lines = formatTable([result, { ...result, cell: { rate: 1, retryAfter: 60 }, pacePerSecond: null, stopped: true, exitStatus: 40, pass: false, passInclDiscovery: false }]).split('\n');
+    const lines = formatTable([
+      result,
+      {
+        ...result,
+        cell: { rate: 1, retryAfter: 60 },
+        pacePerSecond: null,
+        stopped: true,
+        exitStatus: 40,
+        pass: false,
+        passInclDiscovery: false,
+      },
+    ]).split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toBe('| rate /s | Retry-After s | rows | wall s | floor s | wall / floor | start-up s | 429 share | rows pending for 429 | peak concurrency | pace /s | exit | pass | pass incl. discovery |');
+    expect(lines[0]).toBe(
+      '| rate /s | Retry-After s | rows | wall s | floor s | wall / floor | start-up s | 429 share | rows pending for 429 | peak concurrency | pace /s | exit | pass | pass incl. discovery |',
+    );
     expect(lines[2]).toBe('| 5 | 15 | 400 | 131.4 | 120 | 1.09 | 2.5 | 0.94 % | 0 | 12 | 4.7 | 10 | pass | pass |');
     expect(lines[3]).toContain('| ≥ 131.4 |');
     expect(lines[3]).toContain('| — | 40 (stopped at cap) | **fail** | **fail** |');
@@ -105,7 +150,10 @@ describe('reading a run back', () => {
   it('takes start-up from rows_start when logged, else from phase 1 against the first line', () => {
     const t = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
     const spawned = Date.UTC(2026, 0, 1) - 1000;
-    const fallback = log([{ time: t(0), event: 'run_start' }, { time: t(2500), event: 'phase_start', phase: 1 }]);
+    const fallback = log([
+      { time: t(0), event: 'run_start' },
+      { time: t(2500), event: 'phase_start', phase: 1 },
+    ]);
     expect(startupOf(fallback, spawned)).toEqual({ seconds: 2.5, source: 'phase_start(1) − first log line', fromSpawnSeconds: 3.5 });
     expect(startupOf([...fallback, { time: t(2600), event: 'rows_start', startup_ms: 3210 }]).seconds).toBe(3.21);
     expect(startupOf([]).source).toBe('unavailable');
@@ -114,10 +162,17 @@ describe('reading a run back', () => {
   it('takes peak concurrency from run_end when logged, else the highest batch_end limit', () => {
     const batches = log([{ event: 'batch_end', concurrency: 8 }, { event: 'batch_end', concurrency: 14 }, { event: 'run_end' }]);
     expect(peakConcurrencyOf(batches)).toEqual({ value: 14, source: 'max batch_end.concurrency' });
-    expect(peakConcurrencyOf([...batches.slice(0, 2), { event: 'run_end', peak_concurrency: 20 }])).toEqual({ value: 20, source: 'run_end.peak_concurrency' });
+    expect(peakConcurrencyOf([...batches.slice(0, 2), { event: 'run_end', peak_concurrency: 20 }])).toEqual({
+      value: 20,
+      source: 'run_end.peak_concurrency',
+    });
   });
 
   it('parses the quoted CSV the writers produce', () => {
-    expect(csvRecords('a,b,c\n1,"x, ""y""",\n2,"multi\nline",z\n')).toEqual([['a', 'b', 'c'], ['1', 'x, "y"', ''], ['2', 'multi\nline', 'z']]);
+    expect(csvRecords('a,b,c\n1,"x, ""y""",\n2,"multi\nline",z\n')).toEqual([
+      ['a', 'b', 'c'],
+      ['1', 'x, "y"', ''],
+      ['2', 'multi\nline', 'z'],
+    ]);
   });
 });

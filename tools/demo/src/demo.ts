@@ -35,7 +35,14 @@ const code = await new Promise<number>((done) => {
     stdio: 'inherit',
     // This simulator applies every change at once (no late apply), so a short settle window is enough
     // to show unknown outcomes being settled without making the demo wait a minute per 5xx.
-    env: { ...process.env, ENVIRONMENT: 'lab', WEBEX_BASE_URL: sim.baseUrl, WEBEX_TOKEN: token, CONCURRENCY: '8', UNKNOWN_OUTCOME_SETTLE_SECONDS: '3' },
+    env: {
+      ...process.env,
+      ENVIRONMENT: 'lab',
+      WEBEX_BASE_URL: sim.baseUrl,
+      WEBEX_TOKEN: token,
+      CONCURRENCY: '8',
+      UNKNOWN_OUTCOME_SETTLE_SECONDS: '3',
+    },
   });
   child.on('exit', (c) => done(c ?? 70));
 });
@@ -44,17 +51,23 @@ await sim.close();
 
 const rel = (p: string) => relative(root, p) || '.';
 console.log(`\n${readFileSync(join(out, 'summary.md'), 'utf8').replace(/^## /m, '')}`);
-console.log('Referee (the simulator\'s own counts):');
+console.log("Referee (the simulator's own counts):");
 console.log(`  requests ${stats.requests.total} (invalid ${stats.requests.invalid}; by status ${JSON.stringify(stats.requests.byStatus)})`);
-console.log(`  locations ${stats.state.locations}, Calling-enabled ${stats.state.callingLocations}, Calling users ${stats.state.callingUsers}, duplicate locations ${stats.state.duplicateLocationNames}, double licence assignments ${stats.state.duplicateLicenseAssignments}, identity changes ${stats.state.identityChanges}`);
-console.log(`\nFiles in ${rel(out)}/: ready_to_load.csv, rejected_rows.csv, results.csv, pending_rows.csv, checkpoint.json, run.log, summary.md, summary.json`);
+console.log(
+  `  locations ${stats.state.locations}, Calling-enabled ${stats.state.callingLocations}, Calling users ${stats.state.callingUsers}, duplicate locations ${stats.state.duplicateLocationNames}, double licence assignments ${stats.state.duplicateLicenseAssignments}, identity changes ${stats.state.identityChanges}`,
+);
+console.log(
+  `\nFiles in ${rel(out)}/: ready_to_load.csv, rejected_rows.csv, results.csv, pending_rows.csv, checkpoint.json, run.log, summary.md, summary.json`,
+);
 console.log(`Input: ${rel(join(example, 'site.csv'))}. Run it again to see a clean re-run, or read docs/operator-guide.md.`);
 // The demo proves the guarantees, so it fails when one does not hold.
 const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { rows: { notYetProcessed: number } };
 const broken = [
   summary.rows.notYetProcessed > 0 ? `${summary.rows.notYetProcessed} rows not terminal` : '',
   stats.requests.invalid > 0 ? `${stats.requests.invalid} invalid requests` : '',
-  stats.state.duplicateLocationNames + stats.state.duplicateLicenseAssignments + stats.state.identityChanges > 0 ? 'duplicates or identity changes' : '',
+  stats.state.duplicateLocationNames + stats.state.duplicateLicenseAssignments + stats.state.identityChanges > 0
+    ? 'duplicates or identity changes'
+    : '',
 ].filter(Boolean);
 if (broken.length > 0) {
   console.error(`wbp demo: FAILED: ${broken.join('; ')}`);

@@ -28,7 +28,9 @@ if (values.input && values.out) {
   const started = performance.now();
   const summary = await validateCsvFile(values.input, values.out);
   const ms = performance.now() - started;
-  process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, rows: summary.rows, ready: summary.ready, rejected: summary.rejected }));
+  process.stdout.write(
+    JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, rows: summary.rows, ready: summary.ready, rejected: summary.rejected }),
+  );
 } else {
   const rows = Number(values.rows);
   const dir = await mkdtemp(join(tmpdir(), 'wbp-bench-'));
@@ -39,10 +41,18 @@ if (values.input && values.out) {
     const genMs = performance.now() - genStarted;
 
     // The heap cap the workflows give wbp: without it V8 grows the heap lazily and RSS follows.
-    const child = spawnSync(process.execPath, ['--max-old-space-size=96', ...process.execArgv, fileURLToPath(import.meta.url), '--input', input, '--out', join(dir, 'out')], { encoding: 'utf8' });
+    const child = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=96', ...process.execArgv, fileURLToPath(import.meta.url), '--input', input, '--out', join(dir, 'out')],
+      { encoding: 'utf8' },
+    );
     if (child.status !== 0) throw new Error(`validation child failed: ${child.stderr}`);
     const result = JSON.parse(child.stdout) as { ms: number; maxRssKb: number; rows: number; ready: number; rejected: number };
-    const baseline = spawnSync(process.execPath, [...process.execArgv, '-e', 'process.stdout.write(String(process.resourceUsage().maxRSS))'], { encoding: 'utf8' });
+    const baseline = spawnSync(
+      process.execPath,
+      [...process.execArgv, '-e', 'process.stdout.write(String(process.resourceUsage().maxRSS))'],
+      { encoding: 'utf8' },
+    );
     process.stdout.write(
       [
         `rows ${result.rows} (ready ${result.ready}, rejected ${result.rejected}); generated in ${Math.round(genMs)} ms`,

@@ -99,20 +99,23 @@ export function generateSite(options: GenerateOptions): GeneratedSite {
     const externalId = rng.chance(0.8) ? `${city.country}-${city.code}-${String(n + 1).padStart(2, '0')}` : '';
     const site: Site = { city, name, key: externalId || name, nextExtension: 1000 * rng.between(1, 5), numbers: blocks.allocate(city) };
     sites.push(site);
-    input.push(row({
-      entity_type: 'location',
-      location_name: name,
-      location_external_id: externalId,
-      time_zone: city.timeZone,
-      preferred_language: city.language,
-      announcement_language: city.language,
-      address_line1: city.country === 'ES' ? `${rng.pick(city.streets)}, ${rng.between(1, 250)}` : `${rng.between(1, 2500)} ${rng.pick(city.streets)}`,
-      address_line2: rng.chance(0.4) ? (city.country === 'ES' ? `Planta ${rng.between(1, 20)}` : `Floor ${rng.between(2, 60)}`) : '',
-      address_city: city.city,
-      address_state: city.state,
-      address_postal_code: `${city.postalPrefix}${String(rng.between(1, 99)).padStart(5 - city.postalPrefix.length, '0')}`,
-      address_country: city.country,
-    }));
+    input.push(
+      row({
+        entity_type: 'location',
+        location_name: name,
+        location_external_id: externalId,
+        time_zone: city.timeZone,
+        preferred_language: city.language,
+        announcement_language: city.language,
+        address_line1:
+          city.country === 'ES' ? `${rng.pick(city.streets)}, ${rng.between(1, 250)}` : `${rng.between(1, 2500)} ${rng.pick(city.streets)}`,
+        address_line2: rng.chance(0.4) ? (city.country === 'ES' ? `Planta ${rng.between(1, 20)}` : `Floor ${rng.between(2, 60)}`) : '',
+        address_city: city.city,
+        address_state: city.state,
+        address_postal_code: `${city.postalPrefix}${String(rng.between(1, 99)).padStart(5 - city.postalPrefix.length, '0')}`,
+        address_country: city.country,
+      }),
+    );
   }
 
   const users: User[] = [];
@@ -121,20 +124,24 @@ export function generateSite(options: GenerateOptions): GeneratedSite {
     const site = sites[Math.floor((u * locationCount) / userCount)] as Site;
     const spanish = site.city.country === 'ES';
     const first = rng.pick(spanish ? SPANISH_FIRST_NAMES : US_FIRST_NAMES);
-    const last = spanish ? `${rng.pick(SPANISH_LAST_NAMES)}${rng.chance(0.3) ? ` ${rng.pick(SPANISH_LAST_NAMES)}` : ''}` : rng.pick(US_LAST_NAMES);
+    const last = spanish
+      ? `${rng.pick(SPANISH_LAST_NAMES)}${rng.chance(0.3) ? ` ${rng.pick(SPANISH_LAST_NAMES)}` : ''}`
+      : rng.pick(US_LAST_NAMES);
     const email = emails.next(first, last);
     const user: User = { site, email, displayName: `${first} ${last}`, extension: String(site.nextExtension++), phone: '' };
     users.push(user);
 
     const settings = rng.chance(SETTINGS_SHARE) ? callingSettings(rng, site) : {};
     if (Object.keys(settings).length > 0) withSettings++;
-    input.push(row({
-      entity_type: 'user',
-      location_key: site.key,
-      email: rng.chance(0.05) ? capitalise(email) : email,
-      calling_enabled: rng.chance(0.1) ? rng.pick(['true', 'TRUE', 'yes', 'sí', '1']) : rng.chance(0.02) ? 'false' : '',
-      ...settings,
-    }));
+    input.push(
+      row({
+        entity_type: 'user',
+        location_key: site.key,
+        email: rng.chance(0.05) ? capitalise(email) : email,
+        calling_enabled: rng.chance(0.1) ? rng.pick(['true', 'TRUE', 'yes', 'sí', '1']) : rng.chance(0.02) ? 'false' : '',
+        ...settings,
+      }),
+    );
   }
 
   let withPhoneNumber = 0;
@@ -143,14 +150,16 @@ export function generateSite(options: GenerateOptions): GeneratedSite {
       user.phone = user.site.numbers.take();
       withPhoneNumber++;
     }
-    input.push(row({
-      entity_type: 'extension_assignment',
-      location_key: user.site.key,
-      email: user.email,
-      extension: user.extension,
-      phone_number: user.phone && rng.chance(0.1) ? spaced(user.phone) : user.phone,
-      caller_id_selected: user.phone && rng.chance(0.5) ? 'direct_line' : '',
-    }));
+    input.push(
+      row({
+        entity_type: 'extension_assignment',
+        location_key: user.site.key,
+        email: user.email,
+        extension: user.extension,
+        phone_number: user.phone && rng.chance(0.1) ? spaced(user.phone) : user.phone,
+        caller_id_selected: user.phone && rng.chance(0.5) ? 'direct_line' : '',
+      }),
+    );
   }
 
   const expectedRejections = breakRows(rng, input, locationCount, Math.round(total * INVALID_SHARE));
@@ -168,7 +177,12 @@ export function generateSite(options: GenerateOptions): GeneratedSite {
     const spanish = holder.site.city.country === 'ES';
     const first = rng.pick(spanish ? SPANISH_FIRST_NAMES : US_FIRST_NAMES);
     const last = rng.pick(spanish ? SPANISH_LAST_NAMES : US_LAST_NAMES);
-    people.push({ email: emails.next(first, last), display_name: `${first} ${last}`, location_name: holder.site.name, extension: holder.extension });
+    people.push({
+      email: emails.next(first, last),
+      display_name: `${first} ${last}`,
+      location_name: holder.site.name,
+      extension: holder.extension,
+    });
   }
 
   const numbers: NumberSeed[] = [];
@@ -232,7 +246,10 @@ function breakRows(rng: Prng, input: InputRow[], locationCount: number, count: n
   const expected = new Map<number, string>();
   const candidates = input.length - locationCount;
   if (candidates <= 0 || count <= 0) return expected;
-  const chosen = rng.sample(candidates, count).map((i) => i + locationCount).sort((a, b) => a - b);
+  const chosen = rng
+    .sample(candidates, count)
+    .map((i) => i + locationCount)
+    .sort((a, b) => a - b);
   const broken = new Set(chosen);
   const earlierValid = (index: number, ok: (r: InputRow) => boolean): InputRow | undefined => {
     for (let tries = 0; tries < 50; tries++) {
@@ -265,7 +282,10 @@ function breakRows(rng: Prng, input: InputRow[], locationCount: number, count: n
       // every fifth: a duplicate of an earlier valid row's key
       const source = isUser
         ? earlierValid(index, (r) => r.entity_type === 'user')
-        : earlierValid(index, (r) => r.entity_type === 'extension_assignment' && r.location_key === target.location_key && r.extension !== '');
+        : earlierValid(
+            index,
+            (r) => r.entity_type === 'extension_assignment' && r.location_key === target.location_key && r.extension !== '',
+          );
       if (source) {
         if (isUser) target.email = source.email.toUpperCase();
         else target.extension = source.extension;
@@ -294,7 +314,9 @@ function capitalise(text: string): string {
 
 /** `+34910000001` → `+34 910 00 00 01`-style spacing (still valid: spaces are normalised away). */
 function spaced(phone: string): string {
-  return phone.startsWith('+34') ? `+34 ${phone.slice(3, 6)} ${phone.slice(6, 8)} ${phone.slice(8, 10)} ${phone.slice(10)}` : `+1 ${phone.slice(2, 5)} ${phone.slice(5, 8)} ${phone.slice(8)}`;
+  return phone.startsWith('+34')
+    ? `+34 ${phone.slice(3, 6)} ${phone.slice(6, 8)} ${phone.slice(8, 10)} ${phone.slice(10)}`
+    : `+1 ${phone.slice(2, 5)} ${phone.slice(5, 8)} ${phone.slice(8)}`;
 }
 
 /** ana.garcia@, then ana.garcia2@… — ASCII local parts, as directory sync produces them. */

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { validateCsvFile, readReadyRows, normalisePhoneNumber } from '@wbp/csv-contract';
 import { generateSite, writeSite, Prng } from '@wbp/gen';
 
-const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value, (_k, v: unknown) => (v instanceof Map ? [...v] : v))).digest('hex');
+const digest = (value: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(value, (_k, v: unknown) => (v instanceof Map ? [...v] : v)))
+    .digest('hex');
 
 describe('generateSite', () => {
   it('is deterministic by seed', () => {
@@ -81,7 +84,9 @@ describe('generateSite', () => {
     // holders of taken extensions are extra people at a real site, holding an extension the input assigns there
     const holders = site.people.filter((p) => p.location_name !== '');
     expect(holders.length).toBe(site.stats.extensionsTaken);
-    const assigned = new Set(ready.filter((r) => r.entity_type === 'extension_assignment').map((r) => `${siteName.get(r.location_key)}|${r.extension}`));
+    const assigned = new Set(
+      ready.filter((r) => r.entity_type === 'extension_assignment').map((r) => `${siteName.get(r.location_key)}|${r.extension}`),
+    );
     for (const holder of holders) {
       expect(userEmails.has(holder.email)).toBe(false);
       expect(assigned.has(`${holder.location_name}|${holder.extension}`)).toBe(true);

@@ -70,6 +70,10 @@ export async function generateAll(
 export function requestSchemasJson(modules: GeneratedModule[]): string {
   const all: Record<string, OperationRequestSpec> = {};
   for (const m of modules) Object.assign(all, m.requests);
-  const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k]]),
+  );
   return `${JSON.stringify(sorted, null, 1)}\n`;
 }

@@ -3,15 +3,14 @@
  * every request against their spec-derived request schemas.
  */
 export const USED_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
-  admin: [
-    'GET /people/me',
-    'GET /people',
-    'GET /people/{personId}',
-    'PUT /people/{personId}',
-    'GET /licenses',
-    'PATCH /licenses/users',
+  admin: ['GET /people/me', 'GET /people', 'GET /people/{personId}', 'PUT /people/{personId}', 'GET /licenses', 'PATCH /licenses/users'],
+  device: [
+    'GET /locations',
+    'POST /locations',
+    'GET /locations/{locationId}',
+    'PUT /locations/{locationId}',
+    'DELETE /locations/{locationId}',
   ],
-  device: ['GET /locations', 'POST /locations', 'GET /locations/{locationId}', 'PUT /locations/{locationId}', 'DELETE /locations/{locationId}'],
   /** Every operation of the calling subset. */
   calling: ['*'],
 };

@@ -19,7 +19,12 @@ const child = spawn(process.execPath, ['--conditions=@wbp/source', '--import', '
 const line = await new Promise<string>((res) => createInterface({ input: child.stdout }).once('line', res));
 const { baseUrl } = JSON.parse(line) as { baseUrl: string };
 const headers = { Authorization: 'Bearer bench' };
-const mix = [`${baseUrl}/people/me`, `${baseUrl}/people?email=nobody%40example.com&callingData=true`, `${baseUrl}/locations`, `${baseUrl}/licenses`];
+const mix = [
+  `${baseUrl}/people/me`,
+  `${baseUrl}/people?email=nobody%40example.com&callingData=true`,
+  `${baseUrl}/locations`,
+  `${baseUrl}/licenses`,
+];
 
 let done = 0;
 let failed = 0;
@@ -37,4 +42,12 @@ await Promise.all(
 );
 const elapsed = (performance.now() - t0) / 1000;
 child.kill('SIGTERM');
-console.log(JSON.stringify({ seconds: Number(elapsed.toFixed(2)), concurrency, requests: done, failed, requestsPerSecond: Math.round(done / elapsed) }));
+console.log(
+  JSON.stringify({
+    seconds: Number(elapsed.toFixed(2)),
+    concurrency,
+    requests: done,
+    failed,
+    requestsPerSecond: Math.round(done / elapsed),
+  }),
+);

@@ -58,7 +58,16 @@ export const DEFAULT_CONFIG: Omit<SimConfig, 'token'> = {
 };
 
 const RATES = ['errorRate', 'hangRate', 'resetRate', 'malformedRate', 'missingFieldRate', 'applyThenDropRate', 'lateApplyRate'] as const;
-const NUMBERS = ['latencyMs', 'jitterMs', 'rateLimitPerMin', 'lateApplyMs', 'minRetryAfterSeconds', 'extensionMinLength', 'extensionMaxLength', 'seed'] as const;
+const NUMBERS = [
+  'latencyMs',
+  'jitterMs',
+  'rateLimitPerMin',
+  'lateApplyMs',
+  'minRetryAfterSeconds',
+  'extensionMinLength',
+  'extensionMaxLength',
+  'seed',
+] as const;
 
 /** Validates a partial config update (from the control API or flags); throws with a clear message. */
 export function parseConfigPatch(input: unknown): Partial<SimConfig> {

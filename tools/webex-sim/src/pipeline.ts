@@ -25,7 +25,15 @@ function reply(sim: SimContext, operation: string, trackingId: string, r: SimRep
   return HttpResponse.json(r.body as Record<string, unknown>, { status: r.status, headers });
 }
 
-function fail(sim: SimContext, operation: string, trackingId: string, status: number, message: string, errorCode?: number, headers?: Record<string, string>): Response {
+function fail(
+  sim: SimContext,
+  operation: string,
+  trackingId: string,
+  status: number,
+  message: string,
+  errorCode?: number,
+  headers?: Record<string, string>,
+): Response {
   return reply(sim, operation, trackingId, { status, body: errorBody(message, trackingId, errorCode), ...(headers ? { headers } : {}) });
 }
 
@@ -159,7 +167,10 @@ export function operation(getSim: () => SimContext, key: string, resolver: Resol
     }
     if (ok && result.body !== undefined && sim.random() < config.malformedRate) {
       stats.count(key, result.status);
-      return new HttpResponse('{"truncated": ', { status: result.status, headers: { trackingid: trackingId, 'Content-Type': 'application/json' } });
+      return new HttpResponse('{"truncated": ', {
+        status: result.status,
+        headers: { trackingid: trackingId, 'Content-Type': 'application/json' },
+      });
     }
     if (ok && result.requiredFields?.length && sim.random() < config.missingFieldRate) {
       const copy = { ...(result.body as Record<string, unknown>) };

@@ -39,7 +39,11 @@ export interface Simulator {
   reset(): void;
   /** A directory (LDAP) sync bringing one person in, without Calling; returns their id (test hook, also `POST /_sim/people`). */
   syncPerson(person: { email: string; displayName?: string | undefined }): string;
-  stats(): { requests: ReturnType<RequestStats['toJSON']> & { refusedNoUnits: number }; state: ReturnType<OrgState['counts']>; invalidSamples: RequestStats['invalidSamples'] };
+  stats(): {
+    requests: ReturnType<RequestStats['toJSON']> & { refusedNoUnits: number };
+    state: ReturnType<OrgState['counts']>;
+    invalidSamples: RequestStats['invalidSamples'];
+  };
   state(): unknown;
 }
 
@@ -89,7 +93,11 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       return ctx.org.syncPerson(person);
     },
     stats() {
-      return { requests: { ...stats.toJSON(), refusedNoUnits: ctx.org.refusedNoUnits }, state: ctx.org.counts(), invalidSamples: stats.invalidSamples };
+      return {
+        requests: { ...stats.toJSON(), refusedNoUnits: ctx.org.refusedNoUnits },
+        state: ctx.org.counts(),
+        invalidSamples: stats.invalidSamples,
+      };
     },
     state() {
       const org = ctx.org;

@@ -14,7 +14,23 @@ it('wbp-sim prints one JSON line and serves the seeded org over HTTP', async () 
   writeFileSync(join(dir, 'numbers.csv'), 'location_name,phone_number\nMadrid HQ,+34910000001\n');
   const child = spawn(
     process.execPath,
-    ['--conditions=@wbp/source', '--import', 'tsx', 'tools/webex-sim/src/cli.ts', '--port', '0', '--token', 'cli-token', '--people', join(dir, 'people.csv'), '--numbers', join(dir, 'numbers.csv'), '--calling-licenses', '5,7', '--people-mobile'],
+    [
+      '--conditions=@wbp/source',
+      '--import',
+      'tsx',
+      'tools/webex-sim/src/cli.ts',
+      '--port',
+      '0',
+      '--token',
+      'cli-token',
+      '--people',
+      join(dir, 'people.csv'),
+      '--numbers',
+      join(dir, 'numbers.csv'),
+      '--calling-licenses',
+      '5,7',
+      '--people-mobile',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {

@@ -8,7 +8,10 @@ const box = useSimulator();
 const configure = (patch: Record<string, unknown>) => configureAt(box.control, patch);
 
 async function err(p: Promise<unknown>): Promise<WebexApiError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(WebexApiError);
   return e as WebexApiError;
 }

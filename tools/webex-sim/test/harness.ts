@@ -48,7 +48,10 @@ export function clientFor(baseUrl: string, overrides: Parameters<typeof createWe
 export async function raw(baseUrl: string, method: string, path: string, body?: unknown, token: string | null = TOKEN) {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();

@@ -8,7 +8,9 @@ import { PERSON_SETTINGS } from '../src/index.js';
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 it('the simulator source imports nothing from the client it referees, and does not depend on it at run time', () => {
@@ -21,7 +23,16 @@ it('the simulator source imports nothing from the client it referees, and does n
 it('person settings come from the spec: every features path with both a GET and a PUT', () => {
   const keys = Object.keys(schemas);
   expect([...PERSON_SETTINGS].sort()).toEqual(
-    ['callForwarding', 'callRecording', 'callWaiting', 'callerId', 'doNotDisturb', 'incomingPermission', 'outgoingPermission', 'voicemail'].sort(),
+    [
+      'callForwarding',
+      'callRecording',
+      'callWaiting',
+      'callerId',
+      'doNotDisturb',
+      'incomingPermission',
+      'outgoingPermission',
+      'voicemail',
+    ].sort(),
   );
   for (const s of PERSON_SETTINGS) {
     expect(keys).toContain(`GET /people/{personId}/features/${s}`);

@@ -6,7 +6,10 @@ import { callingSite as callingSiteAt, clientFor, madrid, NO_SCOPE, raw, stats, 
 const box = useSimulator();
 
 async function err(p: Promise<unknown>): Promise<WebexApiError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(WebexApiError);
   return e as WebexApiError;
 }
@@ -21,7 +24,11 @@ describe('auth and conventions', () => {
     const me = await raw(box.sim.baseUrl, 'GET', '/people/me', undefined, NO_SCOPE);
     expect([none.status, wrong.status, noScope.status, me.status]).toEqual([401, 401, 403, 200]);
     for (const r of [none, wrong, noScope, me]) expect(r.headers.get('trackingid')).toMatch(/^SIM_\d+$/);
-    expect(noScope.json).toMatchObject({ message: expect.any(String), errors: [{ description: expect.any(String) }], trackingId: expect.stringMatching(/^SIM_/) });
+    expect(noScope.json).toMatchObject({
+      message: expect.any(String),
+      errors: [{ description: expect.any(String) }],
+      trackingId: expect.stringMatching(/^SIM_/),
+    });
   });
 });
 
@@ -44,7 +51,10 @@ describe('people', () => {
     const site = await callingSite();
     for (let i = 0; i < 12; i++) {
       const p = await webex.people.findByEmail(`user${i}@example.com`);
-      await webex.licenses.assign({ personId: p!.id!, licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: String(2000 + i) } }] });
+      await webex.licenses.assign({
+        personId: p!.id!,
+        licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: String(2000 + i) } }],
+      });
     }
     expect(await webex.people.listByLocation(site, 5)).toHaveLength(13); // 12 + the seeded Old Timer
   });
@@ -53,13 +63,23 @@ describe('people', () => {
     const webex = clientFor(box.sim.baseUrl);
     const site = await callingSite();
     const ana = (await webex.people.findByEmail('ana.garcia@example.com'))!;
-    await webex.licenses.assign({ personId: ana.id!, licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1001', phoneNumber: '+34910000001' } }] });
+    await webex.licenses.assign({
+      personId: ana.id!,
+      licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1001', phoneNumber: '+34910000001' } }],
+    });
     const before = await webex.people.get(ana.id!);
     expect(before.phoneNumbers).toEqual([
       { type: 'work', value: '+34910000001', primary: true },
       { type: 'work_extension', value: '80011001' },
     ]);
-    const body = { displayName: before.displayName!, emails: before.emails, firstName: before.firstName, lastName: before.lastName, extension: '1001', locationId: site };
+    const body = {
+      displayName: before.displayName!,
+      emails: before.emails,
+      firstName: before.firstName,
+      lastName: before.lastName,
+      extension: '1001',
+      locationId: site,
+    };
     const after = await webex.people.update(ana.id!, body);
     expect(after.phoneNumbers).toEqual([{ type: 'work_extension', value: '80011001' }]);
     expect((await stats(box.control)).state.identityChanges).toBe(0);
@@ -78,7 +98,12 @@ describe('locations', () => {
     const webex = clientFor(box.sim.baseUrl);
     const { id } = await webex.locations.create(madrid);
     expect(id).toBeTruthy();
-    const bad = await raw(box.sim.baseUrl, 'POST', '/locations', { name: 'No address', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us' });
+    const bad = await raw(box.sim.baseUrl, 'POST', '/locations', {
+      name: 'No address',
+      timeZone: 'UTC',
+      preferredLanguage: 'en_us',
+      announcementLanguage: 'en_us',
+    });
     expect(bad.status).toBe(400);
     expect((await err(webex.locations.create({ ...madrid, name: 'madrid hq' }))).status).toBe(409);
     await webex.locations.update(id, { ...madrid, name: 'Madrid HQ', timeZone: 'Atlantic/Canary' });
@@ -127,19 +152,45 @@ describe('licence assignment', () => {
     };
     expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO }] })).toEqual([400, 400411]);
     expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: site } }] })).toEqual([400, 400411]);
-    expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: 'nope', extension: '1001' } }] })).toEqual([400, 400]);
-    expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: plain, extension: '1001' } }] })).toEqual([400, 25008]);
-    expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1999' } }] })).toEqual([400, 4202]);
-    expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34999999999' } }] })).toEqual([400, 9601]);
-    expect(await code({ personId: ana, licenses: [{ id: 'bogus', properties: { locationId: site, extension: '1001' } }] })).toEqual([400, 400000]);
-    const unknown = await err(webex.licenses.assign({ email: 'ghost@example.com', licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1001' } }] }));
+    expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: 'nope', extension: '1001' } }] })).toEqual([
+      400, 400,
+    ]);
+    expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: plain, extension: '1001' } }] })).toEqual([
+      400, 25008,
+    ]);
+    expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1999' } }] })).toEqual([
+      400, 4202,
+    ]);
+    expect(await code({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34999999999' } }] })).toEqual([
+      400, 9601,
+    ]);
+    expect(await code({ personId: ana, licenses: [{ id: 'bogus', properties: { locationId: site, extension: '1001' } }] })).toEqual([
+      400, 400000,
+    ]);
+    const unknown = await err(
+      webex.licenses.assign({
+        email: 'ghost@example.com',
+        licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1001' } }],
+      }),
+    );
     expect(unknown.status).toBe(404);
 
-    const ok = await webex.licenses.assign({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34910000001', extension: '1001' } }] });
+    const ok = await webex.licenses.assign({
+      personId: ana,
+      licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34910000001', extension: '1001' } }],
+    });
     expect(ok.partial).toBe(false);
     expect(ok.result.licenses).toContain(CALLING_PRO);
-    expect(await code({ personId: john, licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34910000001', extension: '1002' } }] })).toEqual([400, 4201]);
-    const partial = await webex.licenses.assign({ personId: john, licenses: [{ id: MESSAGING, operation: 'remove' }, { id: CALLING_PRO, properties: { locationId: site, extension: '1999' } }] });
+    expect(
+      await code({ personId: john, licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34910000001', extension: '1002' } }] }),
+    ).toEqual([400, 4201]);
+    const partial = await webex.licenses.assign({
+      personId: john,
+      licenses: [
+        { id: MESSAGING, operation: 'remove' },
+        { id: CALLING_PRO, properties: { locationId: site, extension: '1999' } },
+      ],
+    });
     expect(partial.partial).toBe(true);
     await webex.licenses.assign({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1001' } }] });
     expect((await stats(box.control)).state).toMatchObject({ callingUsers: 2, duplicateLicenseAssignments: 1 });
@@ -150,7 +201,9 @@ describe('licence assignment', () => {
     const webex = clientFor(box.sim.baseUrl);
     const site = await callingSite();
     const ana = (await webex.people.findByEmail('ana.garcia@example.com'))!.id!;
-    const e = await err(webex.licenses.assign({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1001' } }] }));
+    const e = await err(
+      webex.licenses.assign({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { locationId: site, extension: '1001' } }] }),
+    );
     expect(e.status).toBe(400);
     expect(e.message).toMatch(/No Webex Calling - Professional licenses/);
   });
@@ -177,9 +230,17 @@ describe('extensions, numbers and settings', () => {
     expect(await webex.numbers.list()).toEqual([]);
     const site = await callingSite();
     const ana = (await webex.people.findByEmail('ana.garcia@example.com'))!.id!;
-    await webex.licenses.assign({ personId: ana, licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34910000002', extension: '1002' } }] });
+    await webex.licenses.assign({
+      personId: ana,
+      licenses: [{ id: CALLING_PRO, properties: { phoneNumber: '+34910000002', extension: '1002' } }],
+    });
     const all = await webex.numbers.list({ locationId: site });
-    expect(all.filter((n) => n.phoneNumber).map((n) => n.phoneNumber).sort()).toEqual(['+34910000001', '+34910000002', '+34910000003']);
+    expect(
+      all
+        .filter((n) => n.phoneNumber)
+        .map((n) => n.phoneNumber)
+        .sort(),
+    ).toEqual(['+34910000001', '+34910000002', '+34910000003']);
     expect(all.find((n) => n.phoneNumber === '+34910000002')?.owner).toMatchObject({ id: ana, type: 'PEOPLE' });
     expect(all.find((n) => n.extension === '1999')).toMatchObject({ phoneNumber: '' });
     expect(await webex.numbers.list({ locationId: site, available: true })).toHaveLength(2);
@@ -191,7 +252,12 @@ describe('extensions, numbers and settings', () => {
     });
     expect(await webex.numbers.list({ locationId: site, available: true })).toHaveLength(3);
     const personNumbers = await webex.numbers.getPersonNumbers(ana);
-    expect(personNumbers.phoneNumbers?.[0]).toMatchObject({ primary: true, directNumber: '+34910000002', extension: '1002', esn: '80011002' });
+    expect(personNumbers.phoneNumbers?.[0]).toMatchObject({
+      primary: true,
+      directNumber: '+34910000002',
+      extension: '1002',
+      esn: '80011002',
+    });
   });
 
   it('person settings: 404 before Calling, Webex defaults after, PUT merges (204), required fields enforced', async () => {
@@ -203,7 +269,11 @@ describe('extensions, numbers and settings', () => {
     expect(await webex.settings.get(ana, 'callWaiting')).toEqual({ enabled: true });
     expect(await webex.settings.get(ana, 'doNotDisturb')).toMatchObject({ enabled: false });
     await webex.settings.update(ana, 'doNotDisturb', { enabled: true, webexGoOverrideEnabled: false });
-    expect(await webex.settings.get(ana, 'doNotDisturb')).toEqual({ enabled: true, ringSplashEnabled: false, webexGoOverrideEnabled: false });
+    expect(await webex.settings.get(ana, 'doNotDisturb')).toEqual({
+      enabled: true,
+      ringSplashEnabled: false,
+      webexGoOverrideEnabled: false,
+    });
     const missing = await raw(box.sim.baseUrl, 'PUT', `/people/${ana}/features/callWaiting`, {});
     expect(missing.status).toBe(400);
     expect((await stats(box.control)).requests.invalid).toBe(1);
@@ -214,13 +284,21 @@ describe('directory sync test hook (POST /_sim/people)', () => {
   it('brings a person in without Calling, once; a reset goes back to the seed', async () => {
     const find = async () => (await raw(box.sim.baseUrl, 'GET', '/people?email=late.joiner%40example.com')).json?.items as unknown[];
     expect(await find()).toEqual([]);
-    const synced = await fetch(`${box.control}/people`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'Late.Joiner@example.com', displayName: 'Late Joiner' }) });
+    const synced = await fetch(`${box.control}/people`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'Late.Joiner@example.com', displayName: 'Late Joiner' }),
+    });
     expect(synced.status).toBe(200);
     const { id } = (await synced.json()) as { id: string };
     expect(await find()).toMatchObject([{ id, displayName: 'Late Joiner', emails: ['late.joiner@example.com'] }]);
     expect(box.sim.sim.syncPerson({ email: 'late.joiner@example.com' })).toBe(id); // already there: nothing changes
     expect((await stats(box.control)).state).toMatchObject({ callingUsers: 0, identityChanges: 0 });
-    const bad = await fetch(`${box.control}/people`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'x' }) });
+    const bad = await fetch(`${box.control}/people`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'x' }),
+    });
     expect(bad.status).toBe(400);
     box.sim.sim.reset();
     expect(await find()).toEqual([]);

@@ -18,12 +18,25 @@ const box = useSimulator({
 });
 
 type Licence = { id: string; name: string; totalUnits: number; consumedUnits: number; subscriptionId: string };
-type Person = { id: string; emails: string[]; displayName: string; firstName?: string; lastName?: string; extension?: string; locationId?: string; licenses: string[]; phoneNumbers?: { type: string; value: string }[] };
+type Person = {
+  id: string;
+  emails: string[];
+  displayName: string;
+  firstName?: string;
+  lastName?: string;
+  extension?: string;
+  locationId?: string;
+  licenses: string[];
+  phoneNumbers?: { type: string; value: string }[];
+};
 
 const professional = async () =>
   ((await raw(box.sim.baseUrl, 'GET', '/licenses')).json!.items as Licence[]).filter((l) => l.name === CALLING_PRO_NAME);
 const person = async (email: string, callingData = false) =>
-  ((await raw(box.sim.baseUrl, 'GET', `/people?email=${encodeURIComponent(email)}${callingData ? '&callingData=true' : ''}`)).json!.items as Person[])[0]!;
+  (
+    (await raw(box.sim.baseUrl, 'GET', `/people?email=${encodeURIComponent(email)}${callingData ? '&callingData=true' : ''}`)).json!
+      .items as Person[]
+  )[0]!;
 const assign = (personId: string, licence: string, locationId: string, extension: string) =>
   raw(box.sim.baseUrl, 'PATCH', '/licenses/users', { personId, licenses: [{ id: licence, properties: { locationId, extension } }] });
 
@@ -31,7 +44,10 @@ describe('several Calling licence entries', () => {
   it('counts units per entry: a full entry refuses (400, counted), the other assigns, GET /licenses shows each entry', async () => {
     const [first, second] = await professional();
     // The seeded Old Timer is already a Calling user: his unit of the first entry is in use before his site appears.
-    expect([first, second].map((l) => l && [l.totalUnits, l.consumedUnits])).toEqual([[1, 1], [5, 0]]);
+    expect([first, second].map((l) => l && [l.totalUnits, l.consumedUnits])).toEqual([
+      [1, 1],
+      [5, 0],
+    ]);
     expect(first!.id).not.toBe(second!.id);
     expect(first!.subscriptionId).not.toBe(second!.subscriptionId);
 
@@ -108,10 +124,29 @@ describe('directory numbers and e-mails', () => {
 
   it('the people CSV seeds mobile, fax and extra e-mails', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wbp-sim-seed-')), 'people.csv');
-    writeFileSync(file, 'email,display_name,mobile,fax,extra_emails\nana@example.com,Ana,+34600000001,+34910000009,ana.g@example.org;a@example.net\nbo@example.com,Bo,,,\n');
+    writeFileSync(
+      file,
+      'email,display_name,mobile,fax,extra_emails\nana@example.com,Ana,+34600000001,+34910000009,ana.g@example.org;a@example.net\nbo@example.com,Bo,,,\n',
+    );
     expect(await readPeopleSeed(file)).toEqual([
-      { email: 'ana@example.com', displayName: 'Ana', mobile: '+34600000001', fax: '+34910000009', extraEmails: ['ana.g@example.org', 'a@example.net'], locationName: undefined, extension: undefined },
-      { email: 'bo@example.com', displayName: 'Bo', mobile: undefined, fax: undefined, extraEmails: undefined, locationName: undefined, extension: undefined },
+      {
+        email: 'ana@example.com',
+        displayName: 'Ana',
+        mobile: '+34600000001',
+        fax: '+34910000009',
+        extraEmails: ['ana.g@example.org', 'a@example.net'],
+        locationName: undefined,
+        extension: undefined,
+      },
+      {
+        email: 'bo@example.com',
+        displayName: 'Bo',
+        mobile: undefined,
+        fax: undefined,
+        extraEmails: undefined,
+        locationName: undefined,
+        extension: undefined,
+      },
     ]);
   });
 });

@@ -77,7 +77,9 @@ export async function resolveResume(ctx, want) {
   const live = mine.find((a) => a.expired !== true);
   if (live) return { runId: resume, artifactId: String(live.id), createdAt: String(live.created_at ?? '') };
   if (mine.length > 0) {
-    throw new PlanError(`resume=${resume}: the artifact ${artifact} of run ${resume} has expired${mine[0].expires_at ? ` (${mine[0].expires_at})` : ''}; dispatch a fresh run (resume empty)`);
+    throw new PlanError(
+      `resume=${resume}: the artifact ${artifact} of run ${resume} has expired${mine[0].expires_at ? ` (${mine[0].expires_at})` : ''}; dispatch a fresh run (resume empty)`,
+    );
   }
   const wbp = artifacts.map((a) => String(a.name)).filter((n) => /^wbp-[a-z]+-[0-9a-f]{64}$/.test(n));
   const sameEnv = wbp.filter((n) => n.startsWith(`wbp-${want.environment}-`));

@@ -44,7 +44,8 @@ export function copyPlanFiles(from, to) {
   return copied;
 }
 
-const isCountMap = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((n) => Number.isFinite(Number(n)));
+const isCountMap = (v) =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((n) => Number.isFinite(Number(n)));
 
 /**
  * plan.json of `dir`: undefined when there is none; PlanFileError when it is not a plan.
@@ -68,7 +69,9 @@ export function readPlan(dir) {
     if (!Number.isInteger(plan.changes) || plan.changes < 0) problems.push('changes is not a whole number');
     const counts = plan.counts;
     if (counts === null || typeof counts !== 'object') problems.push('counts is missing');
-    else for (const k of ['byAction', 'byExpectedStatus', 'byReason']) if (!isCountMap(counts[k])) problems.push(`counts.${k} is not a map of counts`);
+    else
+      for (const k of ['byAction', 'byExpectedStatus', 'byReason'])
+        if (!isCountMap(counts[k])) problems.push(`counts.${k} is not a map of counts`);
     if (plan.licences !== undefined && !Array.isArray(plan.licences)) problems.push('licences is not a list');
   }
   if (problems.length > 0) throw new PlanFileError(`${path} is not a wbp plan: ${problems.join('; ')}`);
@@ -119,7 +122,8 @@ export function judgePlanExit({ status, planWritten, planEnvironment = '' }) {
       outcome: 'failed',
       status: 2,
       meaning: 'usage mistake: wbp plan refused its arguments (no plan.json written)',
-      action: 'The workflow called wbp plan with arguments it does not accept: a workflow bug (or a wbp without the plan command). Tell the maintainers, with the step log.',
+      action:
+        'The workflow called wbp plan with arguments it does not accept: a workflow bug (or a wbp without the plan command). Tell the maintainers, with the step log.',
     };
   }
   if (code === 20) {
@@ -140,7 +144,12 @@ export function judgePlanExit({ status, planWritten, planEnvironment = '' }) {
   }
   const known = RUN_EXIT_STATUSES[code];
   if (known && code !== 0 && code !== 10 && code !== 40 && code !== 41) {
-    return { outcome: 'failed', status: code, meaning: `wbp plan: ${known.meaning}`, action: 'Read the step log of the plan step; fix and run again.' };
+    return {
+      outcome: 'failed',
+      status: code,
+      meaning: `wbp plan: ${known.meaning}`,
+      action: 'Read the step log of the plan step; fix and run again.',
+    };
   }
   return {
     outcome: 'failed',
@@ -186,7 +195,13 @@ export function planOverview(plan) {
       ? '—'
       : licences
           .slice(0, 10)
-          .map((l) => (l !== null && typeof l === 'object' ? Object.entries(l).map(([k, v]) => `${k}: ${v}`).join(', ') : String(l)))
+          .map((l) =>
+            l !== null && typeof l === 'object'
+              ? Object.entries(l)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join(', ')
+              : String(l),
+          )
           .map(mdCell)
           .join('; ') + (licences.length > 10 ? `; … ${licences.length - 10} more` : '');
   return [

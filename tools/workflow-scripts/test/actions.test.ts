@@ -27,7 +27,9 @@ describe('runner conventions', () => {
   });
 
   it('escapes annotations so data cannot end the command or add properties', () => {
-    expect(annotation('error', '50% done\nnext::line', { title: 'a: b, c', file: '' })).toBe('::error title=a%3A b%2C c::50%25 done%0Anext::line\n');
+    expect(annotation('error', '50% done\nnext::line', { title: 'a: b, c', file: '' })).toBe(
+      '::error title=a%3A b%2C c::50%25 done%0Anext::line\n',
+    );
     expect(annotation('notice', 'plain')).toBe('::notice::plain\n');
   });
 

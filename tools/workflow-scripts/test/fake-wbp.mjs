@@ -43,7 +43,12 @@ if (spec.write) {
     changes: spec.changes,
   };
   writeFileSync(join(out, 'plan.json'), spec.raw ?? JSON.stringify(plan));
-  writeFileSync(join(out, 'plan.md'), (spec.planMdRepeat ? String(spec.planMdRepeat[0]).repeat(spec.planMdRepeat[1]) : undefined) ?? spec.planMd ?? `### wbp plan of ${csv}\n\n${spec.changes} change(s)\n`);
+  writeFileSync(
+    join(out, 'plan.md'),
+    (spec.planMdRepeat ? String(spec.planMdRepeat[0]).repeat(spec.planMdRepeat[1]) : undefined) ??
+      spec.planMd ??
+      `### wbp plan of ${csv}\n\n${spec.changes} change(s)\n`,
+  );
   writeFileSync(join(out, 'plan.csv'), 'row_id,entity_type,entity_key,action,expected_status,reason_code,detail\n');
   writeFileSync(join(out, 'ready_to_load.csv'), 'row_id\n');
   writeFileSync(join(out, 'rejected_rows.csv'), 'row_id\n');

@@ -51,7 +51,9 @@ describe('exit statuses of wbp run', () => {
   });
 
   it('fails the job only when the run did not end in a controlled, usable state', () => {
-    const failing = Object.entries(RUN_EXIT_STATUSES).filter(([, s]) => s.conclusion === 'failure').map(([k]) => Number(k));
+    const failing = Object.entries(RUN_EXIT_STATUSES)
+      .filter(([, s]) => s.conclusion === 'failure')
+      .map(([k]) => Number(k));
     expect(failing).toEqual([2, 20, 30, 31, 32, 33, 70]);
   });
 
@@ -62,10 +64,26 @@ describe('exit statuses of wbp run', () => {
   });
 
   it('explains a missing status, a signal and an unknown status', () => {
-    expect(describeRun({ status: '', runOutcome: 'skipped', cliResumable: '' })).toMatchObject({ conclusion: 'failure', resumable: false, meaning: expect.stringMatching(/did not start/) });
-    expect(describeRun({ status: '', runOutcome: 'cancelled', cliResumable: '' })).toMatchObject({ conclusion: 'failure', resumable: true, meaning: expect.stringMatching(/without reporting an exit status/) });
-    expect(describeRun({ status: '143', runOutcome: 'failure', cliResumable: '' })).toMatchObject({ status: 143, resumable: true, meaning: expect.stringMatching(/signal 15/) });
-    expect(describeRun({ status: '5', runOutcome: 'failure', cliResumable: '' })).toMatchObject({ status: 5, conclusion: 'failure', meaning: expect.stringMatching(/unexpected exit status 5/) });
+    expect(describeRun({ status: '', runOutcome: 'skipped', cliResumable: '' })).toMatchObject({
+      conclusion: 'failure',
+      resumable: false,
+      meaning: expect.stringMatching(/did not start/),
+    });
+    expect(describeRun({ status: '', runOutcome: 'cancelled', cliResumable: '' })).toMatchObject({
+      conclusion: 'failure',
+      resumable: true,
+      meaning: expect.stringMatching(/without reporting an exit status/),
+    });
+    expect(describeRun({ status: '143', runOutcome: 'failure', cliResumable: '' })).toMatchObject({
+      status: 143,
+      resumable: true,
+      meaning: expect.stringMatching(/signal 15/),
+    });
+    expect(describeRun({ status: '5', runOutcome: 'failure', cliResumable: '' })).toMatchObject({
+      status: 5,
+      conclusion: 'failure',
+      meaning: expect.stringMatching(/unexpected exit status 5/),
+    });
   });
 });
 
@@ -74,7 +92,9 @@ describe('finish-run', () => {
     const r = finish(setup());
     expect(r.code).toBe(0);
     expect(r.outputs).toEqual({ conclusion: 'success', resumable: 'false', continue: 'false', next_chain_depth: '' });
-    expect(r.stdout).toBe('::notice title=wbp run%3A exit status 0::every row succeeded. Nothing is left to do in this environment. After lab, dispatch prod with the same CSV.\n');
+    expect(r.stdout).toBe(
+      '::notice title=wbp run%3A exit status 0::every row succeeded. Nothing is left to do in this environment. After lab, dispatch prod with the same CSV.\n',
+    );
     expect(r.summary).toContain('**exit status 0: every row succeeded**');
     expect(r.summary).toContain('[`wbp-lab-' + SHA + '`](https://github.test/acme/wbp/actions/runs/9000/artifacts/555)');
     expect(r.summary).not.toContain('How to resume');
@@ -177,7 +197,10 @@ describe('finish-run', () => {
 
   it('runs as the workflow starts it, with the summary and outputs in the runner files', () => {
     const env = setup({ EXIT_STATUS: '32', RUN_OUTCOME: 'failure' });
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'finish-run.mjs')], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'finish-run.mjs')], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error title=wbp run%3A exit status 32::aborted: corrupt outputs or checkpoint/);
     expect(ws.outputs()).toEqual({ conclusion: 'failure', resumable: 'false', continue: 'false', next_chain_depth: '' });
@@ -186,7 +209,10 @@ describe('finish-run', () => {
 
   it('without runner files, prints the outputs instead', () => {
     ws = tempWorkspace();
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'finish-run.mjs')], { env: { PATH: process.env.PATH ?? '', EXIT_STATUS: '0', RUN_OUTCOME: 'success' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'finish-run.mjs')], {
+      env: { PATH: process.env.PATH ?? '', EXIT_STATUS: '0', RUN_OUTCOME: 'success' },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('conclusion=success\n');
   });

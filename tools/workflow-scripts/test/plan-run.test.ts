@@ -135,13 +135,19 @@ describe('plan-run: resume = latest', () => {
     expect(r.code).toBe(0);
     expect(r.outputs.resume_run_id).toBe('200');
     expect(r.seen).toEqual([
-      { method: 'GET', url: `http://api.test/repos/acme/wbp/actions/artifacts?name=${mine}&per_page=100`, authorization: 'Bearer ghs_job_token' },
+      {
+        method: 'GET',
+        url: `http://api.test/repos/acme/wbp/actions/artifacts?name=${mine}&per_page=100`,
+        authorization: 'Bearer ghs_job_token',
+      },
     ]);
     expect(r.summary).toContain('resume from run [200](https://github.test/acme/wbp/actions/runs/200) (newest artifact of this CSV)');
   });
 
   it('fails, and says to start fresh, when there is none', async () => {
-    const r = await plan(setup({ INPUT_RESUME: 'latest' }), [{ id: 3, name: mine, runId: 300, createdAt: '2026-01-03T10:00:00Z', expired: true }]);
+    const r = await plan(setup({ INPUT_RESUME: 'latest' }), [
+      { id: 3, name: mine, runId: 300, createdAt: '2026-01-03T10:00:00Z', expired: true },
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/resume=latest: no artifact named wbp-lab-[0-9a-f]{64} is left in acme\/wbp \(1 expired\)/);
     expect(r.stdout).toMatch(/Dispatch with resume empty for a fresh run/);
@@ -165,8 +171,18 @@ describe('plan-run: resume = a run id', () => {
 
   const failures: [string, FakeArtifact[], number[], RegExp][] = [
     ['a run that does not exist', [], [], /there is no workflow run 123 in acme\/wbp/],
-    ['a run of an edited CSV', [{ id: 7, name: `wbp-lab-${OTHER_SHA}`, runId: 123, createdAt: '' }], [123], /different CSV content .*the CSV changed since/],
-    ['a run of the other environment', [{ id: 7, name: `wbp-prod-${SHA}`, runId: 123, createdAt: '' }], [123], /was for environment prod, not lab/],
+    [
+      'a run of an edited CSV',
+      [{ id: 7, name: `wbp-lab-${OTHER_SHA}`, runId: 123, createdAt: '' }],
+      [123],
+      /different CSV content .*the CSV changed since/,
+    ],
+    [
+      'a run of the other environment',
+      [{ id: 7, name: `wbp-prod-${SHA}`, runId: 123, createdAt: '' }],
+      [123],
+      /was for environment prod, not lab/,
+    ],
     ['a run whose artifact expired', [{ id: 7, name: mine, runId: 123, createdAt: '', expired: true }], [123], /has expired/],
     ['a run with no artifacts', [], [123], /that run has no artifacts/],
     ['a run of another workflow', [{ id: 7, name: 'coverage', runId: 123, createdAt: '' }], [123], /no wbp artifact \(it has: coverage\)/],
@@ -209,7 +225,9 @@ describe('plan-run: which plan the run applies', () => {
       'http://api.test/repos/acme/wbp/actions/runs/123/artifacts?per_page=100',
       `http://api.test/repos/acme/wbp/actions/runs/123/artifacts?name=${plans}&per_page=100`,
     ]);
-    expect(r.summary).toContain('| plan | reused from run [123](https://github.test/acme/wbp/actions/runs/123) (the change set this chain started with, artifact of 2026-01-01T00:10:00Z) |');
+    expect(r.summary).toContain(
+      '| plan | reused from run [123](https://github.test/acme/wbp/actions/runs/123) (the change set this chain started with, artifact of 2026-01-01T00:10:00Z) |',
+    );
   });
 
   it('a continuation whose previous run has no plan left (older run, or expired) plans afresh', async () => {
@@ -240,7 +258,10 @@ describe('plan-run as the workflow starts it (child process, real HTTP)', () => 
     const { url, server } = await fakeGithubServer(api);
     try {
       const script = join(import.meta.dirname, '..', 'plan-run.mjs');
-      const child = spawn(process.execPath, [script], { cwd: ws.workspace, env: { PATH: process.env.PATH ?? '', ...env, GITHUB_API_URL: url } });
+      const child = spawn(process.execPath, [script], {
+        cwd: ws.workspace,
+        env: { PATH: process.env.PATH ?? '', ...env, GITHUB_API_URL: url },
+      });
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       const code = await new Promise<number | null>((done) => child.on('exit', done));

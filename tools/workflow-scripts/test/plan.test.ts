@@ -75,7 +75,11 @@ describe('plan.json', () => {
     planJson(dir);
     const found = readPlan(dir);
     expect(found?.plan.changes).toBe(4);
-    expect(found?.sha256).toBe(createHash('sha256').update(readFileSync(join(dir, 'plan.json'))).digest('hex'));
+    expect(found?.sha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(dir, 'plan.json')))
+        .digest('hex'),
+    );
     expect(planMismatch(found?.plan, { csvSha256: SHA, environment: 'prod' })).toBeUndefined();
     expect(planMismatch(found?.plan, { csvSha256: OTHER_SHA, environment: 'prod' })).toMatch(/made for CSV content sha256/);
     expect(planMismatch(found?.plan, { csvSha256: SHA, environment: 'lab' })).toMatch(/made for environment prod, not lab/);
@@ -88,7 +92,9 @@ describe('plan.json', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, 'plan.json'), '{"changes": "many"}');
     expect(() => readPlan(dir)).toThrow(PlanFileError);
-    expect(() => readPlan(dir)).toThrow(/csvSha256 is not a sha256; environment is missing; changes is not a whole number; counts is missing/);
+    expect(() => readPlan(dir)).toThrow(
+      /csvSha256 is not a sha256; environment is missing; changes is not a whole number; counts is missing/,
+    );
     writeFileSync(join(dir, 'plan.json'), '{');
     expect(() => readPlan(dir)).toThrow(/is not JSON/);
   });
@@ -137,11 +143,28 @@ describe('plan-site (provision.yml, plan job)', () => {
     const r = site(env);
     expect(r.code).toBe(0);
     const [call] = calls(env);
-    expect(call?.args).toEqual(['plan', 'sites/madrid.csv', '--out', join(ws.workspace, 'wbp-plan'), '--format', 'github', '--detailed-exitcode']);
+    expect(call?.args).toEqual([
+      'plan',
+      'sites/madrid.csv',
+      '--out',
+      join(ws.workspace, 'wbp-plan'),
+      '--format',
+      'github',
+      '--detailed-exitcode',
+    ]);
     expect(call?.hasSummary).toBe(false);
     expect(call?.token).toBe('read-only-token');
-    const planSha = createHash('sha256').update(readFileSync(join(ws.workspace, 'wbp-plan', 'plan.json'))).digest('hex');
-    expect(r.outputs).toEqual({ outcome: 'changes', changes: '3', apply: 'true', plan_sha256: planSha, plan_created_at: '2026-12-07T07:00:00Z', plan_source: 'fresh' });
+    const planSha = createHash('sha256')
+      .update(readFileSync(join(ws.workspace, 'wbp-plan', 'plan.json')))
+      .digest('hex');
+    expect(r.outputs).toEqual({
+      outcome: 'changes',
+      changes: '3',
+      apply: 'true',
+      plan_sha256: planSha,
+      plan_created_at: '2026-12-07T07:00:00Z',
+      plan_source: 'fresh',
+    });
     expect(r.summary).toContain('## Plan');
     expect(r.summary).toContain('| changes | **3** |');
     expect(r.summary).toContain('| by action | noop 5, create 3 |');
@@ -219,7 +242,13 @@ describe('plan-site (provision.yml, plan job)', () => {
     expect(r.code).toBe(0);
     expect(calls(env)).toEqual([]);
     expect(readFileSync(join(ws.workspace, 'wbp-plan', 'plan.md'), 'utf8')).toBe('### the original plan\n');
-    expect(r.outputs).toMatchObject({ outcome: 'changes', changes: '4', apply: 'true', plan_source: 'reused', plan_created_at: '2026-12-01T00:00:00Z' });
+    expect(r.outputs).toMatchObject({
+      outcome: 'changes',
+      changes: '4',
+      apply: 'true',
+      plan_source: 'reused',
+      plan_created_at: '2026-12-01T00:00:00Z',
+    });
     expect(r.summary).toContain('this run carries on with the plan of [run 123](https://github.test/acme/wbp/actions/runs/123)');
     expect(r.summary).toContain('### the original plan');
   });
@@ -260,7 +289,11 @@ describe('plan-site (provision.yml, plan job)', () => {
   });
 
   it('keeps the summary under the 1 MiB step limit', () => {
-    const r = site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { planMdRepeat: ['| 1 | user | someone@example.com | create | success |  | |\n', 30_000] } }) }));
+    const r = site(
+      siteSetup({
+        FAKE_PLAN: JSON.stringify({ '*': { planMdRepeat: ['| 1 | user | someone@example.com | create | success |  | |\n', 30_000] } }),
+      }),
+    );
     expect(r.code).toBe(0);
     expect(Buffer.byteLength(r.summary)).toBeLessThan(1024 * 1024);
     expect(r.summary).toContain('The plan is cut here to fit the job summary');
@@ -273,7 +306,11 @@ describe('plan-site (provision.yml, plan job)', () => {
   it('runs as the workflow starts it (child process)', () => {
     const env = siteSetup();
     const script = join(import.meta.dirname, '..', 'plan-site.mjs');
-    const child = spawnSync(process.execPath, [script], { cwd: ws.workspace, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [script], {
+      cwd: ws.workspace,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
     expect(child.status).toBe(0);
     expect(ws.outputs()).toMatchObject({ outcome: 'changes', apply: 'true' });
   });
@@ -306,9 +343,13 @@ function pr(env: Record<string, string>) {
 
 describe('plan-pr (validate.yml, plan against lab)', () => {
   it('plans each CSV into its own folder and sums up', () => {
-    const env = prSetup(['sites/madrid.csv', 'sites/es/bcn.csv'], { 'sites/madrid.csv': CSV_TEXT, 'sites/es/bcn.csv': `${CSV_TEXT}user,HQ,b@example.com\n` }, {
-      FAKE_PLAN: JSON.stringify({ 'sites/es/bcn.csv': { exit: 0, changes: 0 } }),
-    });
+    const env = prSetup(
+      ['sites/madrid.csv', 'sites/es/bcn.csv'],
+      { 'sites/madrid.csv': CSV_TEXT, 'sites/es/bcn.csv': `${CSV_TEXT}user,HQ,b@example.com\n` },
+      {
+        FAKE_PLAN: JSON.stringify({ 'sites/es/bcn.csv': { exit: 0, changes: 0 } }),
+      },
+    );
     const r = pr(env);
     expect(r.code).toBe(0);
     expect(calls(env).map((c) => [c.args[1], c.args[3], c.environment, c.hasSummary])).toEqual([
@@ -318,7 +359,9 @@ describe('plan-pr (validate.yml, plan against lab)', () => {
     expect(r.outputs).toEqual({ planned: '2', failed: '0', changes: '3' });
     expect(r.summary).toContain('## Plan against lab');
     expect(r.summary).toContain('| `sites/madrid.csv` | 3 change(s); 1 row(s) would end pending or rejected | `wbp-plans/sites/madrid/` |');
-    expect(r.summary).toContain('| `sites/es/bcn.csv` | nothing to change; 1 row(s) would end pending or rejected | `wbp-plans/sites/es/bcn/` |');
+    expect(r.summary).toContain(
+      '| `sites/es/bcn.csv` | nothing to change; 1 row(s) would end pending or rejected | `wbp-plans/sites/es/bcn/` |',
+    );
     expect(r.summary).toContain('**site-csv-plan-pr7** artifact');
     expect(r.summary).toContain('### `sites/madrid.csv`');
     expect(readFileSync(join(ws.workspace, 'wbp-plans', 'summary.md'), 'utf8')).toBe(r.summary);
@@ -326,9 +369,13 @@ describe('plan-pr (validate.yml, plan against lab)', () => {
   });
 
   it('fails the job when a plan cannot be made, and plans the others', () => {
-    const env = prSetup(['sites/a.csv', 'sites/b.csv'], { 'sites/a.csv': CSV_TEXT, 'sites/b.csv': CSV_TEXT }, {
-      FAKE_PLAN: JSON.stringify({ 'sites/a.csv': { exit: 20, write: false } }),
-    });
+    const env = prSetup(
+      ['sites/a.csv', 'sites/b.csv'],
+      { 'sites/a.csv': CSV_TEXT, 'sites/b.csv': CSV_TEXT },
+      {
+        FAKE_PLAN: JSON.stringify({ 'sites/a.csv': { exit: 20, write: false } }),
+      },
+    );
     const r = pr(env);
     expect(r.code).toBe(1);
     expect(r.outputs).toEqual({ planned: '1', failed: '1', changes: '3' });

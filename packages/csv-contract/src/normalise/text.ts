@@ -39,7 +39,8 @@ export function controlCharacterProblem(value: string): string | undefined {
   if (BIDI.test(char)) {
     return `contains the invisible bidirectional-text control ${code} ${position}, which makes the value display differently from what is stored; delete it (retype the value if you cannot see it)`;
   }
-  if (INVISIBLE.test(char)) return `contains the invisible zero-width character ${code} ${position}; delete it (retype the value if you cannot see it)`;
+  if (INVISIBLE.test(char))
+    return `contains the invisible zero-width character ${code} ${position}; delete it (retype the value if you cannot see it)`;
   return `contains the control character ${code} ${position}; delete it`;
 }
 

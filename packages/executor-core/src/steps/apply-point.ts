@@ -32,7 +32,13 @@ export interface Projection {
  */
 export interface ApplyPoint {
   readonly planning: boolean;
-  apply<T>(trail: StepTrail, action: PlanAction, detail: string, send: (port: WebexPort) => Promise<T>, projected: (projection: Projection) => T): Promise<T>;
+  apply<T>(
+    trail: StepTrail,
+    action: PlanAction,
+    detail: string,
+    send: (port: WebexPort) => Promise<T>,
+    projected: (projection: Projection) => T,
+  ): Promise<T>;
   /** §15.3 compensation (delete what this row created when its next step failed): a run only. */
   undo(send: (port: WebexPort) => Promise<void>): Promise<void>;
 }

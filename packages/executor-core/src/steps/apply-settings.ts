@@ -22,7 +22,13 @@ export interface SettingsReport {
  * A person whose Calling was enabled moments ago (`fresh`): no GET, the PUT is built from the known
  * defaults. Webex's defaults are not taken to be the row's wish, so every asked-for setting is PUT.
  */
-export async function applySettings(env: StepEnv, personId: string, changes: SettingChange[], fresh: boolean, trail: StepTrail): Promise<SettingsReport> {
+export async function applySettings(
+  env: StepEnv,
+  personId: string,
+  changes: SettingChange[],
+  fresh: boolean,
+  trail: StepTrail,
+): Promise<SettingsReport> {
   const report: SettingsReport = { set: [], changed: [], alreadyRight: [] };
   const read = async (setting: PersonSetting) => (await env.port.settings.get(personId, setting)) as SettingValue;
   const put = async (change: SettingChange, current: SettingValue, detail: string) => {

@@ -18,7 +18,12 @@ export async function processAssignment(row: ExecRow, env: RowEnv, trail: StepTr
   const number = field(row, 'phone_number');
   const location = callingLocationFor(env, field(row, 'location_key')!);
   const known = env.knownLines.get(email);
-  if (known && known.locationId === location.id && (!extension || known.extension === extension) && (!number || known.phoneNumber === number)) {
+  if (
+    known &&
+    known.locationId === location.id &&
+    (!extension || known.extension === extension) &&
+    (!number || known.phoneNumber === number)
+  ) {
     // This run gave the person exactly this line moments ago (phase 2): nothing to look up or assign.
     const did = isPlannedLocation(location.id)
       ? `extension/number assigned with Calling (phase 2); known after apply: the number inventory of "${location.name}" and the extensions held there (the location is created by this run)`
@@ -37,7 +42,12 @@ export async function processAssignment(row: ExecRow, env: RowEnv, trail: StepTr
   if (!right) {
     trail.step('assign_extension_or_number');
     if (!calling) {
-      await assignCallingLicence(env, person, { locationId: location.id, locationName: location.name, extension, phoneNumber: number }, trail);
+      await assignCallingLicence(
+        env,
+        person,
+        { locationId: location.id, locationName: location.name, extension, phoneNumber: number },
+        trail,
+      );
       did = 'Calling enabled with the extension/number';
     } else {
       await changeLine(env, person.id!, location, { extension, phoneNumber: number }, trail);
@@ -54,14 +64,22 @@ export async function processAssignment(row: ExecRow, env: RowEnv, trail: StepTr
  * again and compare, because the People API fans out to several services and can alter more than
  * it was sent.
  */
-async function changeLine(env: RowEnv, personId: string, location: { id: string; name: string }, line: { extension?: string | undefined; phoneNumber?: string | undefined }, trail: StepTrail): Promise<void> {
+async function changeLine(
+  env: RowEnv,
+  personId: string,
+  location: { id: string; name: string },
+  line: { extension?: string | undefined; phoneNumber?: string | undefined },
+  trail: StepTrail,
+): Promise<void> {
   const read = await env.port.people.get(personId);
   assertSafeToReplace(read);
   const releaseClaim = await env.cache.lines.claim(personId, location.id, location.name, line);
   const body = lineChangeBody(read, { extension: line.extension, workNumber: line.phoneNumber });
   const detail = [
     ...(line.extension && read.extension !== line.extension ? [`extension: ${read.extension ?? '(none)'} → ${line.extension}`] : []),
-    ...(line.phoneNumber && workNumber(read) !== line.phoneNumber ? [`phone_number: ${workNumber(read) ?? '(none)'} → ${line.phoneNumber}`] : []),
+    ...(line.phoneNumber && workNumber(read) !== line.phoneNumber
+      ? [`phone_number: ${workNumber(read) ?? '(none)'} → ${line.phoneNumber}`]
+      : []),
   ].join(', ');
   try {
     await env.apply.apply(
@@ -79,7 +97,10 @@ async function changeLine(env: RowEnv, personId: string, location: { id: string;
     throw err;
   }
   trail.mutated('primary line updated');
-  const oldLine = { extension: line.extension && read.extension !== line.extension ? read.extension : undefined, phoneNumber: line.phoneNumber && workNumber(read) !== line.phoneNumber ? workNumber(read) : undefined };
+  const oldLine = {
+    extension: line.extension && read.extension !== line.extension ? read.extension : undefined,
+    phoneNumber: line.phoneNumber && workNumber(read) !== line.phoneNumber ? workNumber(read) : undefined,
+  };
   await env.cache.lines.release(personId, location.id, oldLine);
   if (env.apply.planning) return;
 
@@ -90,7 +111,10 @@ async function changeLine(env: RowEnv, personId: string, location: { id: string;
     // An operator restores these by hand from this log line; the row says which and what they were.
     env.critical('identity_changed', { person_id: personId, differences });
     const list = differences.map((d) => `${d.attribute} was ${JSON.stringify(d.before)}, now ${JSON.stringify(d.after)}`).join('; ');
-    throw new RowStop('half_applied', `the primary line was updated, but Webex also changed attributes wbp did not ask for: ${list}. Restore them in the directory or Control Hub (run.log event identity_changed has the old values).`);
+    throw new RowStop(
+      'half_applied',
+      `the primary line was updated, but Webex also changed attributes wbp did not ask for: ${list}. Restore them in the directory or Control Hub (run.log event identity_changed has the old values).`,
+    );
   }
 }
 
@@ -99,7 +123,16 @@ async function changeLine(env: RowEnv, personId: string, location: { id: string;
  * run enabled the person's Calling (phase 2 or just above), so it is PUT without reading first;
  * otherwise it is read and PUT only when it differs.
  */
-async function applyFinalSettings(env: RowEnv, row: ExecRow, email: string, personId: string, directNumber: string | undefined, did: string, fresh: boolean, trail: StepTrail): Promise<SuccessOutcome> {
+async function applyFinalSettings(
+  env: RowEnv,
+  row: ExecRow,
+  email: string,
+  personId: string,
+  directNumber: string | undefined,
+  did: string,
+  fresh: boolean,
+  trail: StepTrail,
+): Promise<SuccessOutcome> {
   const callerId = field(row, 'caller_id_selected');
   if (callerId) {
     trail.step('apply_final_settings');

@@ -22,14 +22,22 @@ export function workNumber(person: Person): string | undefined {
  * person back, and the assignment is sent again (the same body) only once the settle lookups show
  * it did not happen; being safe to repeat, it uses the short repeat-safe window.
  */
-export async function assignCallingLicence(env: RowEnv, person: Person, line: Line & { locationId: string; locationName: string }, trail: StepTrail): Promise<void> {
+export async function assignCallingLicence(
+  env: RowEnv,
+  person: Person,
+  line: Line & { locationId: string; locationName: string },
+  trail: StepTrail,
+): Promise<void> {
   const personId = person.id!;
   if (env.cache.licences.emptyReason) throw new RowStop('precondition_missing', env.cache.licences.emptyReason);
   const releaseLine = await env.cache.lines.claim(personId, line.locationId, line.locationName, line);
   const entry = env.cache.licences.take();
   if (!entry) {
     releaseLine();
-    throw new RowStop('precondition_missing', `no ${env.cache.licences.entries[0]!.name} licence units left in any of the org's ${env.cache.licences.entries.length} licence entries: add licences to the org, then re-run`);
+    throw new RowStop(
+      'precondition_missing',
+      `no ${env.cache.licences.entries[0]!.name} licence units left in any of the org's ${env.cache.licences.entries.length} licence entries: add licences to the org, then re-run`,
+    );
   }
   const body = {
     personId,
@@ -78,7 +86,14 @@ export async function assignCallingLicence(env: RowEnv, person: Person, line: Li
           licenses: [...((current ?? person).licenses ?? []), entry.id],
           locationId: line.locationId,
           ...(line.extension ? { extension: line.extension } : {}),
-          ...(line.phoneNumber ? { phoneNumbers: [...((current ?? person).phoneNumbers ?? []).filter((n) => n.type !== 'work'), { type: 'work', value: line.phoneNumber }] } : {}),
+          ...(line.phoneNumber
+            ? {
+                phoneNumbers: [
+                  ...((current ?? person).phoneNumbers ?? []).filter((n) => n.type !== 'work'),
+                  { type: 'work', value: line.phoneNumber },
+                ],
+              }
+            : {}),
         }));
         return true;
       },

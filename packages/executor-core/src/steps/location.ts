@@ -64,7 +64,13 @@ const isConflict = (err: WebexApiError) => err.status === 409;
  * exists") is adopted once the lookup finds it: a location is never created twice.
  */
 async function createLocation(env: RowEnv, want: LocationCreate, trail: StepTrail): Promise<Location> {
-  const made = (id: string): Location => ({ id, name: want.name, timeZone: want.timeZone, preferredLanguage: want.preferredLanguage, address: want.address });
+  const made = (id: string): Location => ({
+    id,
+    name: want.name,
+    timeZone: want.timeZone,
+    preferredLanguage: want.preferredLanguage,
+    address: want.address,
+  });
   const value = await createOrAdopt<Location>(env, trail, {
     action: 'create',
     detail: `location: (none) → "${want.name}" (${want.address.city}, ${want.address.country}, ${want.timeZone})`,
@@ -117,7 +123,13 @@ export async function processLocation(row: ExecRow, env: RowEnv, trail: StepTrai
     trail.step('location_update');
     const { announcementLanguage: _ignored, ...update } = want;
     const id = location.id;
-    await env.apply.apply(trail, 'update', locationDifferences(location, want).join(', '), (port) => port.locations.update(id, update), () => undefined);
+    await env.apply.apply(
+      trail,
+      'update',
+      locationDifferences(location, want).join(', '),
+      (port) => port.locations.update(id, update),
+      () => undefined,
+    );
     trail.mutated('location_update');
     location = { ...location, ...update };
     did.push('updated');
@@ -148,6 +160,8 @@ async function compensateCreate(env: RowEnv, location: Location, trail: StepTrai
     env.cache.forgetLocation(location.name);
     trail.notes.push(`Compensation: the location created by this row (${location.id}) was deleted.`);
   } catch (err) {
-    trail.notes.push(`Compensation failed: could not delete location ${location.id} (${err instanceof Error ? err.message : String(err)}).`);
+    trail.notes.push(
+      `Compensation failed: could not delete location ${location.id} (${err instanceof Error ? err.message : String(err)}).`,
+    );
   }
 }

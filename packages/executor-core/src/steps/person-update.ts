@@ -61,14 +61,18 @@ export function lineChangeBody(read: Person, line: LineChange): PersonUpdate {
   const kept = (read.phoneNumbers ?? []).filter((n) => n.type !== 'work');
   const workNumber = line.workNumber ?? read.phoneNumbers?.find((n) => n.type === 'work')?.value;
   // The spec's PUT schema lists only `work`, but a full replacement that leaves the others out deletes them.
-  body.phoneNumbers = [...(workNumber ? [{ type: 'work', value: workNumber }] : []), ...kept.map((n) => ({ type: n.type, value: n.value }))];
+  body.phoneNumbers = [
+    ...(workNumber ? [{ type: 'work', value: workNumber }] : []),
+    ...kept.map((n) => ({ type: n.type, value: n.value })),
+  ];
   return body as PersonUpdate;
 }
 
 /** Invariant before sending: nothing but the line differs from what was read. */
 export function assertIdentityUnchanged(read: Person, body: PersonUpdate): void {
   const changed = identityDifferences(read, body as Person)[0];
-  if (changed) throw new RowStop('unhandled_exception', `invariant breach: the People PUT would change "${changed.attribute}"; nothing was sent`);
+  if (changed)
+    throw new RowStop('unhandled_exception', `invariant breach: the People PUT would change "${changed.attribute}"; nothing was sent`);
 }
 
 export interface IdentityDifference {

@@ -132,8 +132,52 @@ export function voicemailBody(current: SettingValue, wish: boolean): Record<stri
  * from matching an E.164 number that merely ends in it.
  */
 const SHORT_COUNTRY_CODES = new Set([
-  '1', '7', '20', '27', '30', '31', '32', '33', '34', '36', '39', '40', '41', '43', '44', '45', '46', '47', '48', '49', '51', '52', '53', '54', '55', '56', '57', '58',
-  '60', '61', '62', '63', '64', '65', '66', '81', '82', '84', '86', '90', '91', '92', '93', '94', '95', '98',
+  '1',
+  '7',
+  '20',
+  '27',
+  '30',
+  '31',
+  '32',
+  '33',
+  '34',
+  '36',
+  '39',
+  '40',
+  '41',
+  '43',
+  '44',
+  '45',
+  '46',
+  '47',
+  '48',
+  '49',
+  '51',
+  '52',
+  '53',
+  '54',
+  '55',
+  '56',
+  '57',
+  '58',
+  '60',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '66',
+  '81',
+  '82',
+  '84',
+  '86',
+  '90',
+  '91',
+  '92',
+  '93',
+  '94',
+  '95',
+  '98',
 ]);
 
 function nationalPart(e164Digits: string): string {
@@ -199,7 +243,13 @@ export function callerIdBody(selected: string): Record<string, unknown> {
 
 // ---- the row's changes ---------------------------------------------------------------------
 
-function change(setting: PersonSetting, column: string, needsCurrent: boolean, compare: SettingChange['compare'], build: SettingChange['build']): SettingChange {
+function change(
+  setting: PersonSetting,
+  column: string,
+  needsCurrent: boolean,
+  compare: SettingChange['compare'],
+  build: SettingChange['build'],
+): SettingChange {
   return { setting, column, needsCurrent, compare, build, wish: wishText(compare({}).fields) };
 }
 
@@ -211,21 +261,53 @@ export function userSettingChanges(row: ExecRow): SettingChange[] {
   const callWaiting = field(row, 'calling_settings_call_waiting');
   if (callWaiting) {
     const wish = bool(callWaiting);
-    out.push(change('callWaiting', 'calling_settings_call_waiting', false, (cur) => compareCallWaiting(cur, wish), () => callWaitingBody(wish)));
+    out.push(
+      change(
+        'callWaiting',
+        'calling_settings_call_waiting',
+        false,
+        (cur) => compareCallWaiting(cur, wish),
+        () => callWaitingBody(wish),
+      ),
+    );
   }
   const dnd = field(row, 'calling_settings_do_not_disturb');
   if (dnd) {
     const wish = bool(dnd);
-    out.push(change('doNotDisturb', 'calling_settings_do_not_disturb', true, (cur) => compareDoNotDisturb(cur, wish), (cur) => doNotDisturbBody(cur, wish)));
+    out.push(
+      change(
+        'doNotDisturb',
+        'calling_settings_do_not_disturb',
+        true,
+        (cur) => compareDoNotDisturb(cur, wish),
+        (cur) => doNotDisturbBody(cur, wish),
+      ),
+    );
   }
   const voicemail = field(row, 'calling_settings_voicemail');
   if (voicemail) {
     const wish = bool(voicemail);
-    out.push(change('voicemail', 'calling_settings_voicemail', true, (cur) => compareVoicemail(cur, wish), (cur) => voicemailBody(cur, wish)));
+    out.push(
+      change(
+        'voicemail',
+        'calling_settings_voicemail',
+        true,
+        (cur) => compareVoicemail(cur, wish),
+        (cur) => voicemailBody(cur, wish),
+      ),
+    );
   }
   const forward = field(row, 'calling_settings_forward_always');
   if (forward) {
-    out.push(change('callForwarding', 'calling_settings_forward_always', false, (cur) => compareForwardAlways(cur, forward), (cur) => forwardAlwaysBody(cur, forward)));
+    out.push(
+      change(
+        'callForwarding',
+        'calling_settings_forward_always',
+        false,
+        (cur) => compareForwardAlways(cur, forward),
+        (cur) => forwardAlwaysBody(cur, forward),
+      ),
+    );
   }
   const callerId = field(row, 'calling_settings_caller_id');
   if (callerId) out.push(callerIdChange(callerId, 'calling_settings_caller_id'));
@@ -233,5 +315,11 @@ export function userSettingChanges(row: ExecRow): SettingChange[] {
 }
 
 export function callerIdChange(selected: string, column: string): SettingChange {
-  return change('callerId', column, false, (cur) => compareCallerId(cur, selected), () => callerIdBody(selected));
+  return change(
+    'callerId',
+    column,
+    false,
+    (cur) => compareCallerId(cur, selected),
+    () => callerIdBody(selected),
+  );
 }

@@ -20,10 +20,16 @@ export async function lookupPerson(env: StepEnv, email: string): Promise<Person>
 export function callingLocationFor(env: StepEnv, locationKey: string): Location {
   const location = env.directory.resolve(locationKey, env.cache);
   if (!location) {
-    throw new RowStop('precondition_missing', `location "${locationKey}" does not exist in Webex: its location row must succeed first (phase 1)`);
+    throw new RowStop(
+      'precondition_missing',
+      `location "${locationKey}" does not exist in Webex: its location row must succeed first (phase 1)`,
+    );
   }
   if (!env.cache.isCalling(location.id)) {
-    throw new RowStop('precondition_missing', `location "${location.name}" is not enabled for Webex Calling: its location row must succeed first (phase 1)`);
+    throw new RowStop(
+      'precondition_missing',
+      `location "${location.name}" is not enabled for Webex Calling: its location row must succeed first (phase 1)`,
+    );
   }
   return location;
 }
@@ -49,9 +55,17 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
       );
     }
     if (foldLocationKey(env.directory.nameFor(hint.locationKey)) !== foldLocationKey(env.directory.nameFor(locationKey))) {
-      throw new RowStop('precondition_missing', `the extension_assignment row ${hint.rowId} for ${email} names location "${hint.locationKey}", the user row "${locationKey}"`);
+      throw new RowStop(
+        'precondition_missing',
+        `the extension_assignment row ${hint.rowId} for ${email} names location "${hint.locationKey}", the user row "${locationKey}"`,
+      );
     }
-    await assignCallingLicence(env, person, { locationId: location.id, locationName: location.name, extension: hint.extension, phoneNumber: hint.phoneNumber }, trail);
+    await assignCallingLicence(
+      env,
+      person,
+      { locationId: location.id, locationName: location.name, extension: hint.extension, phoneNumber: hint.phoneNumber },
+      trail,
+    );
     env.knownLines.set(email, { personId: person.id!, locationId: location.id, extension: hint.extension, phoneNumber: hint.phoneNumber });
     fresh = true;
   } else if (wantsCalling && already) {
@@ -66,12 +80,18 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
   const finalCallerId = env.assignments.get(email)?.callerIdSelected;
   const all = userSettingChanges(row);
   const changes = finalCallerId ? all.filter((c) => c.setting !== 'callerId') : all;
-  const superseded = changes.length < all.length ? `callerId left to the extension_assignment row ${env.assignments.get(email)!.rowId} (${finalCallerId})` : '';
+  const superseded =
+    changes.length < all.length
+      ? `callerId left to the extension_assignment row ${env.assignments.get(email)!.rowId} (${finalCallerId})`
+      : '';
   let settings = '';
   if (changes.length > 0) {
     trail.step('user_apply_calling_settings');
     if (!already && !fresh) {
-      throw new RowStop('precondition_missing', `${email} has no Webex Calling, so calling settings cannot be applied: set calling_enabled=true`);
+      throw new RowStop(
+        'precondition_missing',
+        `${email} has no Webex Calling, so calling settings cannot be applied: set calling_enabled=true`,
+      );
     }
     settings = describeSettings(await applySettings(env, person.id!, changes, fresh, trail));
   }

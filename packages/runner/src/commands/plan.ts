@@ -1,6 +1,14 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ContractConfigError, CsvFileError, physicalLinesOf, READY_FILE, readReadyRows, REJECTED_FILE, validateCsvFile } from '@wbp/csv-contract';
+import {
+  ContractConfigError,
+  CsvFileError,
+  physicalLinesOf,
+  READY_FILE,
+  readReadyRows,
+  REJECTED_FILE,
+  validateCsvFile,
+} from '@wbp/csv-contract';
 import { DEFAULT_EXECUTOR_CONFIG, execRowOf, plan, PlanReader, readOnly, type ExecRow, type RunLogger } from '@wbp/executor-core';
 import { sha256File } from '@wbp/state';
 import type { Redactor } from '@wbp/webex-client';
@@ -68,10 +76,17 @@ function parsePlanArgs(argv: readonly string[]): PlanArgs {
     'detailed-exitcode': { type: 'boolean', default: false },
     default: { type: 'string', multiple: true, default: [] },
   });
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `give exactly one CSV file, got ${positionals.length}`);
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `give exactly one CSV file, got ${positionals.length}`);
   if (!values.out) throw new UsageError('missing --out <dir>');
   if (values.format !== 'text' && values.format !== 'github') throw new UsageError(`--format must be text or github, not ${values.format}`);
-  return { csvArg: positionals[0]!, out: values.out, github: values.format === 'github', detailedExitcode: values['detailed-exitcode'], defaults: parseDefaults(values.default) };
+  return {
+    csvArg: positionals[0]!,
+    out: values.out,
+    github: values.format === 'github',
+    detailedExitcode: values['detailed-exitcode'],
+    defaults: parseDefaults(values.default),
+  };
 }
 
 /** The composition root of `wbp plan`: the run's set-up steps (scrubbed output, configuration, paths, log, clients), then the plan. */
@@ -124,7 +139,11 @@ async function planRows({ args, io, redact, config, paths, csvSha256, log, conn 
   } catch (err) {
     await checking;
     if (err instanceof ContractConfigError) throw new UsageError(err.message);
-    if (err instanceof CsvFileError) throw new Refusal(RUN_EXIT.configOrStartupFailed, `${csvArg}${err.line === undefined ? '' : `:${err.line}`}: ${err.detail}; no plan was made`);
+    if (err instanceof CsvFileError)
+      throw new Refusal(
+        RUN_EXIT.configOrStartupFailed,
+        `${csvArg}${err.line === undefined ? '' : `:${err.line}`}: ${err.detail}; no plan was made`,
+      );
     throw err;
   }
   io.stdout(`validated ${validation.rows} rows: ${validation.ready} ready, ${validation.rejected} rejected\n`);
@@ -132,7 +151,12 @@ async function planRows({ args, io, redact, config, paths, csvSha256, log, conn 
   for await (const r of readReadyRows(join(outDir, READY_FILE))) ready.push(execRowOf(r));
   const checks = await checking;
   if (!checks.ok) throw new Refusal(RUN_EXIT.configOrStartupFailed, `startup_checks=fail: ${checks.cause}; no plan was made`);
-  const licencesBefore = checks.org.licences.entries.map((e) => ({ id: e.id, name: e.name, subscriptionId: e.subscriptionId, freeBefore: e.unitsLeft }));
+  const licencesBefore = checks.org.licences.entries.map((e) => ({
+    id: e.id,
+    name: e.name,
+    subscriptionId: e.subscriptionId,
+    freeBefore: e.unitsLeft,
+  }));
 
   const planned = await plan({
     rows: (type) =>
@@ -152,15 +176,37 @@ async function planRows({ args, io, redact, config, paths, csvSha256, log, conn 
   log.info({ event: 'plan_decided', rows: planned.length, requests: requests() }, 'every ready row decided');
   const lines: PlanLine[] = planned.map(fromPlanned);
   for await (const r of readCsvRecords(join(outDir, REJECTED_FILE), REJECTED_COLUMNS)) {
-    lines.push({ rowId: Number(r.row_id), entityType: r.entity_type, entityKey: r.entity_key, action: 'none', expectedStatus: 'rejected', reasonCode: r.reason_code, detail: r.reason_message });
+    lines.push({
+      rowId: Number(r.row_id),
+      entityType: r.entity_type,
+      entityKey: r.entity_key,
+      action: 'none',
+      expectedStatus: 'rejected',
+      reasonCode: r.reason_code,
+      detail: r.reason_message,
+    });
   }
   lines.sort((a, b) => a.rowId - b.rowId);
   const wanted = new Set(lines.filter((l) => l.expectedStatus !== 'success').map((l) => l.rowId));
   const physical = await physicalLinesOf(csv, wanted).catch(() => new Map<number, number>());
   for (const l of lines) l.line = physical.get(l.rowId);
 
-  const licences = licencesBefore.map((b) => ({ ...b, freeAfter: checks.org.licences.entries.find((e) => e.id === b.id)?.unitsLeft ?? b.freeBefore }));
-  const doc = planDocument(lines, { csv: csvArg, csvSha256, environment: env.ENVIRONMENT, createdAt: new Date().toISOString(), requests: requests(), warnings: supersededCallerIds(ready) }, licences);
+  const licences = licencesBefore.map((b) => ({
+    ...b,
+    freeAfter: checks.org.licences.entries.find((e) => e.id === b.id)?.unitsLeft ?? b.freeBefore,
+  }));
+  const doc = planDocument(
+    lines,
+    {
+      csv: csvArg,
+      csvSha256,
+      environment: env.ENVIRONMENT,
+      createdAt: new Date().toISOString(),
+      requests: requests(),
+      warnings: supersededCallerIds(ready),
+    },
+    licences,
+  );
   const md = redact(planMarkdown(doc, lines));
   await writeFile(join(outDir, PLAN_FILES.csv), planCsv(lines, redact));
   await writeFile(join(outDir, PLAN_FILES.md), md);
@@ -173,7 +219,13 @@ async function planRows({ args, io, redact, config, paths, csvSha256, log, conn 
     const notOk = lines.filter((l) => l.expectedStatus !== 'success');
     for (const l of notOk.slice(0, ANNOTATIONS)) {
       const annotate = l.expectedStatus === 'rejected' ? errorAnnotation : warningAnnotation;
-      io.stdout(annotate(l.detail, { file, ...(l.line === undefined ? {} : { line: l.line }), title: `row ${l.rowId} would be ${l.expectedStatus} (${l.reasonCode})` }));
+      io.stdout(
+        annotate(l.detail, {
+          file,
+          ...(l.line === undefined ? {} : { line: l.line }),
+          title: `row ${l.rowId} would be ${l.expectedStatus} (${l.reasonCode})`,
+        }),
+      );
     }
     if (notOk.length > ANNOTATIONS) io.stdout(noticeAnnotation(`${notOk.length - ANNOTATIONS} more rows would not succeed: see plan.csv`));
   }
@@ -182,6 +234,10 @@ async function planRows({ args, io, redact, config, paths, csvSha256, log, conn 
     `plan: ${doc.changes} row(s) would change the org, ${doc.counts.byAction.no_change ?? 0} no change, ${c.pending ?? 0} would end pending, ${c.rejected ?? 0} rejected ` +
       `(${requests()} requests, all reads) — ${join(args.out, PLAN_FILES.md)}\n`,
   );
-  if (doc.readFailures > 0) throw new Refusal(RUN_EXIT.configOrStartupFailed, `${doc.readFailures} row(s) could not be planned because a read failed (see ${join(args.out, PLAN_FILES.md)}): not a complete plan`);
+  if (doc.readFailures > 0)
+    throw new Refusal(
+      RUN_EXIT.configOrStartupFailed,
+      `${doc.readFailures} row(s) could not be planned because a read failed (see ${join(args.out, PLAN_FILES.md)}): not a complete plan`,
+    );
   return args.detailedExitcode && doc.changes > 0 ? PLAN_EXIT_CHANGES : 0;
 }

@@ -2,7 +2,16 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ContractConfigError, CsvFileError, READY_FILE, validateCsvFile } from '@wbp/csv-contract';
-import { execRowOf, execute, plannedAttempt, type ExecutionStatus, type OrgCache, type ExecutorConfig, type RunLogger, type UsableDecision } from '@wbp/executor-core';
+import {
+  execRowOf,
+  execute,
+  plannedAttempt,
+  type ExecutionStatus,
+  type OrgCache,
+  type ExecutorConfig,
+  type RunLogger,
+  type UsableDecision,
+} from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File } from '@wbp/state';
 import type { Redactor } from '@wbp/webex-client';
 import { OutputCorruptError } from '@wbp/files';
@@ -76,7 +85,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     default: { type: 'string', multiple: true, default: [] },
     plan: { type: 'string' },
   });
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `give exactly one CSV file, got ${positionals.length}`);
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `give exactly one CSV file, got ${positionals.length}`);
   const progress = PROGRESS_MODES.find((m) => m === values.progress);
   if (!progress) throw new UsageError(`--progress must be ${PROGRESS_MODES.join(', ')}, not ${JSON.stringify(values.progress)}`);
   const defaults = parseDefaults(values.default);
@@ -150,7 +160,13 @@ async function checkPlan(io: CliIo, plan: string, csvSha256: string, config: Run
  */
 async function lockOutputs(args: RunArgs, config: RunConfig, outDir: string, csvSha256: string): Promise<PreparedOutDir> {
   try {
-    return await prepareOutDir(outDir, { inputSha256: csvSha256, pipelineVersion: config.env.PIPELINE_VERSION, defaults: args.defaultFlags, command: 'wbp run', mode: config.env.OUTPUT_MODE });
+    return await prepareOutDir(outDir, {
+      inputSha256: csvSha256,
+      pipelineVersion: config.env.PIPELINE_VERSION,
+      defaults: args.defaultFlags,
+      command: 'wbp run',
+      mode: config.env.OUTPUT_MODE,
+    });
   } catch (err) {
     const refused = outDirRefusal(err);
     if (!refused) throw err;
@@ -163,29 +179,64 @@ async function runSite(ctx: RunContext): Promise<number> {
   const { log, conn, paths } = ctx;
   let stage: Stage = 'validation';
   let inFlightRows: () => unknown[] = () => [];
-  const stopReporting = reportSignals(ctx, () => stage, () => inFlightRows());
+  const stopReporting = reportSignals(
+    ctx,
+    () => stage,
+    () => inFlightRows(),
+  );
   try {
-    const decision = checkResume(await readCheckpoint(paths.outDir), { inputHash: ctx.csvSha256, pipelineVersion: ctx.config.executor.pipelineVersion });
+    const decision = checkResume(await readCheckpoint(paths.outDir), {
+      inputHash: ctx.csvSha256,
+      pipelineVersion: ctx.config.executor.pipelineVersion,
+    });
     const planned = plannedAttempt(decision);
     log.info(
-      { event: 'run_start', csv: ctx.args.csvArg, csv_sha256: ctx.csvSha256, out: paths.outArg, attempt: planned?.attempt ?? null, attempt_kind: planned?.kind ?? null, time_budget: ctx.budget ?? null, config: redactedConfig(ctx.config) },
+      {
+        event: 'run_start',
+        csv: ctx.args.csvArg,
+        csv_sha256: ctx.csvSha256,
+        out: paths.outArg,
+        attempt: planned?.attempt ?? null,
+        attempt_kind: planned?.kind ?? null,
+        time_budget: ctx.budget ?? null,
+        config: redactedConfig(ctx.config),
+      },
       planned ? `run start (attempt ${planned.attempt}, ${planned.kind})` : 'run start',
     );
     if (decision.kind === 'hash_mismatch' || decision.kind === 'version_mismatch') {
       log.fatal({ event: 'resume_refused', ...decision }, 'checkpoint belongs to a different CSV or pipeline version');
-      throw new Refusal(RUN_EXIT.abortedCheckpointMismatch, `${paths.outArg}/checkpoint.json belongs to a different CSV or pipeline version (${decision.kind}); outputs left untouched — use a new --out folder`);
+      throw new Refusal(
+        RUN_EXIT.abortedCheckpointMismatch,
+        `${paths.outArg}/checkpoint.json belongs to a different CSV or pipeline version (${decision.kind}); outputs left untouched — use a new --out folder`,
+      );
     }
     /** A stop signal during start-up: no row started, so stop like a spent time budget (exit 40, resumable). */
-    const stoppedInStartup = (readyRows: number) => finish(ctx, 'time_budget', `${ctx.signals.stoppedBy} during start-up: stopped before any row`, readyRows, plannedAttempt(decision).attempt);
+    const stoppedInStartup = (readyRows: number) =>
+      finish(
+        ctx,
+        'time_budget',
+        `${ctx.signals.stoppedBy} during start-up: stopped before any row`,
+        readyRows,
+        plannedAttempt(decision).attempt,
+      );
 
     const ready = await prepareReadyFile(ctx);
     if (ctx.signals.stoppedBy) return await stoppedInStartup(ready.readyRows);
     if (decision.kind === 'finished' && ready.verified.pendingRows === 0) {
       // Re-run of a run that finished with nothing pending: no attempt to start, so no request at
       // all (not even the startup checks); the exit status is the CSV's as it stands.
-      log.info({ event: 'nothing_pending', attempt: decision.attempt }, `attempt ${decision.attempt} finished and no row is pending: nothing to re-run`);
+      log.info(
+        { event: 'nothing_pending', attempt: decision.attempt },
+        `attempt ${decision.attempt} finished and no row is pending: nothing to re-run`,
+      );
       ctx.io.stdout(`nothing to re-run: attempt ${decision.attempt} finished and no row is pending; no request sent\n`);
-      return await finish(ctx, 'completed', `nothing to re-run: attempt ${decision.attempt} finished and no row is pending`, ready.readyRows, decision.attempt);
+      return await finish(
+        ctx,
+        'completed',
+        `nothing to re-run: attempt ${decision.attempt} finished and no row is pending`,
+        ready.readyRows,
+        decision.attempt,
+      );
     }
 
     stage = 'startup_checks';
@@ -216,7 +267,9 @@ function reportSignals({ signals, log, conn }: RunContext, stage: () => Stage, i
   const offStop = signals.onStop((signal) =>
     log.warn(
       { event: 'signal', signal, stage: stage() },
-      stage() === 'phases' ? `${signal}: finishing the rows in flight, then stopping with a checkpoint` : `${signal} during start-up (${stage()}): stopping before any row`,
+      stage() === 'phases'
+        ? `${signal}: finishing the rows in flight, then stopping with a checkpoint`
+        : `${signal} during start-up (${stage()}): stopping before any row`,
     ),
   );
   const offDiagnose = signals.onDiagnose(() =>
@@ -272,12 +325,22 @@ async function prepareReadyFile({ args, io, od, log, paths, since }: RunContext)
   }
   since.verify = performance.now();
   const verified = await od.verify();
-  if (reused) log.info({ event: 'validation', reused: true, ready: verified.readyRows }, 'resuming: ready_to_load.csv of the first invocation reused');
+  if (reused)
+    log.info(
+      { event: 'validation', reused: true, ready: verified.readyRows },
+      'resuming: ready_to_load.csv of the first invocation reused',
+    );
   return { verified, readyRows: verified.readyRows, reused };
 }
 
 /** Phases 1–3 through the executor, with progress on the terminal and the stop signals turned into a deadline. */
-async function runRows(ctx: RunContext, decision: UsableDecision, ready: ReadyFile, org: OrgCache, exposeInFlight: (list: () => unknown[]) => void) {
+async function runRows(
+  ctx: RunContext,
+  decision: UsableDecision,
+  ready: ReadyFile,
+  org: OrgCache,
+  exposeInFlight: (list: () => unknown[]) => void,
+) {
   const { args, io, conn, log } = ctx;
   const tty = args.progress === 'tty' || (args.progress === 'auto' && process.stderr.isTTY === true);
   // A re-run goes through the pending rows only: count progress against those.
@@ -315,10 +378,26 @@ async function runRows(ctx: RunContext, decision: UsableDecision, ready: ReadyFi
 }
 
 /** Summaries, the run_end line and the one-line verdict: the end of every run that got this far. */
-async function finish(ctx: RunContext, status: ExecutionStatus, detail: string | undefined, readyRows: number, attempt: number): Promise<number> {
+async function finish(
+  ctx: RunContext,
+  status: ExecutionStatus,
+  detail: string | undefined,
+  readyRows: number,
+  attempt: number,
+): Promise<number> {
   const { log, paths, conn } = ctx;
   const provisional = exitFor(status, false);
-  const summary = await summarise(paths.outDir, { csv: paths.csvArg, csvPath: paths.csv, csvSha256: ctx.csvSha256, environment: ctx.config.env.ENVIRONMENT, attempt, exitStatus: provisional, readyRows, detail, startedAt: ctx.startedAt });
+  const summary = await summarise(paths.outDir, {
+    csv: paths.csvArg,
+    csvPath: paths.csv,
+    csvSha256: ctx.csvSha256,
+    environment: ctx.config.env.ENVIRONMENT,
+    attempt,
+    exitStatus: provisional,
+    readyRows,
+    detail,
+    startedAt: ctx.startedAt,
+  });
   const allSuccess = summary.rows.pending === 0 && summary.rows.rejected === 0 && summary.rows.notYetProcessed === 0;
   summary.exitStatus = exitFor(status, allSuccess);
   summary.outcome = EXIT_MEANING[summary.exitStatus] ?? summary.outcome;
@@ -355,7 +434,10 @@ function failureOf(err: unknown, log: RunLogger): Error {
   if (err instanceof UsageError || err instanceof Refusal) return err;
   const refused = outDirRefusal(err);
   if (refused === RUN_EXIT.abortedCheckpointMismatch) {
-    log.fatal({ event: 'resume_refused', error: err instanceof Error ? err.message : String(err) }, 'the outputs belong to another CSV, version or defaults');
+    log.fatal(
+      { event: 'resume_refused', error: err instanceof Error ? err.message : String(err) },
+      'the outputs belong to another CSV, version or defaults',
+    );
     return new Refusal(refused, `${err instanceof Error ? err.message : String(err)}; outputs left untouched`);
   }
   if (err instanceof CheckpointCorruptError || err instanceof OutputCorruptError || err instanceof ManifestCorruptError) {
@@ -381,7 +463,8 @@ interface StartupMarks {
 /** run.log's `rows_start` line: how long start-up took (process start → first row) and where it went. */
 function rowsStartLine(since: StartupMarks, reused: boolean): object {
   const now = performance.now();
-  const span = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? null : Math.round(to - from));
+  const span = (from: number | undefined, to: number | undefined) =>
+    from === undefined || to === undefined ? null : Math.round(to - from);
   return {
     event: 'rows_start',
     startup_ms: Math.round(now),
@@ -429,9 +512,12 @@ export async function planRefusal(planPath: string, csvSha256: string, environme
   } catch (err) {
     return `cannot read the plan (${err instanceof SyntaxError ? 'not JSON' : fsReason(err)})`;
   }
-  if (typeof planned !== 'object' || planned === null || typeof planned.csvSha256 !== 'string' || typeof planned.environment !== 'string') return 'not a plan.json written by wbp plan';
-  if (planned.csvSha256 !== csvSha256) return `the plan was made for another CSV (sha256 ${planned.csvSha256}, this CSV ${csvSha256}): plan this CSV again`;
-  if (planned.environment !== environment) return `the plan was made for ENVIRONMENT=${planned.environment}, this run is ENVIRONMENT=${environment}`;
+  if (typeof planned !== 'object' || planned === null || typeof planned.csvSha256 !== 'string' || typeof planned.environment !== 'string')
+    return 'not a plan.json written by wbp plan';
+  if (planned.csvSha256 !== csvSha256)
+    return `the plan was made for another CSV (sha256 ${planned.csvSha256}, this CSV ${csvSha256}): plan this CSV again`;
+  if (planned.environment !== environment)
+    return `the plan was made for ENVIRONMENT=${planned.environment}, this run is ENVIRONMENT=${environment}`;
   return undefined;
 }
 
@@ -439,7 +525,8 @@ export async function planRefusal(planPath: string, csvSha256: string, environme
 function outDirRefusal(err: unknown): number | undefined {
   if (err instanceof OutDirLockedError) return RUN_EXIT.outDirLocked;
   if (err instanceof OutDirMismatchError) return RUN_EXIT.abortedCheckpointMismatch;
-  if (err instanceof ManifestCorruptError || err instanceof OutputCorruptError || err instanceof CheckpointCorruptError) return RUN_EXIT.abortedCorrupt;
+  if (err instanceof ManifestCorruptError || err instanceof OutputCorruptError || err instanceof CheckpointCorruptError)
+    return RUN_EXIT.abortedCorrupt;
   return undefined;
 }
 

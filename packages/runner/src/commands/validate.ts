@@ -1,12 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import {
-  ContractConfigError,
-  CsvFileError,
-  validateCsvFile,
-  type OrphanedLocation,
-  type ValidationSummary,
-} from '@wbp/csv-contract';
+import { ContractConfigError, CsvFileError, validateCsvFile, type OrphanedLocation, type ValidationSummary } from '@wbp/csv-contract';
 import type { Command } from '../command.js';
 import { annotationPath, errorAnnotation, mdCode, mdText, noticeAnnotation, warningAnnotation } from '../github.js';
 import { parseDefaults } from '../default-flags.js';
@@ -69,9 +63,14 @@ export const validateCommand: Command = {
       io.stderr(`wbp validate: ${args.csv}${err.line === undefined ? '' : `:${err.line}`}: ${err.detail}\n`);
       if (args.github) {
         const file = annotationPath(args.csv, io.env, io.cwd);
-        io.stdout(errorAnnotation(err.detail, { file, ...(err.line === undefined ? {} : { line: err.line }), title: `invalid CSV (${err.kind})` }));
+        io.stdout(
+          errorAnnotation(err.detail, { file, ...(err.line === undefined ? {} : { line: err.line }), title: `invalid CSV (${err.kind})` }),
+        );
         const where = err.line === undefined ? '' : ` (line ${err.line})`;
-        await appendStepSummary(io, `## wbp validate: ${mdCode(file)}\n\n**The file cannot be validated**${where}: ${mdText(err.detail)}\n\n`);
+        await appendStepSummary(
+          io,
+          `## wbp validate: ${mdCode(file)}\n\n**The file cannot be validated**${where}: ${mdText(err.detail)}\n\n`,
+        );
       }
       return EXIT.unusable;
     }
@@ -83,10 +82,21 @@ export const validateCommand: Command = {
         io.stdout(errorAnnotation(row.message, { file, line: row.line, title: `row ${row.rowId} rejected (${row.reasonCode})` }));
       }
       for (const orphan of summary.orphanedLocations.slice(0, args.maxAnnotations)) {
-        io.stdout(warningAnnotation(orphanMessage(orphan), { file, line: orphan.locationLine, title: `${orphan.dependents} row(s) depend on rejected location row ${orphan.locationRowId}` }));
+        io.stdout(
+          warningAnnotation(orphanMessage(orphan), {
+            file,
+            line: orphan.locationLine,
+            title: `${orphan.dependents} row(s) depend on rejected location row ${orphan.locationRowId}`,
+          }),
+        );
       }
       const unannotated = summary.rejected - Math.min(args.maxAnnotations, summary.rejectedRows.length);
-      if (unannotated > 0) io.stdout(noticeAnnotation(`${unannotated} more rejected rows: see the job summary and ${annotationPath(summary.rejectedPath, io.env, io.cwd)}`));
+      if (unannotated > 0)
+        io.stdout(
+          noticeAnnotation(
+            `${unannotated} more rejected rows: see the job summary and ${annotationPath(summary.rejectedPath, io.env, io.cwd)}`,
+          ),
+        );
       await appendStepSummary(io, markdownReport(file, summary));
     }
     return args.failOnRejected && summary.rejected > 0 ? EXIT.rejected : EXIT.ok;
@@ -102,7 +112,8 @@ function parseValidateArgs(argv: readonly string[]): ValidateArgs {
     'max-rows': { type: 'string' },
     'max-annotations': { type: 'string', default: '10' },
   });
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `one <csv> at a time, got ${positionals.length}`);
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'missing <csv>' : `one <csv> at a time, got ${positionals.length}`);
   if (!values.out) throw new UsageError('missing --out <dir>');
   if (values.format !== 'text' && values.format !== 'github') throw new UsageError(`--format must be text or github, not ${values.format}`);
   const defaults = parseDefaults(values.default);
@@ -119,7 +130,8 @@ function parseValidateArgs(argv: readonly string[]): ValidateArgs {
 
 function positiveInt(flag: string, text: string, zeroAllowed = false): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || (!zeroAllowed && n === 0)) throw new UsageError(`${flag} expects a ${zeroAllowed ? 'non-negative' : 'positive'} integer, got ${text}`);
+  if (!Number.isSafeInteger(n) || (!zeroAllowed && n === 0))
+    throw new UsageError(`${flag} expects a ${zeroAllowed ? 'non-negative' : 'positive'} integer, got ${text}`);
   return n;
 }
 
@@ -163,14 +175,20 @@ function markdownReport(file: string, s: ValidationSummary): string {
     out.push('');
   }
   if (s.orphanedLocations.length > 0) {
-    out.push('**Rows that depend on a rejected location row** (ready, but they will end pending unless the location already exists in Webex):', '');
+    out.push(
+      '**Rows that depend on a rejected location row** (ready, but they will end pending unless the location already exists in Webex):',
+      '',
+    );
     out.push('| location row (line) | location_key | reason | dependent rows | first of them (line) |', '| --- | --- | --- | ---: | --- |');
     for (const o of s.orphanedLocations) {
-      out.push(`| ${o.locationRowId} (${o.locationLine}) | ${mdText(o.locationKey)} | ${o.reasonCode} | ${o.dependents} | ${o.sample.map((r) => `${r.rowId} (${r.line})`).join(', ')} |`);
+      out.push(
+        `| ${o.locationRowId} (${o.locationLine}) | ${mdText(o.locationKey)} | ${o.reasonCode} | ${o.dependents} | ${o.sample.map((r) => `${r.rowId} (${r.line})`).join(', ')} |`,
+      );
     }
     out.push('');
   }
-  if (s.ignoredColumns.length > 0) out.push(`Ignored columns (not in the contract): ${s.ignoredColumns.map((c) => mdCode(c)).join(', ')}`, '');
+  if (s.ignoredColumns.length > 0)
+    out.push(`Ignored columns (not in the contract): ${s.ignoredColumns.map((c) => mdCode(c)).join(', ')}`, '');
   out.push(`Input sha256 \`${s.inputSha256}\``, '', '');
   return out.join('\n');
 }

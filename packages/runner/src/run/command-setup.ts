@@ -62,7 +62,6 @@ export function resolvePaths(io: CliIo, csvArg: string, outArg: string) {
   return { csv: resolve(io.cwd, csvArg), csvArg, outDir: resolve(io.cwd, outArg), outArg };
 }
 
-
 /** The last resort of both commands: a bug, logged and reported as exit 70. */
 export function internalError(err: unknown, log: RunLogger): Refusal {
   log.fatal({ event: 'internal_error', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'internal error');

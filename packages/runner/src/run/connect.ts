@@ -1,5 +1,12 @@
 import type { RunLogger } from '@wbp/executor-core';
-import { createWebexClient, type ClientEvent, type EventSink, type Redactor, type WebexClient, type WebexClientOptions } from '@wbp/webex-client';
+import {
+  createWebexClient,
+  type ClientEvent,
+  type EventSink,
+  type Redactor,
+  type WebexClient,
+  type WebexClientOptions,
+} from '@wbp/webex-client';
 import type { CliIo } from '../io.js';
 import type { RunConfig } from './run-config.js';
 import { startupClient } from './startup-checks.js';
@@ -51,7 +58,11 @@ export function connect({ config, log, redact, rawIo, onEvent }: ConnectOptions)
     if (e.type === 'request' || e.type === 'hedge') requests++;
     if (client) onEvent?.(e, client);
   };
-  const options: WebexClientOptions = { ...config.client, ...(token ? { token: token.token, refreshToken: token.refresh } : {}), onEvent: events };
+  const options: WebexClientOptions = {
+    ...config.client,
+    ...(token ? { token: token.token, refreshToken: token.refresh } : {}),
+    onEvent: events,
+  };
   client = createWebexClient(options);
   const startup = startupClient(options, client);
   const run = client;
@@ -68,10 +79,33 @@ export function connect({ config, log, redact, rawIo, onEvent }: ConnectOptions)
 /** run.log's lines for the client's events: each retry, and one line per rate-limit storm (its other 429s are the same pause). */
 export function logClientEvents(log: RunLogger): (event: ClientEvent, client: WebexClient) => void {
   return (e, client) => {
-    if (e.type === 'retry') log.warn({ event: 'retry', method: e.method, path: e.path, attempt: e.attempt, retries_left: e.retriesLeft, http_status: e.status, failure: e.failure, tracking_id: e.trackingId }, 'retrying');
+    if (e.type === 'retry')
+      log.warn(
+        {
+          event: 'retry',
+          method: e.method,
+          path: e.path,
+          attempt: e.attempt,
+          retries_left: e.retriesLeft,
+          http_status: e.status,
+          failure: e.failure,
+          tracking_id: e.trackingId,
+        },
+        'retrying',
+      );
     else if (e.type === 'rate_limited' && e.newStorm) {
       const rate = client.rate.snapshot();
-      log.warn({ event: 'rate_limited', path: e.path, retry_after_ms: e.retryAfterMs, concurrency: rate.concurrency, pace_per_s: rate.pacePerSecond, storms: rate.storms }, 'rate limited: every caller pauses once, then requests leave at the learnt pace');
+      log.warn(
+        {
+          event: 'rate_limited',
+          path: e.path,
+          retry_after_ms: e.retryAfterMs,
+          concurrency: rate.concurrency,
+          pace_per_s: rate.pacePerSecond,
+          storms: rate.storms,
+        },
+        'rate limited: every caller pauses once, then requests leave at the learnt pace',
+      );
     }
   };
 }

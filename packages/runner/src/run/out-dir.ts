@@ -125,7 +125,17 @@ export class OutDirMismatchError extends FileError<MismatchKind> {
 const UMASK: Record<OutputMode, number> = { private: 0o077, shared: 0o022 };
 const DIR_MODE: Record<OutputMode, number> = { private: 0o700, shared: 0o755 };
 /** Every file a run writes in the folder: none may be a symlink (or a directory) planted there. */
-const OUTPUT_FILES = [READY_FILE, REJECTED_FILE, RESULTS_FILE, PENDING_FILE, CHECKPOINT_FILE, MANIFEST_FILE, 'run.log', 'summary.json', 'summary.md'];
+const OUTPUT_FILES = [
+  READY_FILE,
+  REJECTED_FILE,
+  RESULTS_FILE,
+  PENDING_FILE,
+  CHECKPOINT_FILE,
+  MANIFEST_FILE,
+  'run.log',
+  'summary.json',
+  'summary.md',
+];
 /** Outputs that record rows as done: they must be proven to belong to this CSV. Validation outputs are rewritten anyway. */
 const ROW_STATE_FILES = [RESULTS_FILE, PENDING_FILE];
 const NEW_FOLDER = 'use a new --out folder';
@@ -169,7 +179,12 @@ class Prepared implements PreparedOutDir {
 
   async recordValidation(summary: { ready: number; rejected: number; inputSha256?: string }): Promise<void> {
     if (summary.inputSha256 !== undefined && summary.inputSha256 !== this.manifest.input_sha256) {
-      throw hashMismatch(join(this.dir, MANIFEST_FILE), this.manifest.input_sha256, summary.inputSha256, 'the CSV changed while it was being validated');
+      throw hashMismatch(
+        join(this.dir, MANIFEST_FILE),
+        this.manifest.input_sha256,
+        summary.inputSha256,
+        'the CSV changed while it was being validated',
+      );
     }
     const ready = { rows: summary.ready, sha256: await sha256File(join(this.dir, READY_FILE)) };
     this.manifest = { ...this.manifest, ready, rejected: { rows: summary.rejected } };
@@ -193,7 +208,8 @@ class Prepared implements PreparedOutDir {
 async function settleManifest(dir: string, options: PrepareOutDirOptions): Promise<{ manifest: Manifest; resume: boolean }> {
   const found = await readManifest(dir);
   const checkpoint = await readCheckpoint(dir);
-  if (checkpoint) assertSameRun(checkpointPath(dir), { input_sha256: checkpoint.input_hash, pipeline_version: checkpoint.pipeline_version }, options);
+  if (checkpoint)
+    assertSameRun(checkpointPath(dir), { input_sha256: checkpoint.input_hash, pipeline_version: checkpoint.pipeline_version }, options);
   if (found) {
     assertSameRun(manifestPath(dir), found, options);
     assertSameDefaults(manifestPath(dir), found, options.defaults);
@@ -225,9 +241,14 @@ async function settleManifest(dir: string, options: PrepareOutDirOptions): Promi
 
 function assertSameRun(file: string, recorded: { input_sha256: string; pipeline_version: number }, options: PrepareOutDirOptions): void {
   if (recorded.pipeline_version !== options.pipelineVersion) {
-    throw new OutDirMismatchError(file, 'pipeline_version', `the outputs were written by pipeline version ${recorded.pipeline_version}, this run is version ${options.pipelineVersion}; ${NEW_FOLDER}`);
+    throw new OutDirMismatchError(
+      file,
+      'pipeline_version',
+      `the outputs were written by pipeline version ${recorded.pipeline_version}, this run is version ${options.pipelineVersion}; ${NEW_FOLDER}`,
+    );
   }
-  if (recorded.input_sha256 !== options.inputSha256) throw hashMismatch(file, recorded.input_sha256, options.inputSha256, 'the CSV was edited or is another file');
+  if (recorded.input_sha256 !== options.inputSha256)
+    throw hashMismatch(file, recorded.input_sha256, options.inputSha256, 'the CSV was edited or is another file');
 }
 
 function hashMismatch(file: string, recorded: string, actual: string, why: string): OutDirMismatchError {
@@ -301,19 +322,35 @@ const REPAIR = `Put back the file as wbp wrote it (a copy, or the run artifact),
  *   executor completes into one at open), or an earlier attempt ended it success;
  * - each file is byte for byte as the writers write it (no CRLF, BOM, quoting changes).
  */
-export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint: Checkpoint | undefined, options: { validateRows?: boolean } = {}): Promise<VerifiedOutputs> {
+export async function verifyOutputs(
+  dir: string,
+  manifest: Manifest,
+  checkpoint: Checkpoint | undefined,
+  options: { validateRows?: boolean } = {},
+): Promise<VerifiedOutputs> {
   const recorded = manifest.ready;
-  if (recorded === undefined || manifest.rejected === undefined) throw new Error('verifyOutputs: validation is not recorded in manifest.json yet (call recordValidation first)');
+  if (recorded === undefined || manifest.rejected === undefined)
+    throw new Error('verifyOutputs: validation is not recorded in manifest.json yet (call recordValidation first)');
   const readyPath = join(dir, READY_FILE);
   const { file, ready } = await readReady(readyPath, recorded, options.validateRows ?? true);
 
   const rejectedPath = join(dir, REJECTED_FILE);
   if ((await regularFileSize(rejectedPath)) === undefined) {
-    throw new OutputCorruptError(rejectedPath, undefined, 'missing_file', `is gone, but validation rejected ${manifest.rejected.rows} row(s) (manifest.json): the record of why they were refused would be lost. ${REPAIR}`);
+    throw new OutputCorruptError(
+      rejectedPath,
+      undefined,
+      'missing_file',
+      `is gone, but validation rejected ${manifest.rejected.rows} row(s) (manifest.json): the record of why they were refused would be lost. ${REPAIR}`,
+    );
   }
   const rejectedRows = await countLines(rejectedPath, REJECTED_COLUMNS);
   if (rejectedRows !== manifest.rejected.rows) {
-    throw new OutputCorruptError(rejectedPath, undefined, 'manifest_mismatch', `has ${rejectedRows} row(s), validation wrote ${manifest.rejected.rows} (manifest.json). ${REPAIR}`);
+    throw new OutputCorruptError(
+      rejectedPath,
+      undefined,
+      'manifest_mismatch',
+      `has ${rejectedRows} row(s), validation wrote ${manifest.rejected.rows} (manifest.json). ${REPAIR}`,
+    );
   }
 
   const resultsPath = join(dir, RESULTS_FILE);
@@ -328,8 +365,15 @@ export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint:
     if (lines.at(-1)!.status === 'pending') pendingRows++;
     for (const r of lines) {
       if (r.status !== 'pending' || pending.lines.get(r.rowId)?.some((p) => p.attempt === r.attempt)) continue;
-      const [kind, detail] = pending.exists ? (['missing_pending', 'has no line'] as const) : (['missing_file', 'is gone, but it has a line'] as const);
-      throw new OutputCorruptError(pendingPath, undefined, kind, `${detail} for row ${r.rowId} (attempt ${r.attempt}), which results.csv line ${r.line} says ended pending: the list of rows to follow up would miss it. ${REPAIR}`);
+      const [kind, detail] = pending.exists
+        ? (['missing_pending', 'has no line'] as const)
+        : (['missing_file', 'is gone, but it has a line'] as const);
+      throw new OutputCorruptError(
+        pendingPath,
+        undefined,
+        kind,
+        `${detail} for row ${r.rowId} (attempt ${r.attempt}), which results.csv line ${r.line} says ended pending: the list of rows to follow up would miss it. ${REPAIR}`,
+      );
     }
   }
 
@@ -338,7 +382,10 @@ export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint:
     /** Done for this attempt: ended in it, or an earlier attempt ended it success (it is not run again). */
     const doneInAttempt = (rowId: number): boolean => {
       const own = results.lines.get(rowId) ?? [];
-      return own.some((r) => r.attempt === attempt || r.status === 'success') || (pending.lines.get(rowId) ?? []).some((p) => p.attempt === attempt);
+      return (
+        own.some((r) => r.attempt === attempt || r.status === 'success') ||
+        (pending.lines.get(rowId) ?? []).some((p) => p.attempt === attempt)
+      );
     };
     const missing: number[] = [];
     for (const [rowId, row] of ready) {
@@ -364,9 +411,18 @@ export async function verifyOutputs(dir: string, manifest: Manifest, checkpoint:
  * and the rows parsed from those same bytes (validated again when `validateRows`). A file whose
  * hash differs is described by what is wrong with it (re-saved, cut short, rows removed…).
  */
-async function readReady(path: string, recorded: NonNullable<Manifest['ready']>, validateRows: boolean): Promise<{ file: ReadyFile; ready: Map<number, ReadyRow> }> {
+async function readReady(
+  path: string,
+  recorded: NonNullable<Manifest['ready']>,
+  validateRows: boolean,
+): Promise<{ file: ReadyFile; ready: Map<number, ReadyRow> }> {
   if ((await regularFileSize(path)) === undefined) {
-    throw new OutputCorruptError(path, undefined, 'missing_file', `is gone, but validation wrote it with ${recorded.rows} row(s) (manifest.json). ${REPAIR}`);
+    throw new OutputCorruptError(
+      path,
+      undefined,
+      'missing_file',
+      `is gone, but validation wrote it with ${recorded.rows} row(s) (manifest.json). ${REPAIR}`,
+    );
   }
   const file = await ReadyFile.read(path);
   const mismatch = (rows: number) =>
@@ -383,7 +439,12 @@ async function readReady(path: string, recorded: NonNullable<Manifest['ready']>,
   const ready = new Map<number, ReadyRow>();
   try {
     for (const { row, line } of file.records({ validate: validateRows })) {
-      ready.set(row.row_id, { entityType: row.entity_type, entityKey: row.entity_key, phase: PHASE_OF[row.entity_type as EntityType], line });
+      ready.set(row.row_id, {
+        entityType: row.entity_type,
+        entityKey: row.entity_key,
+        phase: PHASE_OF[row.entity_type as EntityType],
+        line,
+      });
     }
   } catch (err) {
     // Outputs adopted from an older wbp are hashed as found: one not as the writers write it is
@@ -409,7 +470,13 @@ async function readRowLines(
   const lines = new Map<number, RowLine[]>();
   let count = 0;
   if ((await regularFileSize(path)) === undefined) return { exists: false, lines, count };
-  const foreign = (line: number, what: string) => new OutputCorruptError(path, line, 'foreign_line', `${what}: not a line this run wrote (edited, or mixed with another run's file). ${REPAIR}`);
+  const foreign = (line: number, what: string) =>
+    new OutputCorruptError(
+      path,
+      line,
+      'foreign_line',
+      `${what}: not a line this run wrote (edited, or mixed with another run's file). ${REPAIR}`,
+    );
   for await (const { record, line } of readCsvLines(path, columns)) {
     const r: Partial<Record<string, string>> = record;
     const rowId = /^[1-9]\d*$/.test(r.row_id ?? '') ? Number(r.row_id) : NaN;
@@ -420,18 +487,42 @@ async function readRowLines(
     if (attempt > maxAttempt) throw foreign(line, `attempt ${attempt}, but checkpoint.json is at attempt ${maxAttempt}`);
     const earlier = lines.get(rowId)?.at(-1);
     if (earlier && earlier.attempt === attempt) {
-      throw new OutputCorruptError(path, line, 'duplicate_row', `row ${rowId} already has a line of attempt ${attempt} (line ${earlier.line}); every row ends exactly once per attempt, so the file was edited or another run wrote to it too. ${REPAIR}`);
+      throw new OutputCorruptError(
+        path,
+        line,
+        'duplicate_row',
+        `row ${rowId} already has a line of attempt ${attempt} (line ${earlier.line}); every row ends exactly once per attempt, so the file was edited or another run wrote to it too. ${REPAIR}`,
+      );
     }
-    if (earlier && earlier.attempt > attempt) throw foreign(line, `attempt ${attempt} after row ${rowId}'s line of attempt ${earlier.attempt} (line ${earlier.line}): attempts are appended in order`);
+    if (earlier && earlier.attempt > attempt)
+      throw foreign(
+        line,
+        `attempt ${attempt} after row ${rowId}'s line of attempt ${earlier.attempt} (line ${earlier.line}): attempts are appended in order`,
+      );
     if (earlier && earlier.status === 'success') {
-      throw new OutputCorruptError(path, line, 'duplicate_row', `row ${rowId} ended success in attempt ${earlier.attempt} (line ${earlier.line}), yet has a line of attempt ${attempt}: a success row is never run again. ${REPAIR}`);
+      throw new OutputCorruptError(
+        path,
+        line,
+        'duplicate_row',
+        `row ${rowId} ended success in attempt ${earlier.attempt} (line ${earlier.line}), yet has a line of attempt ${attempt}: a success row is never run again. ${REPAIR}`,
+      );
     }
     if (!/^[123]$/.test(r.phase ?? '')) throw foreign(line, `phase ${JSON.stringify(r.phase)} is not 1, 2 or 3`);
-    if (r.entity_type !== row.entityType) throw foreign(line, `entity_type ${JSON.stringify(r.entity_type)}, but row ${rowId} of ready_to_load.csv (line ${row.line}) is a ${row.entityType} row`);
-    if (Number(r.phase) !== row.phase) throw foreign(line, `phase ${r.phase}, but row ${rowId} is a ${row.entityType} row (phase ${row.phase})`);
-    if (r.entity_key !== neutraliseCell(row.entityKey)) throw foreign(line, `entity_key ${JSON.stringify(r.entity_key)}, but row ${rowId} of ready_to_load.csv is ${JSON.stringify(row.entityKey)}`);
+    if (r.entity_type !== row.entityType)
+      throw foreign(
+        line,
+        `entity_type ${JSON.stringify(r.entity_type)}, but row ${rowId} of ready_to_load.csv (line ${row.line}) is a ${row.entityType} row`,
+      );
+    if (Number(r.phase) !== row.phase)
+      throw foreign(line, `phase ${r.phase}, but row ${rowId} is a ${row.entityType} row (phase ${row.phase})`);
+    if (r.entity_key !== neutraliseCell(row.entityKey))
+      throw foreign(
+        line,
+        `entity_key ${JSON.stringify(r.entity_key)}, but row ${rowId} of ready_to_load.csv is ${JSON.stringify(row.entityKey)}`,
+      );
     const status = r.status ?? 'pending';
-    if (status !== 'success' && status !== 'pending') throw foreign(line, `status ${JSON.stringify(status)} is neither success nor pending`);
+    if (status !== 'success' && status !== 'pending')
+      throw foreign(line, `status ${JSON.stringify(status)} is neither success nor pending`);
     lines.set(rowId, [...(lines.get(rowId) ?? []), { rowId, line, status, attempt }]);
     count++;
   }

@@ -73,7 +73,9 @@ export function groupPendingByCause(
   const byRow = new Map<number, LocationCause>();
   for (const loc of failedLocations) {
     if (loc.reasonCode === 'duplicate_key') continue;
-    const keys = ['entity_key', 'location_external_id', 'location_name'].map((c) => foldLocationKey(loc.raw[c] ?? '')).filter((k) => k !== '' && !succeededLocationKeys.has(k));
+    const keys = ['entity_key', 'location_external_id', 'location_name']
+      .map((c) => foldLocationKey(loc.raw[c] ?? ''))
+      .filter((k) => k !== '' && !succeededLocationKeys.has(k));
     if (keys.length === 0) continue;
     const cause: LocationCause = {
       locationRowId: loc.rowId,

@@ -63,7 +63,10 @@ const EnvSchema = v.object({
       v.trim(),
       v.url('WEBEX_BASE_URL must be a URL'),
       v.regex(/^https?:\/\//, 'WEBEX_BASE_URL must be http(s)'),
-      v.check(plainBaseUrl, 'WEBEX_BASE_URL must not carry a user name or password (user:pass@), a ?query or a #fragment: give the bare API base, credentials go in WEBEX_TOKEN'),
+      v.check(
+        plainBaseUrl,
+        'WEBEX_BASE_URL must not carry a user name or password (user:pass@), a ?query or a #fragment: give the bare API base, credentials go in WEBEX_TOKEN',
+      ),
     ),
     CLIENT_DEFAULTS.baseUrl,
   ),
@@ -71,7 +74,10 @@ const EnvSchema = v.object({
     v.string('WEBEX_TOKEN is required'),
     v.trim(),
     v.minLength(1, 'WEBEX_TOKEN is required'),
-    v.regex(HEADER_SAFE, 'WEBEX_TOKEN holds a character that cannot be sent in an HTTP header (a line break, a space or a non-ASCII character): copy the token again'),
+    v.regex(
+      HEADER_SAFE,
+      'WEBEX_TOKEN holds a character that cannot be sent in an HTTP header (a line break, a space or a non-ASCII character): copy the token again',
+    ),
   ),
   OUTPUT_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'OUTPUT_DIR must not be blank'))),
   BATCH_SIZE: int('BATCH_SIZE', 1, 5_000, DEFAULT_EXECUTOR_CONFIG.batchSize),
@@ -115,7 +121,10 @@ const EnvSchema = v.object({
     ),
     String(seconds(DEFAULT_EXECUTOR_CONFIG.settle.windowMs)),
   ),
-  OUTPUT_MODE: v.optional(v.picklist(['private', 'shared'], 'OUTPUT_MODE must be private (files 0600, folder 0700) or shared (0644, 0755)'), DEFAULT_OUTPUT_MODE),
+  OUTPUT_MODE: v.optional(
+    v.picklist(['private', 'shared'], 'OUTPUT_MODE must be private (files 0600, folder 0700) or shared (0644, 0755)'),
+    DEFAULT_OUTPUT_MODE,
+  ),
   WEBEX_CALLING_LICENSE_ID: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'WEBEX_CALLING_LICENSE_ID must not be blank'))),
   WEBEX_REFRESH_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   WEBEX_CLIENT_ID: v.optional(v.pipe(v.string(), v.trim())),
@@ -174,8 +183,10 @@ export function toRunConfig(raw: Readonly<Record<string, string | undefined>>): 
   const problems: string[] = [];
   const { WEBEX_REFRESH_TOKEN: refreshToken, WEBEX_CLIENT_ID: clientId, WEBEX_CLIENT_SECRET: clientSecret } = env;
   const given = [refreshToken, clientId, clientSecret].filter(Boolean).length;
-  if (given !== 0 && given !== 3) problems.push('WEBEX_REFRESH_TOKEN, WEBEX_CLIENT_ID and WEBEX_CLIENT_SECRET go together: set all three or none');
-  if (env.CONCURRENCY > env.CONCURRENCY_MAX) problems.push(`CONCURRENCY (${env.CONCURRENCY}) must not exceed CONCURRENCY_MAX (${env.CONCURRENCY_MAX})`);
+  if (given !== 0 && given !== 3)
+    problems.push('WEBEX_REFRESH_TOKEN, WEBEX_CLIENT_ID and WEBEX_CLIENT_SECRET go together: set all three or none');
+  if (env.CONCURRENCY > env.CONCURRENCY_MAX)
+    problems.push(`CONCURRENCY (${env.CONCURRENCY}) must not exceed CONCURRENCY_MAX (${env.CONCURRENCY_MAX})`);
   if (problems.length > 0) throw new RunConfigError(problems);
   return {
     env,

@@ -46,7 +46,13 @@ function failureCause(err: unknown, step: string, rateLimited: boolean): string 
  * failure stops the run with no row processed. The requests go through `startup` (a short budget);
  * what the returned cache looks up later (each location's lines) goes through `run` (or `orgPort`).
  */
-export async function startupChecks(startup: WebexClient, run: WebexClient, log: RunLogger, pinnedLicenceId: string | undefined, orgPort?: ReadPort): Promise<StartupResult> {
+export async function startupChecks(
+  startup: WebexClient,
+  run: WebexClient,
+  log: RunLogger,
+  pinnedLicenceId: string | undefined,
+  orgPort?: ReadPort,
+): Promise<StartupResult> {
   let rateLimited = false;
   const stopListening = startup.rate.onPause(() => (rateLimited = true));
   let step = 'GET /people/me';
@@ -59,10 +65,21 @@ export async function startupChecks(startup: WebexClient, run: WebexClient, log:
     const licences = await startup.licenses.list();
     const calling = licences.filter((l) => l.name?.startsWith('Webex Calling - Professional'));
     const free = calling.reduce((n, l) => n + Math.max(0, (l.totalUnits ?? 0) - (l.consumedUnits ?? 0)), 0);
-    if (calling.length === 0) log.warn({ event: 'startup_checks', licence: 'none' }, 'no Webex Calling - Professional licence in the org: enabling Calling will end precondition_missing');
+    if (calling.length === 0)
+      log.warn(
+        { event: 'startup_checks', licence: 'none' },
+        'no Webex Calling - Professional licence in the org: enabling Calling will end precondition_missing',
+      );
     step = 'org lookups';
     // `orgPort`: a plan's read-only reader, which the cache then reads every location's lines through.
-    const lookups: ReadPort = orgPort ?? { people: run.people, numbers: run.numbers, settings: run.settings, locations: startup.locations, callingLocations: startup.callingLocations, licenses: startup.licenses };
+    const lookups: ReadPort = orgPort ?? {
+      people: run.people,
+      numbers: run.numbers,
+      settings: run.settings,
+      locations: startup.locations,
+      callingLocations: startup.callingLocations,
+      licenses: startup.licenses,
+    };
     const org = await OrgCache.load(lookups, pinnedLicenceId);
     log.info({ event: 'startup_checks', startup_checks: 'pass', admin_id: me.id, calling_licence_units_free: free }, 'startup_checks=pass');
     return { ok: true, org };

@@ -5,7 +5,15 @@ import { foldLocationKey, physicalLinesOf, READY_FILE, ReadyFile } from '@wbp/cs
 import { latestPerRow, PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/files';
 import { mdCode, mdText } from '../github.js';
 import { EXIT_MEANING, RESUMABLE } from './exit-status.js';
-import { groupPendingByCause, MAX_LOCATION_GROUPS, rawCells, type FailedLocationRow, type PendingCauses, type PendingRowInput, type PendingRowRef } from './pending-causes.js';
+import {
+  groupPendingByCause,
+  MAX_LOCATION_GROUPS,
+  rawCells,
+  type FailedLocationRow,
+  type PendingCauses,
+  type PendingRowInput,
+  type PendingRowRef,
+} from './pending-causes.js';
 import { throughputMermaid, throughputSeries } from './throughput-chart.js';
 
 export type EffectCounts = Record<'created' | 'changed' | 'unchanged', number>;
@@ -87,15 +95,30 @@ export async function summarise(outDir: string, base: SummaryBase): Promise<RunS
     pendingByReason[p.reason_code] = (pendingByReason[p.reason_code] ?? 0) + 1;
     steps[p.step] = (steps[p.step] ?? 0) + 1;
     const raw = rawCells(p.raw_row_minified);
-    pendingRows.push({ rowId, entityType: p.entity_type, entityKey: p.entity_key, reasonCode: p.reason_code, message: p.reason_message, locationKey: raw.location_key });
-    if (p.entity_type === 'location') failedLocations.push({ rowId, state: 'pending', reasonCode: p.reason_code, message: p.reason_message, raw });
+    pendingRows.push({
+      rowId,
+      entityType: p.entity_type,
+      entityKey: p.entity_key,
+      reasonCode: p.reason_code,
+      message: p.reason_message,
+      locationKey: raw.location_key,
+    });
+    if (p.entity_type === 'location')
+      failedLocations.push({ rowId, state: 'pending', reasonCode: p.reason_code, message: p.reason_message, raw });
   }
   let rejected = 0;
   const rejectedByReason: Record<string, number> = {};
   for await (const r of records(join(outDir, 'rejected_rows.csv'), REJECTED_COLUMNS)) {
     rejected++;
     rejectedByReason[r.reason_code] = (rejectedByReason[r.reason_code] ?? 0) + 1;
-    if (r.entity_type === 'location') failedLocations.push({ rowId: Number(r.row_id), state: 'rejected', reasonCode: r.reason_code, message: r.reason_message, raw: rawCells(r.raw_row_minified) });
+    if (r.entity_type === 'location')
+      failedLocations.push({
+        rowId: Number(r.row_id),
+        state: 'rejected',
+        reasonCode: r.reason_code,
+        message: r.reason_message,
+        raw: rawCells(r.raw_row_minified),
+      });
   }
   pendingRows.sort((a, b) => a.rowId - b.rowId); // each group lists its first rows in CSV order
   const pendingCauses = groupPendingByCause(pendingRows, failedLocations, await succeededLocationKeys(outDir, latest));
@@ -108,7 +131,13 @@ export async function summarise(outDir: string, base: SummaryBase): Promise<RunS
     attempt: base.attempt,
     exitStatus: base.exitStatus,
     outcome: EXIT_MEANING[base.exitStatus] ?? 'unknown',
-    rows: { total: base.readyRows + rejected, success, pending, rejected, notYetProcessed: Math.max(0, base.readyRows - success - pending) },
+    rows: {
+      total: base.readyRows + rejected,
+      success,
+      pending,
+      rejected,
+      notYetProcessed: Math.max(0, base.readyRows - success - pending),
+    },
     pendingByReason,
     rejectedByReason,
     topFailingSteps: Object.entries(steps)
@@ -117,7 +146,11 @@ export async function summarise(outDir: string, base: SummaryBase): Promise<RunS
       .map(([step, count]) => ({ step, count })),
     effects,
     pendingCauses,
-    elapsed: { seconds: Math.round(seconds * 10) / 10, rowsFinished, rowsPerSecond: seconds > 0 ? Math.round((rowsFinished / seconds) * 10) / 10 : 0 },
+    elapsed: {
+      seconds: Math.round(seconds * 10) / 10,
+      rowsFinished,
+      rowsPerSecond: seconds > 0 ? Math.round((rowsFinished / seconds) * 10) / 10 : 0,
+    },
     resumable: RESUMABLE.has(base.exitStatus),
     detail: base.detail,
     throughput: await throughputSeries(join(outDir, 'results.csv'), undefined, base.attempt),
@@ -178,18 +211,34 @@ export function summaryMarkdown(s: RunSummary): string {
     `| **total** | **${s.rows.total}** |`,
     '',
   ];
-  const reasons = [...Object.entries(s.pendingByReason).map(([k, n]) => ['pending', k, n] as const), ...Object.entries(s.rejectedByReason).filter(([, n]) => n > 0).map(([k, n]) => ['rejected', k, n] as const)];
+  const reasons = [
+    ...Object.entries(s.pendingByReason).map(([k, n]) => ['pending', k, n] as const),
+    ...Object.entries(s.rejectedByReason)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => ['rejected', k, n] as const),
+  ];
   if (reasons.length > 0) {
-    lines.push('| state | reason_code | rows |', '| --- | --- | ---: |', ...reasons.map(([st, k, n]) => `| ${st} | ${mdCode(k)} | ${n} |`), '');
+    lines.push(
+      '| state | reason_code | rows |',
+      '| --- | --- | ---: |',
+      ...reasons.map(([st, k, n]) => `| ${st} | ${mdCode(k)} | ${n} |`),
+      '',
+    );
   }
   lines.push(...elapsedLine(s), ...effectsTable(s), ...pendingSections(s.pendingCauses));
   if (s.topFailingSteps.length > 0) {
     lines.push('Top failing steps: ' + s.topFailingSteps.map((t) => `${mdCode(t.step)} (${t.count})`).join(', '), '');
   }
   if (s.resumable) {
-    lines.push('**To continue**, run the same CSV with the same output folder (its `checkpoint.json` is kept): locally `wbp run <csv> --out <dir>`; in Actions, dispatch *provision* with `resume` = this run id.', '');
+    lines.push(
+      '**To continue**, run the same CSV with the same output folder (its `checkpoint.json` is kept): locally `wbp run <csv> --out <dir>`; in Actions, dispatch *provision* with `resume` = this run id.',
+      '',
+    );
   } else if (s.rows.pending > 0) {
-    lines.push(`Fix what \`pending_rows.csv\` says, then run the same CSV with the same output folder: attempt ${s.attempt + 1} tries only the pending rows again (lookup first); success rows are not touched.`, '');
+    lines.push(
+      `Fix what \`pending_rows.csv\` says, then run the same CSV with the same output folder: attempt ${s.attempt + 1} tries only the pending rows again (lookup first); success rows are not touched.`,
+      '',
+    );
   }
   const chart = s.throughput.rowsPerSecond.length >= 3 ? throughputMermaid(s.throughput) : '';
   if (chart) lines.push(chart, '');
@@ -199,7 +248,10 @@ export function summaryMarkdown(s: RunSummary): string {
 
 function elapsedLine(s: RunSummary): string[] {
   const { seconds, rowsFinished, rowsPerSecond } = s.elapsed;
-  return [`Elapsed ${formatSeconds(seconds)}: this invocation finished ${rowsFinished} row(s)${rowsFinished > 0 ? `, ${rowsPerSecond} rows/s` : ''}.`, ''];
+  return [
+    `Elapsed ${formatSeconds(seconds)}: this invocation finished ${rowsFinished} row(s)${rowsFinished > 0 ? `, ${rowsPerSecond} rows/s` : ''}.`,
+    '',
+  ];
 }
 
 function formatSeconds(total: number): string {
@@ -226,7 +278,10 @@ function rowTable(rows: readonly PendingRowRef[], count: number, withReason: boo
   const out = [
     `| row | line | entity | key | ${withReason ? 'reason | ' : ''}message |`,
     `| ---: | ---: | --- | --- | ${withReason ? '--- | ' : ''}--- |`,
-    ...rows.map((r) => `| ${r.rowId} | ${r.line ?? ''} | ${mdText(r.entityType)} | ${mdText(r.entityKey)} | ${withReason ? `${mdCode(r.reasonCode)} | ` : ''}${mdText(r.message)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.rowId} | ${r.line ?? ''} | ${mdText(r.entityType)} | ${mdText(r.entityKey)} | ${withReason ? `${mdCode(r.reasonCode)} | ` : ''}${mdText(r.message)} |`,
+    ),
   ];
   if (count > rows.length) out.push('', `… and ${count - rows.length} more in \`pending_rows.csv\`.`);
   return [...out, ''];
@@ -244,13 +299,19 @@ function pendingSections(c: PendingCauses): string[] {
       ...rowTable(loc.rows, loc.count, true),
     );
   }
-  if (c.byLocation.length > MAX_LOCATION_GROUPS) out.push(`… and ${c.byLocation.length - MAX_LOCATION_GROUPS} more failed location rows with rows waiting on them.`, '');
+  if (c.byLocation.length > MAX_LOCATION_GROUPS)
+    out.push(`… and ${c.byLocation.length - MAX_LOCATION_GROUPS} more failed location rows with rows waiting on them.`, '');
   for (const g of c.byReason) out.push(`**${mdCode(g.reasonCode)}** (${g.count}):`, '', ...rowTable(g.rows, g.count, false));
   return out;
 }
 
 /** summary.json + summary.md in the output folder; the step summary and outputs when in Actions. Both go through `redact`. */
-export async function publishSummary(outDir: string, s: RunSummary, env: Readonly<Record<string, string | undefined>>, redact: (text: string) => string = (text) => text): Promise<void> {
+export async function publishSummary(
+  outDir: string,
+  s: RunSummary,
+  env: Readonly<Record<string, string | undefined>>,
+  redact: (text: string) => string = (text) => text,
+): Promise<void> {
   const md = redact(summaryMarkdown(s));
   await writeFile(join(outDir, 'summary.json'), redact(`${JSON.stringify(s, null, 2)}\n`));
   await writeFile(join(outDir, 'summary.md'), md);

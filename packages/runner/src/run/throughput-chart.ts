@@ -5,10 +5,15 @@ import { lineAttempt, readCsvRecords, RESULTS_COLUMNS } from '@wbp/files';
  * Rows finished per time bucket, from results.csv timestamps; with `attempt`, of that attempt's
  * lines only (a re-run days later would otherwise squeeze its own rows into one bucket).
  */
-export async function throughputSeries(resultsCsv: string, buckets = 30, attempt?: number): Promise<{ bucketSeconds: number; rowsPerSecond: number[] }> {
+export async function throughputSeries(
+  resultsCsv: string,
+  buckets = 30,
+  attempt?: number,
+): Promise<{ bucketSeconds: number; rowsPerSecond: number[] }> {
   const times: number[] = [];
   if (existsSync(resultsCsv)) {
-    for await (const r of readCsvRecords(resultsCsv, RESULTS_COLUMNS)) if (attempt === undefined || lineAttempt(r) === attempt) times.push(Date.parse(r.timestamp));
+    for await (const r of readCsvRecords(resultsCsv, RESULTS_COLUMNS))
+      if (attempt === undefined || lineAttempt(r) === attempt) times.push(Date.parse(r.timestamp));
   }
   if (times.length < 2) return { bucketSeconds: 0, rowsPerSecond: [] };
   let min = Infinity;

@@ -33,7 +33,12 @@ export function refreshingToken(
       const response = await fetch(`${baseUrl.replace(/\/$/, '')}/access_token`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: app.clientId, client_secret: app.clientSecret, refresh_token: refreshToken }),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: app.clientId,
+          client_secret: app.clientSecret,
+          refresh_token: refreshToken,
+        }),
         signal: deadline.signal,
       });
       const parsed = v.safeParse(TokenResponse, await response.json().catch(() => undefined));

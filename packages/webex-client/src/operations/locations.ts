@@ -11,7 +11,11 @@ export function locationOperations({ device, maxPages }: OperationContext) {
         linkPages(
           'GET /locations',
           async (query) => {
-            const { data, response } = await ok(device.GET('/locations', { params: { query: { max: options.max ?? 500, ...(options.name ? { name: options.name } : {}), ...query } } }));
+            const { data, response } = await ok(
+              device.GET('/locations', {
+                params: { query: { max: options.max ?? 500, ...(options.name ? { name: options.name } : {}), ...query } },
+              }),
+            );
             return { items: data.items, response };
           },
           maxPages,

@@ -34,7 +34,9 @@ export function peopleOperations({ admin, maxPages }: OperationContext) {
         linkPages(
           'GET /people',
           async (query) => {
-            const { data, response } = await ok(admin.GET('/people', { params: { query: { locationId, max, callingData: true, ...query } } }));
+            const { data, response } = await ok(
+              admin.GET('/people', { params: { query: { locationId, max, callingData: true, ...query } } }),
+            );
             return { items: data.items ?? [], response };
           },
           maxPages,

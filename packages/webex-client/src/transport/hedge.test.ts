@@ -12,7 +12,14 @@ function hedged(answer: Parameters<typeof scriptedFetch>[0]) {
   const rate = new RateController();
   // The typical latency comes from the rate controller (the throttle layer feeds it).
   rate.latency(1);
-  const fetch = withHedging(inner.fetch, { minDelayMs: 20, factor: 10, patienceFactor: 40, minPatienceMs: 5_000, rate, onEvent: (e) => events.push(e) });
+  const fetch = withHedging(inner.fetch, {
+    minDelayMs: 20,
+    factor: 10,
+    patienceFactor: 40,
+    minPatienceMs: 5_000,
+    rate,
+    onEvent: (e) => events.push(e),
+  });
   return { fetch, inner, events, rate };
 }
 

@@ -55,7 +55,9 @@ export function withHedging(next: FetchFn, options: HedgeOptions): FetchFn {
     };
     if (!isHedgeable(method, path) || typicalMs === undefined) {
       const patience =
-        typicalMs === undefined || isIdempotent(method, path) ? undefined : Math.max(options.minPatienceMs, typicalMs * options.patienceFactor);
+        typicalMs === undefined || isIdempotent(method, path)
+          ? undefined
+          : Math.max(options.minPatienceMs, typicalMs * options.patienceFactor);
       const limit = linkedAbort(signal, patience, () => new RequestTimeoutError(Math.round(patience ?? 0)));
       try {
         return await Promise.race([limit.whenAborted, next(freshRequest(request, body), limit.signal, call)]);

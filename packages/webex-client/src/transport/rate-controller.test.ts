@@ -125,16 +125,20 @@ describe('RateController against a model token bucket (virtual clock)', () => {
   // storm is expensive (Retry-After ≥ 15 s), and the wall time within 20 % of the floor (accepted
   // requests / limit) plus the Retry-Afters of the storms it took to learn the limit.
   const cases = [0.5, 1, 5, 20, 50, 200, 500].flatMap((rate) => [1, 15, 60].map((retryAfterS) => ({ rate, retryAfterS })));
-  it.each(cases)('limit $rate/s, Retry-After $retryAfterS s', async ({ rate, retryAfterS }) => {
-    const rows = Math.max(120, Math.round((rate * 240) / 4));
-    const r = await runModelJob({ ratePerSecond: rate, minRetryAfterS: retryAfterS, rows, controller: { maxConcurrency: 64 } });
-    expect(r.share429).toBeLessThanOrEqual(rate < 1 ? 0.03 : 0.02);
-    if (retryAfterS >= 15) expect(r.storms).toBeLessThanOrEqual(rate < 1 ? 4 : 3);
-    // Known weakness, kept visible: at 500/s a long Retry-After's 10 s window still holds the ramp-up,
-    // so the first pace lands near 0.8 × the limit and the rare probes take long to win it back.
-    const slack = rate >= 500 && retryAfterS >= 15 ? 1.6 : 1.2;
-    expect(r.wallS).toBeLessThanOrEqual(slack * r.floorS + Math.min(r.storms, 3) * retryAfterS + 5);
-  }, 20_000);
+  it.each(cases)(
+    'limit $rate/s, Retry-After $retryAfterS s',
+    async ({ rate, retryAfterS }) => {
+      const rows = Math.max(120, Math.round((rate * 240) / 4));
+      const r = await runModelJob({ ratePerSecond: rate, minRetryAfterS: retryAfterS, rows, controller: { maxConcurrency: 64 } });
+      expect(r.share429).toBeLessThanOrEqual(rate < 1 ? 0.03 : 0.02);
+      if (retryAfterS >= 15) expect(r.storms).toBeLessThanOrEqual(rate < 1 ? 4 : 3);
+      // Known weakness, kept visible: at 500/s a long Retry-After's 10 s window still holds the ramp-up,
+      // so the first pace lands near 0.8 × the limit and the rare probes take long to win it back.
+      const slack = rate >= 500 && retryAfterS >= 15 ? 1.6 : 1.2;
+      expect(r.wallS).toBeLessThanOrEqual(slack * r.floorS + Math.min(r.storms, 3) * retryAfterS + 5);
+    },
+    20_000,
+  );
 
   it('a bucket that banks five seconds of allowance costs more storms, still bounded and polite', async () => {
     const r = await runModelJob({ ratePerSecond: 20, minRetryAfterS: 15, rows: 1500, burstSeconds: 5, controller: { maxConcurrency: 64 } });

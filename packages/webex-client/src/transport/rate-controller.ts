@@ -146,13 +146,15 @@ export class RateController {
   constructor(options: RateControlOptions = {}) {
     const o = { ...RATE_CONTROL_DEFAULTS, ...definedOnly(options) };
     for (const key of Object.keys(RATE_CONTROL_DEFAULTS) as (keyof typeof RATE_CONTROL_DEFAULTS)[]) positive(key, o[key]);
-    for (const key of ['backoff', 'correction', 'sustainedShare'] as const) if (o[key] >= 1) throw new RangeError(`rate control: ${key} must be below 1, got ${o[key]}`);
+    for (const key of ['backoff', 'correction', 'sustainedShare'] as const)
+      if (o[key] >= 1) throw new RangeError(`rate control: ${key} must be below 1, got ${o[key]}`);
     if (o.probeStep <= 1) throw new RangeError(`rate control: probeStep must be above 1, got ${o.probeStep}`);
     if (2 * o.minWindowMs > o.maxWindowMs) throw new RangeError('rate control: maxWindowMs must be at least twice minWindowMs');
     for (const key of ['startConcurrency', 'maxConcurrency', 'probeEveryAccepted'] as const) {
       if (!Number.isInteger(o[key])) throw new RangeError(`rate control: ${key} must be a whole number, got ${o[key]}`);
     }
-    if (o.startConcurrency > o.maxConcurrency) throw new RangeError(`rate control: startConcurrency (${o.startConcurrency}) exceeds maxConcurrency (${o.maxConcurrency})`);
+    if (o.startConcurrency > o.maxConcurrency)
+      throw new RangeError(`rate control: startConcurrency (${o.startConcurrency}) exceeds maxConcurrency (${o.maxConcurrency})`);
     const { clock, ...rest } = { ...o, clock: options.clock };
     this.#o = rest;
     this.#clock = clock ?? systemClock;
@@ -204,7 +206,8 @@ export class RateController {
     const now = this.#clock.now();
     if (status !== 429) {
       this.#recordAccepted(now);
-      if (retryAfterMs !== undefined && (status === 503 || status === 423)) return { pauseMs: this.#pause(now, retryAfterMs), newStorm: false };
+      if (retryAfterMs !== undefined && (status === 503 || status === 423))
+        return { pauseMs: this.#pause(now, retryAfterMs), newStorm: false };
       return { pauseMs: 0, newStorm: false };
     }
     const pauseMs = retryAfterMs ?? defaultPauseMs;
@@ -231,7 +234,12 @@ export class RateController {
     this.#latencyMs = this.#latencyMs === undefined ? ms : this.#latencyMs * 0.95 + ms * 0.05;
     this.#bestLatencyMs = Math.min(this.#bestLatencyMs, this.#latencyMs);
     // A service that starts queueing us (latency well above the best seen) gets fewer rows.
-    if (this.#rate === undefined && this.#latencyMs > this.#bestLatencyMs * 2.5 && this.#latencyMs - this.#bestLatencyMs > 50 && now - this.#lastLatencyCutAt >= 1_000) {
+    if (
+      this.#rate === undefined &&
+      this.#latencyMs > this.#bestLatencyMs * 2.5 &&
+      this.#latencyMs - this.#bestLatencyMs > 50 &&
+      now - this.#lastLatencyCutAt >= 1_000
+    ) {
       this.#lastLatencyCutAt = now;
       this.#lastGrowthAt = now;
       this.#unpacedLimit = Math.max(1, Math.floor(this.#unpacedLimit * 0.75));
@@ -360,7 +368,8 @@ export class RateController {
     const every = Math.max(this.#o.probeEveryMs, this.#lastRetryAfterMs * this.#o.probeRetryAfterFactor);
     // A failed probe costs about one 429 per request in flight: probing only after `probeEveryAccepted`
     // accepted answers keeps that a small share of the traffic at low rates too.
-    if (now - this.#lastProbeAt < every || now - this.#stormStartedAt < every || this.#acceptedSinceProbe < this.#o.probeEveryAccepted) return;
+    if (now - this.#lastProbeAt < every || now - this.#stormStartedAt < every || this.#acceptedSinceProbe < this.#o.probeEveryAccepted)
+      return;
     this.#acceptedSinceProbe = 0;
     this.#lastProbeAt = now;
     if (!this.#paceHeldBack || this.#rate === undefined) return;

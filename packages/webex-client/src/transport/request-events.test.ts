@@ -8,10 +8,13 @@ describe('withRequestEvents', () => {
   it('reports a request as it leaves and its answer, with the attempt it is', async () => {
     const events: ClientEvent[] = [];
     let sentBefore = 0;
-    const fetch = withRequestEvents(async () => {
-      sentBefore = events.length;
-      return json({}, { status: 201 });
-    }, (e) => events.push(e));
+    const fetch = withRequestEvents(
+      async () => {
+        sentBefore = events.length;
+        return json({}, { status: 201 });
+      },
+      (e) => events.push(e),
+    );
     const call = new CallContext();
     call.attempt = 2;
     await fetch(request('POST', '/locations', {}), undefined, call);

@@ -24,7 +24,9 @@ describe('withRetry', () => {
     const inner = scriptedFetch((_, n) => (n < 3 ? status(503) : json({ id: 'P1' })));
     const events: ClientEvent[] = [];
     const call = new CallContext();
-    const response = await settle(withRetry(inner.fetch, { ...options, onEvent: (e) => events.push(e) })(request('GET', '/people/me'), undefined, call));
+    const response = await settle(
+      withRetry(inner.fetch, { ...options, onEvent: (e) => events.push(e) })(request('GET', '/people/me'), undefined, call),
+    );
     expect(response.status).toBe(200);
     expect(inner.seen).toHaveLength(3);
     expect(call.attempt).toBe(3);

@@ -55,7 +55,12 @@ export function withThrottle(next: FetchFn, options: ThrottleOptions): FetchFn {
         if (response.status < 500) rate.latency(performance.now() - sent);
         return response;
       }
-      onEvent?.({ type: 'rate_limited', ...requestLine(request), retryAfterMs: retryAfterMs ?? options.defaultRateLimitPauseMs, newStorm: verdict.newStorm });
+      onEvent?.({
+        type: 'rate_limited',
+        ...requestLine(request),
+        retryAfterMs: retryAfterMs ?? options.defaultRateLimitPauseMs,
+        newStorm: verdict.newStorm,
+      });
       // Give up now when the wait the org asks for (or the pause in force) does not fit in what is
       // left of the budget: waiting part of it only to be refused again helps nobody.
       if (performance.now() - started + Math.max(verdict.pauseMs, askedMs ?? 0) > options.waitBudgetMs) return response;

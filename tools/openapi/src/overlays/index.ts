@@ -5,9 +5,7 @@ import type { OpenApiDocument, Overlay } from './types.js';
 export const overlays: readonly Overlay[] = [dedupeOperationIds, fixLocationSchema];
 
 export function applyOverlays(specFile: string, doc: OpenApiDocument): string[] {
-  return overlays
-    .filter((o) => o.appliesTo(specFile))
-    .flatMap((o) => o.apply(doc).map((change) => `${o.name}: ${change}`));
+  return overlays.filter((o) => o.appliesTo(specFile)).flatMap((o) => o.apply(doc).map((change) => `${o.name}: ${change}`));
 }
 
 export type { OpenApiDocument, Overlay } from './types.js';

@@ -23,8 +23,12 @@ export function controlHandlers(api: ControlApi): HttpHandler[] {
     http.post('*/_sim/people', async ({ request }) => {
       const body: unknown = await request.json().catch(() => undefined);
       const email = typeof body === 'object' && body !== null && 'email' in body && typeof body.email === 'string' ? body.email : undefined;
-      const displayName = typeof body === 'object' && body !== null && 'displayName' in body && typeof body.displayName === 'string' ? body.displayName : undefined;
-      if (!email || !email.includes('@')) return HttpResponse.json({ message: 'give {"email": "…", "displayName"?: "…"}' }, { status: 400 });
+      const displayName =
+        typeof body === 'object' && body !== null && 'displayName' in body && typeof body.displayName === 'string'
+          ? body.displayName
+          : undefined;
+      if (!email || !email.includes('@'))
+        return HttpResponse.json({ message: 'give {"email": "…", "displayName"?: "…"}' }, { status: 400 });
       return HttpResponse.json({ id: api.syncPerson({ email, displayName }) });
     }),
     http.post('*/_sim/config', async ({ request }) => {

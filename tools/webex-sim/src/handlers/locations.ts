@@ -15,9 +15,7 @@ export function locationHandlers(sim: () => SimContext): HttpHandler[] {
     operation(sim, 'GET /locations', ({ sim: { org }, query, baseUrl }) => {
       const name = query.get('name')?.toLowerCase();
       const id = query.get('id');
-      const all = [...org.locations.values()].filter(
-        (l) => (!name || l.name.toLowerCase().includes(name)) && (!id || l.id === id),
-      );
+      const all = [...org.locations.values()].filter((l) => (!name || l.name.toLowerCase().includes(name)) && (!id || l.id === id));
       const page = cursorPage(all, query, baseUrl, '/locations', 500, 1000);
       return { status: 200, body: { items: page.items.map(renderLocation) }, headers: page.headers, requiredFields: ['items'] };
     }),

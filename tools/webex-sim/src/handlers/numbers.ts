@@ -39,7 +39,17 @@ export function numberHandlers(sim: () => SimContext): HttpHandler[] {
             tollFreeNumber: false,
             isServiceNumber: false,
             location: { id: location.id, name: location.name },
-            ...(owner ? { owner: { id: owner.id, type: 'PEOPLE', firstName: owner.firstName, lastName: owner.lastName, displayName: owner.displayName } } : {}),
+            ...(owner
+              ? {
+                  owner: {
+                    id: owner.id,
+                    type: 'PEOPLE',
+                    firstName: owner.firstName,
+                    lastName: owner.lastName,
+                    displayName: owner.displayName,
+                  },
+                }
+              : {}),
           });
         }
       }
@@ -92,7 +102,11 @@ export function numberHandlers(sim: () => SimContext): HttpHandler[] {
         ringPattern: 'NORMAL',
       };
       const alternates = p.calling.alternates.map((n) => ({ primary: false, directNumber: n, ringPattern: 'NORMAL' }));
-      return { status: 200, body: { distinctiveRingEnabled: false, phoneNumbers: [primary, ...alternates] }, requiredFields: ['phoneNumbers'] };
+      return {
+        status: 200,
+        body: { distinctiveRingEnabled: false, phoneNumbers: [primary, ...alternates] },
+        requiredFields: ['phoneNumbers'],
+      };
     }),
     operation(sim, 'PUT /telephony/config/people/{personId}/numbers', ({ sim: { org }, params, body }) => {
       org.updateAlternates(params.personId!, (body as { phoneNumbers: { action?: string; directNumber?: string }[] }).phoneNumbers);

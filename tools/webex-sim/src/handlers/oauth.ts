@@ -26,7 +26,11 @@ export function oauthHandlers(sim: () => SimContext, client: () => OAuthClient |
         form.get('client_secret') === c.clientSecret &&
         form.get('refresh_token') === c.refreshToken;
       ctx.stats.count('POST /access_token', ok ? 200 : 400);
-      if (!ok) return HttpResponse.json({ error: 'invalid_grant', error_description: 'The refresh token or client credentials are not valid.' }, { status: 400 });
+      if (!ok)
+        return HttpResponse.json(
+          { error: 'invalid_grant', error_description: 'The refresh token or client credentials are not valid.' },
+          { status: 400 },
+        );
       return HttpResponse.json({
         access_token: ctx.config.token,
         expires_in: 1_209_600,

@@ -2,7 +2,17 @@ import { webexId } from '../ids.js';
 import type { PersonSetting } from '../person-settings.js';
 import { SimHttpError } from '../sim-error.js';
 import { defaultSettings, mergeSetting } from './settings-defaults.js';
-import { DIRECTORY_NUMBER_TYPES, type Address, type DirectoryNumberType, type PendingSeeds, type SimCallingLocation, type SimLicense, type SimLocation, type SimNumber, type SimPerson } from './types.js';
+import {
+  DIRECTORY_NUMBER_TYPES,
+  type Address,
+  type DirectoryNumberType,
+  type PendingSeeds,
+  type SimCallingLocation,
+  type SimLicense,
+  type SimLocation,
+  type SimNumber,
+  type SimPerson,
+} from './types.js';
 import { foldLocationName } from './location-name.js';
 
 export interface PersonSeed {
@@ -78,7 +88,13 @@ export class OrgState {
   ) {
     const units = typeof seed.callingLicenses === 'number' ? [seed.callingLicenses] : seed.callingLicenses;
     this.licenses = [
-      ...units.map((totalUnits, i) => ({ id: callingLicenseId(i), name: CALLING_PRO_NAME, totalUnits, subscriptionId: `Sub-wbp-sim-${i + 1}`, calling: true })),
+      ...units.map((totalUnits, i) => ({
+        id: callingLicenseId(i),
+        name: CALLING_PRO_NAME,
+        totalUnits,
+        subscriptionId: `Sub-wbp-sim-${i + 1}`,
+        calling: true,
+      })),
       { id: CALLING_BASIC, name: 'Webex Calling - Basic', totalUnits: 0, subscriptionId: 'Sub-wbp-sim-1', calling: true },
       { id: MESSAGING, name: 'Messaging', totalUnits: 1_000_000, subscriptionId: 'Sub-wbp-sim-1', calling: false },
     ];
@@ -161,7 +177,12 @@ export class OrgState {
     return p;
   }
 
-  findPeople(filter: { email?: string | undefined; ids?: string[] | undefined; displayName?: string | undefined; locationId?: string | undefined }): SimPerson[] {
+  findPeople(filter: {
+    email?: string | undefined;
+    ids?: string[] | undefined;
+    displayName?: string | undefined;
+    locationId?: string | undefined;
+  }): SimPerson[] {
     if (filter.email !== undefined) {
       const id = this.byEmail.get(filter.email.trim().toLowerCase());
       return id ? [this.people.get(id)!] : [];
@@ -187,7 +208,9 @@ export class OrgState {
     if (typeof body.displayName !== 'string' || body.displayName.trim() === '') {
       throw new SimHttpError(400, 'displayName is required.');
     }
-    const emails = Array.isArray(body.emails) ? [...new Set((body.emails as unknown[]).map((e) => String(e).trim().toLowerCase()))] : this.emailsOf(person);
+    const emails = Array.isArray(body.emails)
+      ? [...new Set((body.emails as unknown[]).map((e) => String(e).trim().toLowerCase()))]
+      : this.emailsOf(person);
     if (emails.length === 0) throw new SimHttpError(400, 'emails must not be empty.');
     for (const e of emails) {
       const owner = this.byEmail.get(e);
@@ -429,7 +452,8 @@ export class OrgState {
     const { min, max } = this.extensionRules();
     if (!/^\d+$/.test(extension)) return { errorCode: 4910, message: 'Invalid extension. The extension can only contain characters 0-9.' };
     if (EMERGENCY.has(extension)) return { errorCode: 4911, message: 'Invalid extension. The extension cannot be an emergency number.' };
-    if (extension.length < min || extension.length > max) return { errorCode: 4909, message: `Invalid extension length (${min}-${max} digits).` };
+    if (extension.length < min || extension.length > max)
+      return { errorCode: 4909, message: `Invalid extension length (${min}-${max} digits).` };
     return undefined;
   }
 
@@ -531,7 +555,8 @@ export class OrgState {
     this.callingLocation(locationId);
     for (const n of numbers) {
       const existing = this.numbers.get(n);
-      if (existing && existing.locationId !== locationId) throw new SimHttpError(400, `Phone number ${n} belongs to another location.`, 9603);
+      if (existing && existing.locationId !== locationId)
+        throw new SimHttpError(400, `Phone number ${n} belongs to another location.`, 9603);
       if (!existing) this.numbers.set(n, { locationId, state });
     }
   }
@@ -546,12 +571,16 @@ export class OrgState {
     }
   }
 
-  validateExtensions(locationId: string, extensions: string[]): { extension: string; state: string; errorCode?: number; message?: string }[] {
+  validateExtensions(
+    locationId: string,
+    extensions: string[],
+  ): { extension: string; state: string; errorCode?: number; message?: string }[] {
     this.callingLocation(locationId);
     const seen = new Set<string>();
     const taken = this.extensions.get(locationId);
     return extensions.map((extension) => {
-      if (seen.has(extension)) return { extension, state: 'DUPLICATE_IN_LIST', errorCode: 9498, message: 'Duplicate extension in the list.' };
+      if (seen.has(extension))
+        return { extension, state: 'DUPLICATE_IN_LIST', errorCode: 9498, message: 'Duplicate extension in the list.' };
       seen.add(extension);
       const invalid = this.extensionProblem(extension);
       if (invalid) return { extension, state: 'INVALID', ...invalid };

@@ -39,7 +39,12 @@ export function defaultSettings(): Record<PersonSetting, Record<string, unknown>
     // Assumed: no custom permissions, so no list (the example shows a custom list).
     outgoingPermission: { useCustomEnabled: false, useCustomPermissions: false, callingPermissions: [] },
     // The example's values.
-    incomingPermission: { useCustomEnabled: false, externalTransfer: 'ALLOW_ALL_EXTERNAL', internalCallsEnabled: true, collectCallsEnabled: true },
+    incomingPermission: {
+      useCustomEnabled: false,
+      externalTransfer: 'ALLOW_ALL_EXTERNAL',
+      internalCallsEnabled: true,
+      collectCallsEnabled: true,
+    },
     // record 'Never' and recordVoicemailEnabled as in the example; enabled false assumed (example: true).
     callRecording: { enabled: false, record: 'Never', recordVoicemailEnabled: false },
   };
@@ -50,8 +55,7 @@ export function mergeSetting(current: Record<string, unknown>, patch: Record<str
   const out: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     const existing = out[key];
-    out[key] =
-      isPlainObject(existing) && isPlainObject(value) ? mergeSetting(existing, value) : value;
+    out[key] = isPlainObject(existing) && isPlainObject(value) ? mergeSetting(existing, value) : value;
   }
   return out;
 }
