@@ -58,7 +58,10 @@ export class LocationOrphans {
     if (type === 'location') return;
     const key = foldLocationKey(locationKey);
     let entry = this.#dependents.get(key);
-    if (!entry) this.#dependents.set(key, (entry = { locationKey, count: 0, sample: [] }));
+    if (!entry) {
+      entry = { locationKey, count: 0, sample: [] };
+      this.#dependents.set(key, entry);
+    }
     entry.count++;
     if (entry.sample.length < SAMPLE) entry.sample.push({ rowId, line });
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type ReadStream, type WriteStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { CsvSyntaxError, formatCsvLine, physicalRecords, writtenRecords } from '@wbp/files';
 import { CANONICAL_COLUMNS, READY_COLUMNS, type CanonicalColumn, type EntityType, type ReadyRow } from './columns.js';
@@ -17,7 +17,7 @@ import { validateRecord, type NormalisedRow } from './validate-row.js';
 export async function* readReadyRows(path: string): AsyncGenerator<ReadyRow> {
   let header = true;
   let lastRowId = 0;
-  let source;
+  let source: ReadStream | undefined;
   try {
     source = createReadStream(path);
     for await (const { cells, line } of physicalRecords(source)) {

@@ -87,9 +87,10 @@ describe('file-level errors', () => {
     const text = 'entity_type,email,location_key\nuser,josé@example.com,X\n';
     const utf32 = (s: string, endian: 'LE' | 'BE') => {
       const out = Buffer.alloc([...s].length * 4);
-      [...s].forEach((ch, i) =>
-        endian === 'LE' ? out.writeUInt32LE(ch.codePointAt(0) ?? 0, i * 4) : out.writeUInt32BE(ch.codePointAt(0) ?? 0, i * 4),
-      );
+      [...s].forEach((ch, i) => {
+        if (endian === 'LE') out.writeUInt32LE(ch.codePointAt(0) ?? 0, i * 4);
+        else out.writeUInt32BE(ch.codePointAt(0) ?? 0, i * 4);
+      });
       return out;
     };
     const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();

@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CANONICAL_COLUMNS, CsvFileError, IDENTITY_COLUMNS, validateCsvFile, validateRecord } from '@wbp/csv-contract';
+import {
+  CANONICAL_COLUMNS,
+  CsvFileError,
+  IDENTITY_COLUMNS,
+  validateCsvFile,
+  validateRecord,
+  type ValidationSummary,
+} from '@wbp/csv-contract';
 import { csvText, readyRows, rejectedRows, tempDir, writeCsv } from './helpers.js';
 
 /** Plausible values per column, valid and invalid, mixed with arbitrary text. */
@@ -48,7 +55,7 @@ describe('validation properties', () => {
         const out = join(dir, `run-${run++}`);
         const input = await writeCsv(dir, csvText(rows, ['display_name']), `in-${run}.csv`);
         const expected = rows.filter((r) => Object.values(r).some((v) => v.trim() !== '')).length;
-        let summary;
+        let summary: ValidationSummary;
         try {
           summary = await validateCsvFile(input, out);
         } catch (err) {

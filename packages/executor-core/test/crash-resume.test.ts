@@ -19,19 +19,19 @@ const PEOPLE = Array.from({ length: 24 }, (_, i) => `person${i}@example.com`);
 function buildRows(): ExecRow[] {
   resetRowIds();
   const rows: ExecRow[] = SITES.map((s) => site(s));
-  PEOPLE.forEach((email, i) =>
+  PEOPLE.forEach((email, i) => {
     rows.push(
       user(email, SITES[i % 3]!, i % 2 === 0 ? { calling_settings_call_waiting: 'false', calling_settings_do_not_disturb: 'true' } : {}),
-    ),
-  );
-  PEOPLE.forEach((email, i) =>
+    );
+  });
+  PEOPLE.forEach((email, i) => {
     rows.push(
       assignment(email, SITES[i % 3]!, {
         extension: String(2000 + i),
         ...(i % 4 === 0 ? { phone_number: `+3491000${String(i).padStart(4, '0')}`, caller_id_selected: 'DIRECT_LINE' } : {}),
       }),
-    ),
-  );
+    );
+  });
   return rows;
 }
 

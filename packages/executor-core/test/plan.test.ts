@@ -108,15 +108,31 @@ describe('the plan reader', () => {
     const calls: string[] = [];
     const base = {
       people: {
-        findByEmail: async (email: string) => (calls.push(`find ${email}`), email === 'a@x.com' ? person : undefined),
-        get: async (id: string) => (calls.push(`get ${id}`), person),
+        findByEmail: async (email: string) => {
+          calls.push(`find ${email}`);
+          return email === 'a@x.com' ? person : undefined;
+        },
+        get: async (id: string) => {
+          calls.push(`get ${id}`);
+          return person;
+        },
         update: async () => calls.push('PUT'),
       },
       licenses: { list: async () => [] },
       locations: { list: async () => [] },
       callingLocations: { list: async () => [], get: async () => ({}) },
-      numbers: { list: async () => (calls.push('numbers'), []) },
-      settings: { get: async (_id: string, s: string) => (calls.push(`setting ${s}`), { enabled: false }) },
+      numbers: {
+        list: async () => {
+          calls.push('numbers');
+          return [];
+        },
+      },
+      settings: {
+        get: async (_id: string, s: string) => {
+          calls.push(`setting ${s}`);
+          return { enabled: false };
+        },
+      },
     };
     return { base, calls };
   }

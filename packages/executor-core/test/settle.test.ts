@@ -23,7 +23,9 @@ function scripted(answers: (Error | 'ok')[], landsAt: number | undefined) {
     },
     mayBeDone: (err) => err.status === 409,
     settle: { windowMs: 60_000, firstDelayMs: 1_000 },
-    park: async (ms) => void (clock += ms),
+    park: async (ms) => {
+      clock += ms;
+    },
     now: () => clock,
   };
   return { spec, log };
@@ -64,7 +66,10 @@ describe('onceOrAdopt: an unknown outcome settles by lookup before anything is r
   it('a re-send answered "already exists" is adopted after a lookup, never a third send', async () => {
     const { spec, log } = scripted([unknown(), refused(409)], 61_000);
     // Lands just after the window: the re-send meets it as a conflict.
-    spec.lookup = async () => (log.push('lookup'), log.filter((l) => l.startsWith('send')).length === 2 ? 'found' : undefined);
+    spec.lookup = async () => {
+      log.push('lookup');
+      return log.filter((l) => l.startsWith('send')).length === 2 ? 'found' : undefined;
+    };
     expect(await onceOrAdopt(spec)).toEqual({ value: 'found', adopted: true });
     expect(log.filter((l) => l.startsWith('send'))).toHaveLength(2);
   });

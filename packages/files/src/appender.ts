@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CsvRecord } from './columns.js';
@@ -171,7 +171,7 @@ async function writeFully(handle: FileHandle, data: Buffer): Promise<void> {
  * written through or over.
  */
 export async function regularFileSize(path: string): Promise<number | undefined> {
-  let info;
+  let info: Stats;
   try {
     info = await lstat(path);
   } catch (err) {

@@ -429,7 +429,9 @@ describe('damaged outputs are found before anything is appended', () => {
     [
       'the attempt-2 lines of the re-run row removed',
       'rerun',
-      (d: string) => ['results.csv', 'pending_rows.csv'].forEach((f) => editLines(d, f, (l) => l.slice(0, -1))),
+      (d: string) => {
+        for (const f of ['results.csv', 'pending_rows.csv']) editLines(d, f, (l) => l.slice(0, -1));
+      },
       'results.csv',
       'checkpoint_ahead',
       /no line for row\(s\) 6 in attempt 2, but checkpoint\.json says every row before phase 3 .* is done in attempt 2/,

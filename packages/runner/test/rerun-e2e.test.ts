@@ -17,7 +17,7 @@ function siteCsv(present: string[], missing: string[]): string {
   const emails = [...present, ...missing];
   const lines = [HEADER, 'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,,,,'];
   for (const e of emails) lines.push(`user,ES-MAD-01,,,,,,,,,,,${e},true,true,,,`);
-  emails.forEach((e, i) => lines.push(`extension_assignment,ES-MAD-01,,,,,,,,,,,${e},,,${5000 + i},,`));
+  for (const [i, e] of emails.entries()) lines.push(`extension_assignment,ES-MAD-01,,,,,,,,,,,${e},,,${5000 + i},,`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,5 +1,5 @@
 import { constants, readFileSync, unlinkSync } from 'node:fs';
-import { open, unlink } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -194,7 +194,7 @@ async function takeoverBusy(path: string): Promise<OutDirLockedError> {
 
 /** Creates `path` with `text` if it does not exist; false if it does. */
 async function createExclusive(path: string, text: string): Promise<boolean> {
-  let handle;
+  let handle: FileHandle;
   try {
     // 'wx' = O_CREAT|O_EXCL: atomic "create if absent"; it also refuses (EEXIST) a symlink at `path`.
     handle = await open(path, 'wx', 0o644);
@@ -216,7 +216,7 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
 
 /** The lock file as it is now; undefined when there is none. */
 async function inspect(path: string): Promise<FoundLock | undefined> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | NO_FOLLOW);
   } catch (err) {

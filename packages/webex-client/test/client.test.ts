@@ -343,10 +343,10 @@ describe('response validation', () => {
   it('a create answered 200 with an HTML page is not replayed: outcome unknown, for the caller to look up', async () => {
     let calls = 0;
     server.use(
-      http.post(
-        `${BASE}/locations`,
-        () => (calls++, new HttpResponse('<html>proxy</html>', { status: 201, headers: { 'Content-Type': 'text/html' } })),
-      ),
+      http.post(`${BASE}/locations`, () => {
+        calls++;
+        return new HttpResponse('<html>proxy</html>', { status: 201, headers: { 'Content-Type': 'text/html' } });
+      }),
     );
     const { client } = testClient({ retries: 3 });
     const err = await failure(client.locations.create(madrid));

@@ -38,7 +38,11 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
   const enabled = new Set<string>();
   /** Sites whose numbers and extensions were listed (once per run, by the first row that needs them). */
   const listed = new Set<string>();
-  const listOnce = (site: string): number => (listed.has(site) ? 0 : (listed.add(site), 1));
+  const listOnce = (site: string): number => {
+    if (listed.has(site)) return 0;
+    listed.add(site);
+    return 1;
+  };
 
   for (const r of rows) {
     if (r.entity_type === 'location') {

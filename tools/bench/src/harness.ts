@@ -237,18 +237,26 @@ export function csvRecords(text: string): string[][] {
     const c = text[i]!;
     if (quoted) {
       if (c !== '"') cell += c;
-      else if (text[i + 1] === '"') (cell += '"'), i++;
-      else quoted = false;
+      else if (text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = false;
     } else if (c === '"') quoted = true;
-    else if (c === ',') record.push(cell), (cell = '');
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      record.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       record.push(cell);
       records.push(record);
-      (record = []), (cell = '');
+      record = [];
+      cell = '';
     } else cell += c;
   }
-  if (cell !== '' || record.length > 0) record.push(cell), records.push(record);
+  if (cell !== '' || record.length > 0) {
+    record.push(cell);
+    records.push(record);
+  }
   return records;
 }
 

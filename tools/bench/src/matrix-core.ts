@@ -113,14 +113,13 @@ export function estimateSchedule(cells: readonly Schedulable[], o: ScheduleOptio
   let running: { cell: Schedulable; end: number }[] = [];
   let now = 0;
   while (pending.length > 0 || running.length > 0) {
-    let next: Schedulable | undefined;
-    while (
-      (next = pickNext(
+    for (;;) {
+      const next = pickNext(
         pending,
         running.map((r) => r.cell),
         o,
-      ))
-    ) {
+      );
+      if (!next) break;
       running.push({ cell: next, end: now + next.estimate });
       pending = pending.filter((c) => c !== next);
     }

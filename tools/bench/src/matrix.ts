@@ -87,8 +87,10 @@ interface Planned {
 const budgetCache = new Map<number, Promise<number>>();
 const requestsFor = (rows: number): Promise<number> => {
   let p = budgetCache.get(rows);
-  if (!p)
-    budgetCache.set(rows, (p = budgetForRows(rows, seed, join(tmpdir(), `wbp-matrix-sizing-${process.pid}-${rows}`)).then((b) => b.total)));
+  if (!p) {
+    p = budgetForRows(rows, seed, join(tmpdir(), `wbp-matrix-sizing-${process.pid}-${rows}`)).then((b) => b.total);
+    budgetCache.set(rows, p);
+  }
   return p;
 };
 const plan: Planned[] = [];
@@ -198,7 +200,10 @@ await new Promise<void>((done, fail) => {
     if (!p || timer) return;
     const wait = lastStart + STAGGER_MS - performance.now();
     if (wait > 0) {
-      timer = setTimeout(() => ((timer = undefined), fill()), wait);
+      timer = setTimeout(() => {
+        timer = undefined;
+        fill();
+      }, wait);
       return;
     }
     lastStart = performance.now();

@@ -40,7 +40,10 @@ describe('cells', () => {
   it('derives rows from the target budget with one proportional correction', async () => {
     // a site costing 2 requests per row on top of the start-up requests
     const asked: number[] = [];
-    const requestsFor = async (rows: number) => (asked.push(rows), STARTUP_REQUESTS + 2 * rows);
+    const requestsFor = async (rows: number) => {
+      asked.push(rows);
+      return STARTUP_REQUESTS + 2 * rows;
+    };
     const sized = await sizeRows(STARTUP_REQUESTS + 600, requestsFor);
     expect(sized).toEqual({ rows: 300, requests: STARTUP_REQUESTS + 600 });
     expect(asked).toHaveLength(2); // the guess, then the corrected size

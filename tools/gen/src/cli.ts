@@ -8,21 +8,25 @@ Writes DIR/input.csv (a site CSV in the input_schema.md contract: Spanish and US
 users, extension assignments, ~1% deliberately invalid rows), DIR/people.csv and
 DIR/numbers.csv (the simulator's seeds). The same --rows and --seed always give the same files.`;
 
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      rows: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string' },
+      domain: { type: 'string', default: 'example.com' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values;
+}
+
 /** Runs wbp-gen and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let values;
+  let values: ReturnType<typeof parseOptions>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        rows: { type: 'string' },
-        seed: { type: 'string', default: '1' },
-        out: { type: 'string' },
-        domain: { type: 'string', default: 'example.com' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    values = parseOptions(argv);
   } catch (err) {
     process.stderr.write(`wbp-gen: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;

@@ -226,7 +226,7 @@ function callingSettings(rng: Prng, site: Site): Partial<InputRow> {
   if (rng.chance(0.5)) settings.calling_settings_voicemail = bool();
   if (rng.chance(0.15)) {
     settings.calling_settings_forward_always = rng.chance(0.5)
-      ? String(site.nextExtension - 1 > 1000 ? site.nextExtension - 1 : 1000)
+      ? String(Math.max(site.nextExtension - 1, 1000))
       : site.city.country === 'ES'
         ? `+34 6${rng.between(10, 99)} ${rng.between(100, 999)} ${rng.between(100, 999)}`
         : `+1 (${site.city.dialPrefix}) 555-01${String(rng.between(0, 99)).padStart(2, '0')}`;
@@ -236,7 +236,8 @@ function callingSettings(rng: Prng, site: Site): Partial<InputRow> {
   return settings;
 }
 
-type Breakage = { rule: string; apply(row: InputRow): boolean };
+/** A kind of mistake: the rule it breaks and the cells it changes in a row. */
+type Breakage = { rule: string; patch(row: InputRow): Partial<InputRow> };
 
 /**
  * Breaks `count` user and assignment rows (never locations, which would cascade), cycling through
@@ -260,16 +261,16 @@ function breakRows(rng: Prng, input: InputRow[], locationCount: number, count: n
     return undefined;
   };
   const userKinds: Breakage[] = [
-    { rule: 'email_format', apply: (r) => ((r.email = r.email.replace(/@.*/, '@')), true) },
-    { rule: 'identity_column', apply: (r) => ((r.display_name = displayNameOf(r.email)), true) },
-    { rule: 'boolean', apply: (r) => ((r.calling_settings_call_waiting = 'maybe'), true) },
-    { rule: 'required', apply: (r) => ((r.location_key = ''), true) },
+    { rule: 'email_format', patch: (r) => ({ email: r.email.replace(/@.*/, '@') }) },
+    { rule: 'identity_column', patch: (r) => ({ display_name: displayNameOf(r.email) }) },
+    { rule: 'boolean', patch: () => ({ calling_settings_call_waiting: 'maybe' }) },
+    { rule: 'required', patch: () => ({ location_key: '' }) },
   ];
   const assignmentKinds: Breakage[] = [
-    { rule: 'extension_format', apply: (r) => ((r.extension = `${r.extension}x`), true) },
-    { rule: 'phone_e164', apply: (r) => ((r.phone_number = `9${rng.between(10_000_000, 99_999_999)}`), true) },
-    { rule: 'extension_reserved', apply: (r) => ((r.extension = '112'), true) },
-    { rule: 'extension_or_phone_required', apply: (r) => ((r.extension = ''), (r.phone_number = ''), true) },
+    { rule: 'extension_format', patch: (r) => ({ extension: `${r.extension}x` }) },
+    { rule: 'phone_e164', patch: () => ({ phone_number: `9${rng.between(10_000_000, 99_999_999)}` }) },
+    { rule: 'extension_reserved', patch: () => ({ extension: '112' }) },
+    { rule: 'extension_or_phone_required', patch: () => ({ extension: '', phone_number: '' }) },
   ];
   let userTurn = 0;
   let assignmentTurn = 0;
@@ -294,7 +295,7 @@ function breakRows(rng: Prng, input: InputRow[], locationCount: number, count: n
       }
     }
     const kind = kinds[turn % kinds.length] as Breakage;
-    kind.apply(target);
+    Object.assign(target, kind.patch(target));
     expected.set(index + 1, kind.rule);
   }
   return expected;

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateAll, requestSchemasJson, SpecsNotFoundError } from './generate.js';
+import { generateAll, requestSchemasJson, SpecsNotFoundError, type GeneratedModule } from './generate.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_SPECS = resolve(repoRoot, '../shared/webex-openapi');
@@ -21,7 +21,7 @@ const { values } = parseArgs({
 const specsDir = resolve(values.specs ?? process.env.WEBEX_OPENAPI_DIR ?? DEFAULT_SPECS);
 
 async function main(): Promise<number> {
-  let modules;
+  let modules: GeneratedModule[];
   try {
     modules = await generateAll(specsDir);
   } catch (err) {

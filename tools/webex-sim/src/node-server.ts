@@ -50,7 +50,9 @@ export function serveHandlers(handlers: HttpHandler[], port = 0, host = '127.0.0
     }
     const out = Buffer.from(await response.arrayBuffer());
     const outHeaders: Record<string, string> = {};
-    response.headers.forEach((v, k) => (outHeaders[k] = v));
+    response.headers.forEach((v, k) => {
+      outHeaders[k] = v;
+    });
     res.writeHead(response.status, outHeaders);
     res.end(out);
   }

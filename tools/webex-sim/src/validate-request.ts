@@ -77,7 +77,7 @@ function checkValue(schema: Schema, value: unknown, where: string, problems: str
     }
   }
   if (Array.isArray(value) && schema.items) {
-    value.forEach((item, i) => checkValue(schema.items!, item, `${where}[${i}]`, problems));
+    for (const [i, item] of value.entries()) checkValue(schema.items, item, `${where}[${i}]`, problems);
   }
 }
 

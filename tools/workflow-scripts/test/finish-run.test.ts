@@ -96,7 +96,7 @@ describe('finish-run', () => {
       '::notice title=wbp run%3A exit status 0::every row succeeded. Nothing is left to do in this environment. After lab, dispatch prod with the same CSV.\n',
     );
     expect(r.summary).toContain('**exit status 0: every row succeeded**');
-    expect(r.summary).toContain('[`wbp-lab-' + SHA + '`](https://github.test/acme/wbp/actions/runs/9000/artifacts/555)');
+    expect(r.summary).toContain(`[\`wbp-lab-${SHA}\`](https://github.test/acme/wbp/actions/runs/9000/artifacts/555)`);
     expect(r.summary).not.toContain('How to resume');
   });
 

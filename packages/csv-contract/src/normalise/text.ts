@@ -1,5 +1,6 @@
 import { accept, quote, refuse, type Normalised } from './result.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range names all of ASCII, which starts at NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 /**
  * What no single-line Webex value may hold (trimming already removed whitespace at the ends):
@@ -10,6 +11,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  * mark U+FEFF inside a value. The zero-width (non-)joiners U+200C/U+200D stay allowed: Persian and
  * Indic names need them to be spelt right.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it finds control characters in order to refuse them
 const CONTROL = /[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
 const LINE_BREAK = /[\n\v\f\r\x85\u2028\u2029]/;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;

@@ -8,6 +8,7 @@ import {
   readReadyRows,
   REJECTED_FILE,
   validateCsvFile,
+  type ValidationSummary,
 } from '@wbp/csv-contract';
 import { DEFAULT_EXECUTOR_CONFIG, execRowOf, plan, PlanReader, readOnly, type ExecRow, type RunLogger } from '@wbp/executor-core';
 import { sha256File } from '@wbp/state';
@@ -133,7 +134,7 @@ async function planRows({ args, io, redact, config, paths, csvSha256, log, conn 
   // Only the read methods of the client, in a new object: the plan has no way to send a mutation.
   const reader = new PlanReader(readOnly(client));
   const checking = startupChecks(startup, client, log, config.executor.callingLicenceId, reader.port).finally(() => startup.close());
-  let validation;
+  let validation: ValidationSummary;
   try {
     validation = await validateCsvFile(csv, outDir, { defaults: args.defaults });
   } catch (err) {

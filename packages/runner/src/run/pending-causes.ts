@@ -99,7 +99,10 @@ export function groupPendingByCause(
       continue;
     }
     let group = reasons.get(row.reasonCode);
-    if (!group) reasons.set(row.reasonCode, (group = { reasonCode: row.reasonCode, count: 0, rows: [] }));
+    if (!group) {
+      group = { reasonCode: row.reasonCode, count: 0, rows: [] };
+      reasons.set(row.reasonCode, group);
+    }
     group.count++;
     if (group.rows.length < listPerGroup) group.rows.push(ref);
   }

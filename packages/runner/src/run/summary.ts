@@ -82,7 +82,8 @@ export async function summarise(outDir: string, base: SummaryBase): Promise<RunS
       continue;
     }
     success++;
-    const counts = (effects[r.entity_type] ??= { created: 0, changed: 0, unchanged: 0 });
+    const counts = effects[r.entity_type] ?? { created: 0, changed: 0, unchanged: 0 };
+    effects[r.entity_type] = counts;
     if (r.effect === 'created' || r.effect === 'changed' || r.effect === 'unchanged') counts[r.effect]++;
   }
 
@@ -227,7 +228,7 @@ export function summaryMarkdown(s: RunSummary): string {
   }
   lines.push(...elapsedLine(s), ...effectsTable(s), ...pendingSections(s.pendingCauses));
   if (s.topFailingSteps.length > 0) {
-    lines.push('Top failing steps: ' + s.topFailingSteps.map((t) => `${mdCode(t.step)} (${t.count})`).join(', '), '');
+    lines.push(`Top failing steps: ${s.topFailingSteps.map((t) => `${mdCode(t.step)} (${t.count})`).join(', ')}`, '');
   }
   if (s.resumable) {
     lines.push(

@@ -14,7 +14,9 @@ export function nodeFetch(connectTimeoutMs: number): { fetch: FetchFn; close: ()
     fetch: async (request, signal) => {
       // A Request of another undici copy is not one to this fetch (it would read it as a URL string).
       const headers: Record<string, string> = {};
-      request.headers.forEach((value, name) => (headers[name] = value));
+      request.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
       const response = await undiciFetch(request.url, {
         method: request.method,
         headers,

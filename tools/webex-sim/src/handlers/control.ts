@@ -27,8 +27,7 @@ export function controlHandlers(api: ControlApi): HttpHandler[] {
         typeof body === 'object' && body !== null && 'displayName' in body && typeof body.displayName === 'string'
           ? body.displayName
           : undefined;
-      if (!email || !email.includes('@'))
-        return HttpResponse.json({ message: 'give {"email": "…", "displayName"?: "…"}' }, { status: 400 });
+      if (!email?.includes('@')) return HttpResponse.json({ message: 'give {"email": "…", "displayName"?: "…"}' }, { status: 400 });
       return HttpResponse.json({ id: api.syncPerson({ email, displayName }) });
     }),
     http.post('*/_sim/config', async ({ request }) => {
