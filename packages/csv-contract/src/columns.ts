@@ -23,15 +23,16 @@ export const LOCATION_COLUMNS = [
   'address_country',
 ] as const;
 
-export const USER_COLUMNS = [
-  'email',
-  'calling_enabled',
+/** The per-user Calling settings a user row may ask for. */
+export const SETTINGS_COLUMNS = [
   'calling_settings_call_waiting',
   'calling_settings_do_not_disturb',
   'calling_settings_voicemail',
   'calling_settings_forward_always',
   'calling_settings_caller_id',
 ] as const;
+
+export const USER_COLUMNS = ['email', 'calling_enabled', ...SETTINGS_COLUMNS] as const;
 
 /** `email` is shared with user rows; listed once in CANONICAL_COLUMNS. */
 export const EXTENSION_ASSIGNMENT_COLUMNS = ['email', 'extension', 'phone_number', 'caller_id_selected'] as const;

@@ -1,18 +1,19 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { REJECTED_COLUMNS, readCsvRecords } from '@wbp/files';
 import { CANONICAL_COLUMNS, readReadyRows, type ReadyRow } from '@wbp/csv-contract';
+import { tempDir as freshDir } from '../../../test-support/temp-dir.js';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 
+/** A fresh directory, removed when the test ends (see test-support/temp-dir.ts). */
 export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'wbp-contract-'));
+  return freshDir('wbp-contract-');
 }
 
 /** A CSV with the full canonical header (plus `extra` columns) and one line per row. */
-export function csvText(rows: ReadonlyArray<Readonly<Record<string, string>>>, extra: readonly string[] = []): string {
+export function csvText(rows: ReadonlyArray<Readonly<Record<string, string | undefined>>>, extra: readonly string[] = []): string {
   const header = [...CANONICAL_COLUMNS, ...extra];
   return stringify([header, ...rows.map((row) => header.map((column) => row[column] ?? ''))], { record_delimiter: 'unix' });
 }
@@ -35,30 +36,4 @@ export async function rejectedRows(path: string): Promise<Array<Record<(typeof R
   return rows;
 }
 
-export const location = (overrides: Record<string, string> = {}): Record<string, string> => ({
-  entity_type: 'location',
-  location_name: 'Madrid HQ',
-  location_external_id: 'ES-MAD-01',
-  time_zone: 'Europe/Madrid',
-  preferred_language: 'es_es',
-  announcement_language: 'es_es',
-  address_line1: 'Calle Mayor 1',
-  address_city: 'Madrid',
-  address_state: 'Madrid',
-  address_postal_code: '28013',
-  address_country: 'ES',
-  ...overrides,
-});
-export const user = (overrides: Record<string, string> = {}): Record<string, string> => ({
-  entity_type: 'user',
-  location_key: 'ES-MAD-01',
-  email: 'ana.garcia@example.com',
-  ...overrides,
-});
-export const assignment = (overrides: Record<string, string> = {}): Record<string, string> => ({
-  entity_type: 'extension_assignment',
-  location_key: 'ES-MAD-01',
-  email: 'ana.garcia@example.com',
-  extension: '1001',
-  ...overrides,
-});
+export { assignmentRow as assignment, locationRow as location, userRow as user } from '../../../test-support/rows.js';

@@ -1,12 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createWebexClient } from '@wbp/webex-client';
 import type { CanonicalColumn } from '@wbp/csv-contract';
 import { globalFetch } from '../../../test-support/global-fetch.js';
 import { readyFields } from '../../../test-support/ready-fields.js';
+import { MADRID_ADDRESS } from '../../../test-support/rows.js';
+import { tempDir } from '../../../test-support/temp-dir.js';
 import { createSimulator, type SimulatorOptions } from '@wbp/webex-sim';
 import { DEFAULT_EXECUTOR_CONFIG, execute, silentLogger, type EntityType, type ExecRow, type ExecutorConfig } from '../src/index.js';
 
@@ -31,14 +30,7 @@ export const site = (name: string, extra: Columns = {}) =>
   row('location', name, {
     location_name: name,
     location_key: name,
-    time_zone: 'Europe/Madrid',
-    preferred_language: 'es_es',
-    announcement_language: 'es_es',
-    address_line1: 'Calle Mayor 1',
-    address_city: 'Madrid',
-    address_state: 'Madrid',
-    address_postal_code: '28013',
-    address_country: 'ES',
+    ...MADRID_ADDRESS,
     ...extra,
   });
 
@@ -80,8 +72,9 @@ export function useInProcessSim(options: Partial<SimulatorOptions> = {}) {
   return { sim, server };
 }
 
+/** A fresh output folder, removed when the test ends. */
 export function tmpOut(): string {
-  return mkdtempSync(join(tmpdir(), 'wbp-exec-'));
+  return tempDir('wbp-exec-');
 }
 
 export async function run(

@@ -16,19 +16,16 @@ export const REJECTED_COLUMNS = [
   'raw_row_minified',
 ] as const;
 
+/** What results.csv and pending_rows.csv lines both start with: when, which row, and where in its run it stood. */
+const EXECUTION_LINE_COLUMNS = ['timestamp', 'batch_id', 'row_id', 'phase', 'entity_type', 'entity_key', 'step'] as const;
+
 /**
  * results.csv (§12.2): one line per row's final outcome in its phase (`status` success | pending),
  * per attempt. `effect` (wbp's): what a success row did to the org, `created` | `changed` |
  * `unchanged` (already as the CSV asks); empty on pending lines.
  */
 export const RESULTS_COLUMNS = [
-  'timestamp',
-  'batch_id',
-  'row_id',
-  'phase',
-  'entity_type',
-  'entity_key',
-  'step',
+  ...EXECUTION_LINE_COLUMNS,
   'status',
   'http_status',
   'message',
@@ -40,13 +37,7 @@ export const RESULTS_COLUMNS = [
 
 /** pending_rows.csv (§12.3): rows that failed during execution or are out of scope. */
 export const PENDING_COLUMNS = [
-  'timestamp',
-  'batch_id',
-  'row_id',
-  'phase',
-  'entity_type',
-  'entity_key',
-  'step',
+  ...EXECUTION_LINE_COLUMNS,
   'reason_code',
   'reason_message',
   'http_status',

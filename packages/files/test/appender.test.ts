@@ -1,5 +1,4 @@
-import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -12,10 +11,11 @@ import {
   readCsvRecords,
   type RejectedRecord,
 } from '@wbp/files';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'wbp-writers-'));
+beforeEach(() => {
+  dir = tempDir('wbp-writers-');
 });
 
 const rejected = (row_id: number, extra: Partial<RejectedRecord> = {}): RejectedRecord => ({

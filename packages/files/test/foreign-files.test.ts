@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OutputCorruptError, RESULTS_COLUMNS, openCsvAppender, readCsvRecords, type ResultsRecord } from '@wbp/files';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'wbp-writers-'));
+  dir = tempDir('wbp-writers-');
 });
 
 const line = (rowId: number, message = 'created') =>
@@ -101,7 +101,7 @@ describe('a symlink planted in the output folder cannot redirect writes', () => 
     ['to an existing file', true],
     ['dangling (the target does not exist yet)', false],
   ])('%s', async (_label, targetExists) => {
-    const elsewhere = join(mkdtempSync(join(tmpdir(), 'wbp-elsewhere-')), 'victim.csv');
+    const elsewhere = join(tempDir('wbp-elsewhere-'), 'victim.csv');
     if (targetExists) writeFileSync(elsewhere, header);
     const path = join(dir, 'results.csv');
     symlinkSync(elsewhere, path);

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCsvAppender, readCsvRecords } from '@wbp/files';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 const packageDir = join(import.meta.dirname, '..');
 
@@ -36,7 +36,7 @@ async function appendThenKill(path: string, payloadSize: number, minBytes: numbe
 
 describe('kill safety', () => {
   it('a SIGKILLed writer leaves every record whole, and the file can be appended to again', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wbp-kill-'));
+    const dir = tempDir('wbp-kill-');
     const path = join(dir, 'results.csv');
     const columns = ['seq', 'payload', 'check'] as const;
     let expected = 0;

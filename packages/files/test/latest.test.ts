@@ -1,8 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestPerRow, lineAttempt, openCsvAppender, readCsvRecords, RESULTS_COLUMNS, type ResultsRecord } from '@wbp/files';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 const line = (row_id: number, attempt: number, status: 'success' | 'pending', extra: Partial<ResultsRecord> = {}): ResultsRecord => ({
   timestamp: `2026-12-0${attempt}T10:00:00.000Z`,
@@ -23,7 +22,7 @@ const line = (row_id: number, attempt: number, status: 'success' | 'pending', ex
 
 describe('latest line per row (results.csv across attempts)', () => {
   it('reads a real multi-attempt file: each row once, by its highest attempt', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wbp-latest-'));
+    const dir = tempDir('wbp-latest-');
     const path = join(dir, 'results.csv');
     const results = await openCsvAppender(path, RESULTS_COLUMNS);
     // Attempt 1: rows 1–4, two pending. Attempt 2: both pending rows again, one fixed. Attempt 3: the last one, still pending.

@@ -1,30 +1,21 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimTempPath, cleanStaleTemps, releaseTempPath, replaceFileAtomically } from '@wbp/files';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wbp-files-temps-'));
-  made.push(dir);
-  return dir;
-}
 const deadPid = 2 ** 22 + 1; // above Linux's pid_max ceiling, so never a live process
 
 describe('one temp-file scheme', () => {
   it('claimTempPath names a hidden temp beside the file, with this pid', () => {
-    const dir = tempDir();
+    const dir = tempDir('wbp-files-temps-');
     const path = claimTempPath(dir, 'ready_to_load.csv');
     releaseTempPath(path);
     expect(basename(path)).toMatch(new RegExp(`^\\.ready_to_load\\.csv\\.${process.pid}\\.[0-9a-f]{12}\\.tmp$`));
   });
 
   it('cleanStaleTemps removes stale temps of any durable file, and leaves other files and live temps alone', async () => {
-    const dir = tempDir();
+    const dir = tempDir('wbp-files-temps-');
     const stale = ['checkpoint.json', 'manifest.json', 'ready_to_load.csv', 'rejected_rows.csv', 'results.csv'].map(
       (n) => `.${n}.${deadPid}.0123456789ab.tmp`,
     );
@@ -42,7 +33,7 @@ describe('one temp-file scheme', () => {
   });
 
   it('replaceFileAtomically leaves no temp behind', async () => {
-    const dir = tempDir();
+    const dir = tempDir('wbp-files-temps-');
     await replaceFileAtomically(dir, 'results.csv', 'a\n');
     await replaceFileAtomically(dir, 'results.csv', 'b\n');
     expect(readdirSync(dir)).toEqual(['results.csv']);

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main, type CliIo } from '@wbp/runner';
+import { assignmentRow, inputCsv, locationRow, userRow, type InputCells } from '../../../test-support/rows.js';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 export interface Captured {
   code: number;
@@ -29,20 +30,29 @@ export async function wbp(argv: string[], options: { cwd: string; env?: Record<s
 }
 
 export async function workspace(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'wbp-runner-'));
+  const dir = tempDir('wbp-runner-');
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   return dir;
 }
 
-export const SITE_CSV = [
-  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,extension,phone_number',
-  'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,',
-  'user,ES-MAD-01,,,,,,,,,,,ana.garcia@example.com,,',
-  'user,ES-MAD-01,,,,,,,,,,,ANA.GARCIA@example.com,,',
-  'extension_assignment,ES-MAD-01,,,,,,,,,,,ana.garcia@example.com,1001,+34 910 000 001',
-  'extension_assignment,ES-MAD-01,,,,,,,,,,,luis@example.com,9,',
-  '',
-].join('\n');
+export const SITE_CSV = inputCsv([
+  locationRow(),
+  userRow(),
+  userRow({ email: 'ANA.GARCIA@example.com' }),
+  assignmentRow({ phone_number: '+34 910 000 001' }),
+  assignmentRow({ email: 'luis@example.com', extension: '9' }),
+]);
+
+/** A user row at ES-MAD-01 that asks for Calling. */
+export const callingUserRow = (email: string, overrides: InputCells = {}): InputCells =>
+  userRow({ email, calling_enabled: 'true', ...overrides });
+
+/** Madrid HQ, one user with Calling and their extension 4000. */
+export const ONE_USER_CSV = inputCsv([
+  locationRow(),
+  callingUserRow('u0@example.com'),
+  assignmentRow({ email: 'u0@example.com', extension: '4000' }),
+]);
 
 export const BIN = join(import.meta.dirname, '..', 'bin', 'wbp.mjs');
 

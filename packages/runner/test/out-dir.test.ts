@@ -1,18 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -27,30 +15,25 @@ import {
   type PrepareOutDirOptions,
   type PreparedOutDir,
 } from '../src/run/out-dir.js';
+import { assignmentRow, inputCsv, locationRow } from '../../../test-support/rows.js';
+import { tempDir } from '../../../test-support/temp-dir.js';
+import { callingUserRow } from './helpers.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const bin = join(import.meta.dirname, '..', 'bin', 'wbp.mjs');
 const outDirModule = join(import.meta.dirname, '..', 'src', 'run', 'out-dir.ts');
 const TOKEN = 'out-dir-token-5c1e';
-const HEADER =
-  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
 
 /** Rows: 1 location, 2–6 users (6 = ghost: pending user_not_found), 7 rejected, 8–11 assignments. */
 function siteCsv(firstUser = 'u0'): string {
-  const lines = [HEADER, 'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,,28013,ES,,,'];
-  for (let i = 0; i < 4; i++) lines.push(`user,ES-MAD-01,,,,,,,,,,,${i === 0 ? firstUser : `u${i}`}@example.com,true,`);
-  lines.push('user,ES-MAD-01,,,,,,,,,,,ghost@example.com,true,', 'user,ES-MAD-01,,,,,,,,,,,not-an-email,true,');
-  for (let i = 0; i < 4; i++) lines.push(`extension_assignment,ES-MAD-01,,,,,,,,,,,u${i}@example.com,,${4000 + i}`);
-  return `${lines.join('\n')}\n`;
+  // address_state is left to --default (DEFAULTS).
+  const rows = [locationRow({ address_state: '' })];
+  for (let i = 0; i < 4; i++) rows.push(callingUserRow(`${i === 0 ? firstUser : `u${i}`}@example.com`));
+  rows.push(callingUserRow('ghost@example.com'), callingUserRow('not-an-email'));
+  for (let i = 0; i < 4; i++) rows.push(assignmentRow({ email: `u${i}@example.com`, extension: String(4000 + i) }));
+  return inputCsv(rows);
 }
 const DEFAULTS = ['address_state=Madrid'];
-
-const made: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wbp-out-dir-'));
-  made.push(dir);
-  return dir;
-}
 
 function wbpRun(cwd: string, env: Record<string, string>): Promise<number | null> {
   return new Promise((done) => {
@@ -89,7 +72,7 @@ beforeAll(async () => {
     ['complete', {}, 10],
     ['partial', { MAX_ROWS: '3' }, 41],
   ] as const) {
-    const dir = tempDir();
+    const dir = tempDir('wbp-out-dir-');
     writeFileSync(join(dir, 'site.csv'), siteCsv());
     expect(await wbpRun(dir, env)).toBe(status);
     runs[name] = dir;
@@ -102,7 +85,6 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await sim.close();
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const prepared: PreparedOutDir[] = [];
@@ -114,7 +96,7 @@ afterEach(async () => {
 
 /** A copy of a workspace to damage. */
 function copyOf(workspace: string): string {
-  const dir = tempDir();
+  const dir = tempDir('wbp-out-dir-');
   cpSync(workspace, dir, { recursive: true });
   return dir;
 }
@@ -215,7 +197,7 @@ describe('the lock', () => {
   }
 
   it('a second run on the folder is refused at once naming the first; after a SIGKILL of the first it takes the folder over', async () => {
-    const dir = tempDir();
+    const dir = tempDir('wbp-out-dir-');
     writeFileSync(join(dir, 'site.csv'), siteCsv());
     const { child, exited } = await holder(dir, await sha256File(join(dir, 'site.csv')));
     const err = await rejection(prepare(dir));
@@ -239,7 +221,7 @@ describe('the lock', () => {
 
 describe('the manifest', () => {
   it('a fresh folder gets manifest.json before any other output, then what validation wrote', async () => {
-    const dir = tempDir();
+    const dir = tempDir('wbp-out-dir-');
     writeFileSync(join(dir, 'site.csv'), siteCsv());
     const od = await prepare(dir);
     expect(od.resume).toBe(false);
@@ -498,7 +480,7 @@ describe('hygiene', () => {
     ['private (default)', undefined, 0o700, 0o600],
     ['shared', 'shared', 0o755, 0o644],
   ] as const)('%s: the folder and every file the run creates in it', async (_label, shared, dirMode, fileMode) => {
-    const dir = tempDir();
+    const dir = tempDir('wbp-out-dir-');
     writeFileSync(join(dir, 'site.csv'), siteCsv());
     const before = process.umask(0o002); // a permissive caller umask must not leak into the outputs
     try {
@@ -528,7 +510,7 @@ describe('hygiene', () => {
     'a symlink planted as %s is refused before anything is written through it',
     async (name) => {
       const dir = copyOf(runs.partial);
-      const victim = join(tempDir(), 'victim');
+      const victim = join(tempDir('wbp-out-dir-'), 'victim');
       writeFileSync(victim, 'precious');
       rmSync(out(dir, name), { force: true });
       symlinkSync(victim, out(dir, name));

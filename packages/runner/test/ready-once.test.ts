@@ -1,9 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
-import { wbp, workspace } from './helpers.js';
+import { assignmentRow, inputCsv, locationRow } from '../../../test-support/rows.js';
+import { callingUserRow, wbp, workspace } from './helpers.js';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 /**
  * Every call of the contract's row validator during a real `wbp run` (in-process), by row: the
@@ -24,17 +25,13 @@ vi.mock('../../csv-contract/src/validate-row.ts', async (importOriginal) => {
 });
 
 const TOKEN = 'ready-once-token-3d91';
-const HEADER =
-  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
 const USERS = 4;
-const CSV = [
-  HEADER,
-  'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,',
-  ...Array.from({ length: USERS }, (_, i) => `user,ES-MAD-01,,,,,,,,,,,u${i}@example.com,true,`),
-  'user,ES-MAD-01,,,,,,,,,,,not-an-email,true,',
-  ...Array.from({ length: USERS }, (_, i) => `extension_assignment,ES-MAD-01,,,,,,,,,,,u${i}@example.com,,${4000 + i}`),
-  '',
-].join('\n');
+const CSV = inputCsv([
+  locationRow(),
+  ...Array.from({ length: USERS }, (_, i) => callingUserRow(`u${i}@example.com`)),
+  callingUserRow('not-an-email'),
+  ...Array.from({ length: USERS }, (_, i) => assignmentRow({ email: `u${i}@example.com`, extension: String(4000 + i) })),
+]);
 /** Data rows of CSV, each with its own identity (entity_type + location name or e-mail). */
 const ROWS = 2 + 2 * USERS;
 const READY = ROWS - 1;
@@ -133,7 +130,7 @@ describe('wbp run validates each row once; ready_to_load.csv is read once, from 
     async (_label, edit) => {
       const dir = await workspace({ 'site.csv': CSV });
       expect((await run(dir, { MAX_ROWS: '3' })).code).toBe(41);
-      const copy = mkdtempSync(join(tmpdir(), 'wbp-ready-once-'));
+      const copy = tempDir('wbp-ready-once-');
       cpSync(dir, copy, { recursive: true });
       const path = join(copy, 'out', 'ready_to_load.csv');
       const text = readFileSync(path, 'utf8');

@@ -3,22 +3,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PENDING_COLUMNS, readCsvRecords, RESULTS_COLUMNS } from '@wbp/files';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
-import { spawnWbp, workspace, type Spawned } from './helpers.js';
+import { assignmentRow, inputCsv, locationRow } from '../../../test-support/rows.js';
+import { callingUserRow, spawnWbp, workspace, type Spawned } from './helpers.js';
 
 // Issue 13 item 6: after a finished run, fix the org and run the same CSV with the same --out;
 // only the rows whose latest outcome is pending are tried again, as attempt 2.
 
 const TOKEN = 'rerun-secret-token-51c2';
-const HEADER =
-  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,calling_settings_call_waiting,extension,phone_number,caller_id_selected';
-
 /** One location; users `present` (in the directory) then `missing` (not synced yet), each with a call-waiting setting and an extension. */
 function siteCsv(present: string[], missing: string[]): string {
   const emails = [...present, ...missing];
-  const lines = [HEADER, 'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,,,,'];
-  for (const e of emails) lines.push(`user,ES-MAD-01,,,,,,,,,,,${e},true,true,,,`);
-  for (const [i, e] of emails.entries()) lines.push(`extension_assignment,ES-MAD-01,,,,,,,,,,,${e},,,${5000 + i},,`);
-  return `${lines.join('\n')}\n`;
+  const rows = [locationRow()];
+  for (const e of emails) rows.push(callingUserRow(e, { calling_settings_call_waiting: 'true' }));
+  for (const [i, e] of emails.entries()) rows.push(assignmentRow({ email: e, extension: String(5000 + i) }));
+  return inputCsv(rows);
 }
 
 type Line = Record<(typeof RESULTS_COLUMNS)[number], string>;

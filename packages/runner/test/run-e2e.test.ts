@@ -4,23 +4,22 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PENDING_COLUMNS, readCsvRecords, REJECTED_COLUMNS, RESULTS_COLUMNS } from '@wbp/files';
 import { READY_COLUMNS } from '@wbp/csv-contract';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
-import { spawnWbp, workspace, type Spawned as Run } from './helpers.js';
+import { assignmentRow, inputCsv, locationRow } from '../../../test-support/rows.js';
+import { callingUserRow, spawnWbp, workspace, type Spawned as Run } from './helpers.js';
 
 const TOKEN = 'e2e-secret-token-7f3a9c';
 const OAUTH = { clientId: 'svc-app', clientSecret: 'svc-secret-91be', refreshToken: 'svc-refresh-44d0' };
 
-const HEADER =
-  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,calling_settings_call_waiting,extension,phone_number,caller_id_selected';
 const N = 30;
 function siteCsv(users = N): string {
-  const lines = [HEADER, 'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,,,,'];
-  for (let i = 0; i < users; i++) lines.push(`user,ES-MAD-01,,,,,,,,,,,u${i}@example.com,true,${i % 2 ? 'true' : ''},,,`);
-  for (let i = 0; i < users; i++)
-    lines.push(
-      `extension_assignment,ES-MAD-01,,,,,,,,,,,u${i}@example.com,,,${4000 + i},${i < 3 ? `+3491000000${i}` : ''},${i < 3 ? 'direct_line' : ''}`,
-    );
-  lines.push('user,ES-MAD-01,,,,,,,,,,,not-an-email,true,,,,', 'user,ES-MAD-01,,,,,,,,,,,ghost@example.com,true,,,,');
-  return `${lines.join('\n')}\n`;
+  const rows = [locationRow()];
+  for (let i = 0; i < users; i++) rows.push(callingUserRow(`u${i}@example.com`, { calling_settings_call_waiting: i % 2 ? 'true' : '' }));
+  for (let i = 0; i < users; i++) {
+    const direct = i < 3 ? { phone_number: `+3491000000${i}`, caller_id_selected: 'direct_line' } : {};
+    rows.push(assignmentRow({ email: `u${i}@example.com`, extension: String(4000 + i), ...direct }));
+  }
+  rows.push(callingUserRow('not-an-email'), callingUserRow('ghost@example.com'));
+  return inputCsv(rows);
 }
 
 const wbpRun = (cwd: string, args: string[], env: Record<string, string>, onSpawn?: Parameters<typeof spawnWbp>[3]): Promise<Run> =>

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { faultProxy, type FaultProxy } from './fault-proxy.js';
-import { spawnWbp, workspace, type Spawned } from './helpers.js';
+import { ONE_USER_CSV, spawnWbp, workspace, type Spawned } from './helpers.js';
 
 const TOKEN = 'plant-access-token-5d2f';
 /** What the service-app refresh hands out: the simulator only accepts this one, so the run refreshes at its first call. */
@@ -11,15 +11,7 @@ const REFRESHED = 'plant-refreshed-token-81ac';
 const OAUTH = { clientId: 'svc-app', clientSecret: 'plant-client-secret-3e9b', refreshToken: 'plant-refresh-token-c07d' };
 const SECRETS = [TOKEN, REFRESHED, OAUTH.clientSecret, OAUTH.refreshToken];
 
-const HEADER =
-  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
-const CSV = [
-  HEADER,
-  'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,',
-  'user,ES-MAD-01,,,,,,,,,,,u0@example.com,true,',
-  'extension_assignment,ES-MAD-01,,,,,,,,,,,u0@example.com,,4000',
-  '',
-].join('\n');
+const CSV = ONE_USER_CSV;
 
 /** Every byte the run left: its output folder, the GitHub files, stdout and stderr. */
 function everything(dir: string, run: Spawned): Record<string, string> {

@@ -4,18 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { faultProxy, type Fault, type FaultProxy, type ProxiedRequest } from './fault-proxy.js';
-import { spawnWbp, wbp, workspace } from './helpers.js';
+import { ONE_USER_CSV, spawnWbp, wbp, workspace } from './helpers.js';
 
 const TOKEN = 'startup-token-2b7e';
-const HEADER =
-  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
-const CSV = [
-  HEADER,
-  'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,',
-  'user,ES-MAD-01,,,,,,,,,,,u0@example.com,true,',
-  'extension_assignment,ES-MAD-01,,,,,,,,,,,u0@example.com,,4000',
-  '',
-].join('\n');
+const CSV = ONE_USER_CSV;
 
 describe('start-up of wbp run (child process ↔ fault proxy ↔ wbp-sim)', () => {
   let sim: StartedSimulator;

@@ -3,22 +3,28 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import type { RunSummary } from '../src/run/summary.js';
-import { spawnWbp, workspace } from './helpers.js';
+import { assignmentRow, inputCsv, locationRow } from '../../../test-support/rows.js';
+import { callingUserRow, spawnWbp, workspace } from './helpers.js';
 
 const TOKEN = 'summary-e2e-token-51c2';
-const HEADER =
-  'entity_type,location_key,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension';
-const SITE = [
-  HEADER,
-  'location,,Madrid HQ,ES-MAD-01,Europe/Madrid,es_es,es_es,Calle Mayor 1,Madrid,Madrid,28013,ES,,,', // line 2
-  'location,,Sevilla,ES-SEV-01,Europe/Madrid,es_es,es_es,Calle Sierpes 1,Sevilla,Sevilla,41004,Spain,,,', // line 3: rejected (country)
-  'user,ES-MAD-01,,,,,,,,,,,u0@example.com,true,', // line 4
-  'user,ES-MAD-01,,,,,,,,,,,ghost@example.com,true,', // line 5: not in the directory
-  'user,ES-SEV-01,,,,,,,,,,,u1@example.com,true,', // line 6: waits for Sevilla
-  'extension_assignment,ES-MAD-01,,,,,,,,,,,u0@example.com,,4000', // line 7
-  'extension_assignment,ES-SEV-01,,,,,,,,,,,u1@example.com,,4001', // line 8: waits for Sevilla
-  '',
-].join('\n');
+const SEVILLA = { location_key: 'ES-SEV-01' } as const;
+const SITE = inputCsv([
+  locationRow(), // line 2
+  locationRow({
+    location_name: 'Sevilla',
+    location_external_id: 'ES-SEV-01',
+    address_line1: 'Calle Sierpes 1',
+    address_city: 'Sevilla',
+    address_state: 'Sevilla',
+    address_postal_code: '41004',
+    address_country: 'Spain',
+  }), // line 3: rejected (country)
+  callingUserRow('u0@example.com'), // line 4
+  callingUserRow('ghost@example.com'), // line 5: not in the directory
+  callingUserRow('u1@example.com', SEVILLA), // line 6: waits for Sevilla
+  assignmentRow({ email: 'u0@example.com', extension: '4000' }), // line 7
+  assignmentRow({ email: 'u1@example.com', extension: '4001', ...SEVILLA }), // line 8: waits for Sevilla
+]);
 
 describe('the run summary (child process ↔ wbp-sim over HTTP)', () => {
   let sim: StartedSimulator;

@@ -1,21 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach } from 'vitest';
 import type { Checkpoint } from '@wbp/state';
-
-const made: string[] = [];
-
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+import { tempDir as freshDir } from '../../../test-support/temp-dir.js';
 
 /** A fresh directory on the real filesystem, removed after the test. */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wbp-state-'));
-  made.push(dir);
-  return dir;
-}
+export const tempDir = (): string => freshDir('wbp-state-');
 
 export const HASH = 'a'.repeat(64);
 

@@ -11,15 +11,10 @@ import { readReadyRows } from '@wbp/csv-contract';
 import { generateSite, writeSite } from '@wbp/gen';
 import { STARTUP_REQUESTS } from './budget.js';
 import { machine, ROOT, startSim } from './harness.js';
-import { describeProfile, PROFILE, simFlags } from './profile.js';
+import { benchOptions, describeProfile, PROFILE, simFlags } from './profile.js';
 
 const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '21000' },
-    out: { type: 'string', default: 'out/bench-plan' },
-    seed: { type: 'string', default: '42' },
-    'concurrency-max': { type: 'string', default: '32' },
-  },
+  options: benchOptions('out/bench-plan'),
 });
 const rows = Number(values.rows);
 const seed = Number(values.seed);

@@ -9,16 +9,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { throughputMermaid, throughputSeries } from '@wbp/runner';
 import { machine, ROOT, runScenario, statusSharePct } from './harness.js';
-import { describeProfile, PROFILE, simFlags } from './profile.js';
+import { benchOptions, describeProfile, PROFILE, simFlags } from './profile.js';
 
 const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '21000' },
-    out: { type: 'string', default: 'out/bench' },
-    seed: { type: 'string', default: '42' },
-    'sample-rows': { type: 'string', default: '400' },
-    'concurrency-max': { type: 'string', default: '32' },
-  },
+  options: { ...benchOptions('out/bench'), 'sample-rows': { type: 'string', default: '400' } },
 });
 const rows = Number(values.rows);
 const out = resolve(ROOT, values.out);

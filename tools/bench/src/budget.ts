@@ -1,4 +1,4 @@
-import type { ReadyRow } from '@wbp/csv-contract';
+import { SETTINGS_COLUMNS, type ReadyRow } from '@wbp/csv-contract';
 
 /**
  * The documented per-row request budget (docs/performance.md): the fewest requests a correct run
@@ -13,14 +13,6 @@ export interface OrgState {
 }
 
 export const STARTUP_REQUESTS = 6; // people/me, locations?max=1, licenses; then the cache: locations, Calling locations, licenses
-
-const SETTINGS = [
-  'calling_settings_call_waiting',
-  'calling_settings_do_not_disturb',
-  'calling_settings_voicemail',
-  'calling_settings_forward_always',
-  'calling_settings_caller_id',
-] as const;
 
 export interface Budget {
   total: number;
@@ -50,7 +42,7 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
     } else if (r.entity_type === 'user') {
       let n = 1; // user_lookup
       const hint = hints.get(r.email);
-      const settings = SETTINGS.filter((c) => r[c] !== '').length;
+      const settings = SETTINGS_COLUMNS.filter((c) => r[c] !== '').length;
       if (
         !org.directory.has(r.email) ||
         r.calling_enabled === 'false' ||

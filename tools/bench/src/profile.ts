@@ -46,3 +46,13 @@ export function describeProfile(profile: Readonly<Profile>): string {
     `${profile.hangRate * 100}% hangs, ${profile.applyThenDropRate * 100}% apply-then-drop`
   );
 }
+
+/** The command-line options both benches take (rows, seed, the AIMD ceiling), with `out` defaulting to `outDir`. */
+export function benchOptions(outDir: string) {
+  return {
+    rows: { type: 'string', default: '21000' },
+    out: { type: 'string', default: outDir },
+    seed: { type: 'string', default: '42' },
+    'concurrency-max': { type: 'string', default: '32' },
+  } as const;
+}

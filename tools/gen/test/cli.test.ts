@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'wbp-gen.mjs');
 
 describe('wbp-gen', () => {
   it('writes input.csv, people.csv and numbers.csv, identically for the same seed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wbp-gen-cli-'));
+    const dir = tempDir('wbp-gen-cli-');
     const run = (out: string) => spawnSync(bin, ['--rows', '300', '--seed', '9', '--out', out], { cwd: tmpdir(), encoding: 'utf8' });
     const first = run(join(dir, 'a'));
     expect(first.stderr).toBe('');

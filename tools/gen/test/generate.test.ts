@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { validateCsvFile, readReadyRows, normalisePhoneNumber } from '@wbp/csv-contract';
 import { generateSite, writeSite, Prng } from '@wbp/gen';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 const digest = (value: unknown): string =>
   createHash('sha256')
@@ -52,7 +52,7 @@ describe('generateSite', () => {
   });
 
   it('the validator rejects exactly the rows broken on purpose, for the recorded rule', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wbp-gen-'));
+    const dir = tempDir('wbp-gen-');
     const site = generateSite({ rows: 6_000, seed: 3 });
     const { input } = await writeSite(dir, site);
     const summary = await validateCsvFile(input, join(dir, 'out'), { listLimit: Number.MAX_SAFE_INTEGER });
@@ -61,7 +61,7 @@ describe('generateSite', () => {
   });
 
   it('seeds the simulator consistently with the input', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wbp-gen-'));
+    const dir = tempDir('wbp-gen-');
     const site = generateSite({ rows: 6_000, seed: 5 });
     const { input } = await writeSite(dir, site);
     const summary = await validateCsvFile(input, join(dir, 'out'));
@@ -97,7 +97,7 @@ describe('generateSite', () => {
   });
 
   it('writes the three files with the seed formats', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wbp-gen-'));
+    const dir = tempDir('wbp-gen-');
     const paths = await writeSite(dir, generateSite({ rows: 50, seed: 1 }));
     expect((await readFile(paths.people, 'utf8')).split('\n')[0]).toBe('email,display_name,location_name,extension');
     expect((await readFile(paths.numbers, 'utf8')).split('\n')[0]).toBe('location_name,phone_number');

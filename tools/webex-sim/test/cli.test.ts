@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 it('wbp-sim prints one JSON line and serves the seeded org over HTTP', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wbp-sim-cli-'));
+  const dir = tempDir('wbp-sim-cli-');
   writeFileSync(join(dir, 'people.csv'), 'email,display_name\nana.garcia@example.com,Ana García\n');
   writeFileSync(join(dir, 'numbers.csv'), 'location_name,phone_number\nMadrid HQ,+34910000001\n');
   const child = spawn(

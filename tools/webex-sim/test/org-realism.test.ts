@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CALLING_PRO_NAME, readPeopleSeed } from '../src/index.js';
 import { callingSite, raw, stats, useSimulator } from './harness.js';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 /** Two Professional entries of 1 and 5 units; directory mobiles for everyone; one person with two e-mails. */
 const box = useSimulator({
@@ -123,7 +123,7 @@ describe('directory numbers and e-mails', () => {
   });
 
   it('the people CSV seeds mobile, fax and extra e-mails', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'wbp-sim-seed-')), 'people.csv');
+    const file = join(tempDir('wbp-sim-seed-'), 'people.csv');
     writeFileSync(
       file,
       'email,display_name,mobile,fax,extra_emails\nana@example.com,Ana,+34600000001,+34910000009,ana.g@example.org;a@example.net\nbo@example.com,Bo,,,\n',

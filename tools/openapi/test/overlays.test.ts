@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeOperationIds } from './dedupe-operation-ids.js';
-import { fixLocationSchema } from './fix-location-schema.js';
-import { applyOverlays, type OpenApiDocument } from './index.js';
+import { dedupeOperationIds } from '../src/overlays/dedupe-operation-ids.js';
+import { fixLocationSchema } from '../src/overlays/fix-location-schema.js';
+import { applyOverlays, type OpenApiDocument } from '../src/overlays/index.js';
 
 function doc(paths: OpenApiDocument['paths']): OpenApiDocument {
   return { openapi: '3.0.0', paths, components: { schemas: {} } };

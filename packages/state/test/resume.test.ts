@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HASH, sample as cp } from '../test/tmp.js';
-import { checkResume } from './resume.js';
+import { HASH, sample as cp } from './tmp.js';
+import { checkResume } from '../src/resume.js';
 
 const OTHER = 'f'.repeat(64);
 

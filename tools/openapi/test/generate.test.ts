@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateAll, SpecsNotFoundError } from './generate.js';
+import { generateAll, SpecsNotFoundError } from '../src/generate.js';
+import { tempDir } from '../../../test-support/temp-dir.js';
 
 function specDir(files: Record<string, object>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wbp-specs-'));
+  const dir = tempDir('wbp-specs-');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(content));
   return dir;
 }
