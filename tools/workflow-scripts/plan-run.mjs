@@ -19,7 +19,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
-import { annotation, appendSummary, isMain, mdCell, parseDurationSeconds, setOutputs } from './lib/actions.mjs';
+import { parseDurationSeconds } from '@wbp/runner/duration';
+import { annotation, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
 import { findRunArtifact, PlanError, resolveResume } from './lib/github-api.mjs';
 
 export const ENVIRONMENTS = ['lab', 'prod'];

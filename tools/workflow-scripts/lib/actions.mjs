@@ -49,16 +49,6 @@ export function mdCell(text) {
   return String(text).replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** `5h30m`, `90m`, `45s`, `1h`, or plain seconds → seconds; undefined when unreadable (as `wbp run`). */
-export function parseDurationSeconds(text) {
-  const t = String(text).trim();
-  if (/^\d+$/.test(t)) return Number(t);
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(t);
-  if (!match || t === '') return undefined;
-  const [, h = '0', m = '0', s = '0'] = match;
-  return (Number(h) * 60 + Number(m)) * 60 + Number(s);
-}
-
 /** Whether the module at `metaUrl` is the script node was started with. */
 export function isMain(metaUrl) {
   const entry = process.argv[1];

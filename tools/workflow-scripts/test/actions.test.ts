@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { annotation, appendSummary, formatOutput, parseDurationSeconds, setOutputs } from '../lib/actions.mjs';
+import { annotation, appendSummary, formatOutput, setOutputs } from '../lib/actions.mjs';
 import { parseOutputs, tempWorkspace } from './helpers.js';
 
 let ws: ReturnType<typeof tempWorkspace>;
@@ -31,14 +31,5 @@ describe('runner conventions', () => {
       '::error title=a%3A b%2C c::50%25 done%0Anext::line\n',
     );
     expect(annotation('notice', 'plain')).toBe('::notice::plain\n');
-  });
-
-  it('reads durations like wbp run does', () => {
-    expect(parseDurationSeconds('5h15m')).toBe(18_900);
-    expect(parseDurationSeconds('90m')).toBe(5_400);
-    expect(parseDurationSeconds('45s')).toBe(45);
-    expect(parseDurationSeconds('120')).toBe(120);
-    expect(parseDurationSeconds('')).toBeUndefined();
-    expect(parseDurationSeconds('5 hours')).toBeUndefined();
   });
 });
