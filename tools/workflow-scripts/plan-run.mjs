@@ -13,7 +13,8 @@
 //   GITHUB_WORKSPACE      the checkout (default: the current directory)
 //   GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_TOKEN, GITHUB_SERVER_URL, GITHUB_RUN_ID
 //   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
-// Outputs: csv, csv_sha256, artifact, resume_run_id ('' = fresh), chain_depth, time_budget,
+// Outputs: csv, csv_sha256, artifact (the base name; each attempt uploads <artifact>-attempt<N>),
+//   resume_run_id ('' = fresh), resume_artifact (the exact artifact: that run's latest attempt), chain_depth, time_budget,
 //   plan_artifact (`wbp-plan-<environment>-<csv sha256>`), plan_from_run (the run whose plan an
 //   automatic continuation reuses; '' = run `wbp plan` afresh).
 import { createHash } from 'node:crypto';
@@ -133,6 +134,7 @@ export async function planRun(env, deps) {
     planArtifact,
     resume,
     resumeRunId: from.runId,
+    resumeArtifactName: from.artifactName,
     resumeArtifactCreatedAt: from.createdAt,
     planFromRunId: planFrom.runId,
     planFromCreatedAt: planFrom.createdAt,
@@ -184,6 +186,7 @@ export async function main(env = process.env, deps = {}) {
         csv_sha256: plan.csvSha256,
         artifact: plan.artifact,
         resume_run_id: plan.resumeRunId,
+        resume_artifact: plan.resumeArtifactName,
         chain_depth: plan.chainDepth,
         time_budget: plan.timeBudget,
         plan_artifact: plan.planArtifact,

@@ -49,6 +49,7 @@ describe('plan-run: a fresh run', () => {
       csv_sha256: SHA,
       artifact: `wbp-lab-${SHA}`,
       resume_run_id: '',
+      resume_artifact: '',
       chain_depth: '0',
       time_budget: '5h15m',
       plan_artifact: `wbp-plan-lab-${SHA}`,
@@ -134,14 +135,40 @@ describe('plan-run: resume = latest', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.outputs.resume_run_id).toBe('200');
+    expect(r.outputs.resume_artifact).toBe(mine);
     expect(r.seen).toEqual([
       {
         method: 'GET',
-        url: `http://api.test/repos/acme/wbp/actions/artifacts?name=${mine}&per_page=100`,
+        url: 'http://api.test/repos/acme/wbp/actions/artifacts?per_page=100&page=1',
         authorization: 'Bearer ghs_job_token',
       },
     ]);
     expect(r.summary).toContain('resume from run [200](https://github.test/acme/wbp/actions/runs/200) (newest artifact of this CSV)');
+  });
+
+  it('resumes from the latest attempt of the newest run, never from an older attempt', async () => {
+    const r = await plan(setup({ INPUT_RESUME: 'latest' }), [
+      { id: 1, name: `${mine}-attempt1`, runId: 100, createdAt: '2026-01-01T10:00:00Z' },
+      { id: 2, name: `${mine}-attempt1`, runId: 200, createdAt: '2026-01-02T10:00:00Z' },
+      { id: 6, name: `${mine}-attempt3`, runId: 200, createdAt: '2026-01-02T14:00:00Z' },
+      { id: 7, name: `${mine}-attempt2`, runId: 200, createdAt: '2026-01-02T12:00:00Z' },
+      { id: 8, name: `${mine}-attempt4`, runId: 200, createdAt: '2026-01-02T16:00:00Z', expired: true },
+      { id: 9, name: `${mine}-attempt1-x`, runId: 900, createdAt: '2026-01-09T10:00:00Z' },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.outputs.resume_run_id).toBe('200');
+    expect(r.outputs.resume_artifact).toBe(`${mine}-attempt3`);
+  });
+
+  it('resumes from the latest attempt of the run it is given', async () => {
+    const r = await plan(setup({ INPUT_RESUME: '200' }), [
+      { id: 2, name: `${mine}-attempt1`, runId: 200, createdAt: '2026-01-02T10:00:00Z' },
+      { id: 7, name: `${mine}-attempt2`, runId: 200, createdAt: '2026-01-02T12:00:00Z' },
+      { id: 3, name: `wbp-plan-lab-${SHA}`, runId: 200, createdAt: '2026-01-02T09:00:00Z' },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.outputs.resume_run_id).toBe('200');
+    expect(r.outputs.resume_artifact).toBe(`${mine}-attempt2`);
   });
 
   it('fails, and says to start fresh, when there is none', async () => {
@@ -149,7 +176,7 @@ describe('plan-run: resume = latest', () => {
       { id: 3, name: mine, runId: 300, createdAt: '2026-01-03T10:00:00Z', expired: true },
     ]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/resume=latest: no artifact named wbp-lab-[0-9a-f]{64} is left in acme\/wbp \(1 expired\)/);
+    expect(r.stdout).toMatch(/resume=latest: no artifact named wbp-lab-[0-9a-f]{64}\(-attempt<N>\) is left in acme\/wbp \(1 expired\)/);
     expect(r.stdout).toMatch(/Dispatch with resume empty for a fresh run/);
   });
 
