@@ -11,7 +11,8 @@
 //   MAX_TIME_BUDGET       the largest budget allowed, below the step timeout (default 5h20m)
 //   MAX_CHAIN_DEPTH       the largest chain_depth accepted (default 8)
 //   GITHUB_WORKSPACE      the checkout (default: the current directory)
-//   GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_TOKEN, GITHUB_SERVER_URL, GITHUB_RUN_ID
+//   WORKFLOW_FILE         this workflow's file name (default provision.yml), for the one-run-per-environment check
+//   GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_TOKEN, GITHUB_SERVER_URL, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT
 //   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 // Outputs: csv, csv_sha256, artifact (the base name; each attempt uploads <artifact>-attempt<N>),
 //   resume_run_id ('' = fresh), resume_artifact (the exact artifact: that run's latest attempt), chain_depth, time_budget,
@@ -23,6 +24,7 @@ import { posix, relative, resolve, sep } from 'node:path';
 import { parseDurationSeconds } from '@wbp/runner/duration';
 import { annotation, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
 import { findRunArtifact, PlanError, resolveResume } from './lib/github-api.mjs';
+import { ensureOnlyRun } from './lib/queue-guard.mjs';
 
 export const ENVIRONMENTS = ['lab', 'prod'];
 
@@ -116,6 +118,16 @@ export async function planRun(env, deps) {
     token: env.GITHUB_TOKEN ?? '',
     fetch: deps.fetch,
   };
+  // Before anything else touches the org: no other run of this environment may be under way.
+  const { waitedSeconds } = await ensureOnlyRun(api, {
+    workflowFile: env.WORKFLOW_FILE || 'provision.yml',
+    runId: env.GITHUB_RUN_ID ?? '',
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT || '1'),
+    environment,
+    continuation: chainDepth > 0,
+    sleep: deps.sleep,
+    log: deps.log,
+  });
   const from = await resolveResume(api, { resume, artifact, environment, csvSha256 });
   const planArtifact = planArtifactName(environment, csvSha256);
   // An automatic continuation carries on with the change set the chain's first run planned (and,
@@ -140,6 +152,7 @@ export async function planRun(env, deps) {
     planFromCreatedAt: planFrom.createdAt,
     chainDepth,
     timeBudget,
+    waitedSeconds,
   };
 }
 
@@ -167,6 +180,7 @@ function planSummary(plan, env) {
     `| environment | ${plan.environment} |`,
     `| start | ${start} |`,
     `| time budget | ${plan.timeBudget} |`,
+    `| other runs of ${plan.environment} | none under way${plan.waitedSeconds > 0 ? ` (waited ${plan.waitedSeconds} s for the run this continues to end)` : ''} |`,
     `| automatic continuation | ${plan.chainDepth === 0 ? 'no (first run of a chain)' : `#${plan.chainDepth}`} |`,
     `| plan | ${planSource(plan, runUrl)} |`,
     `| artifacts | \`${plan.planArtifact}\` (the plan), \`${plan.artifact}\` (the run) |`,
@@ -179,7 +193,7 @@ function planSummary(plan, env) {
 export async function main(env = process.env, deps = {}) {
   const stdout = deps.stdout ?? ((t) => process.stdout.write(t));
   try {
-    const plan = await planRun(env, { fetch: deps.fetch ?? globalThis.fetch });
+    const plan = await planRun(env, { fetch: deps.fetch ?? globalThis.fetch, sleep: deps.sleep, log: (line) => stdout(`${line}\n`) });
     setOutputs(
       {
         csv: plan.csv,

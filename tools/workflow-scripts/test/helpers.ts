@@ -65,8 +65,27 @@ export interface SeenRequest {
   authorization: string | undefined;
 }
 
-/** Answers the two artifact-listing endpoints of the GitHub REST API from a fixed list. */
-export function fakeGithubApi(artifacts: FakeArtifact[], runs: number[] = [...new Set(artifacts.map((a) => a.runId))]) {
+export interface FakeRun {
+  id: number;
+  status: string;
+  display_title: string;
+}
+
+export interface FakeApproval {
+  state: 'approved' | 'rejected';
+  user: { login: string };
+  environments: { name: string }[];
+}
+
+/**
+ * Answers the artifact-listing, workflow-runs and run-approvals endpoints of the GitHub REST API
+ * from lists the test owns (and may change between calls: `world.runs`, `world.approvals`).
+ */
+export function fakeGithubApi(
+  artifacts: FakeArtifact[],
+  runs: number[] = [...new Set(artifacts.map((a) => a.runId))],
+  world: { runs: FakeRun[]; approvals: Record<number, FakeApproval[]> } = { runs: [], approvals: {} },
+) {
   const seen: SeenRequest[] = [];
   const toJson = (a: FakeArtifact) => ({
     id: a.id,
@@ -87,6 +106,11 @@ export function fakeGithubApi(artifacts: FakeArtifact[], runs: number[] = [...ne
       const hits = artifacts.filter((a) => name === null || a.name === name).map(toJson);
       return { status: 200, body: { total_count: hits.length, artifacts: hits } };
     }
+    if (u.pathname === '/repos/acme/wbp/actions/workflows/provision.yml/runs') {
+      return { status: 200, body: { total_count: world.runs.length, workflow_runs: world.runs } };
+    }
+    const approvals = /^\/repos\/acme\/wbp\/actions\/runs\/(\d+)\/approvals$/.exec(u.pathname);
+    if (approvals) return { status: 200, body: world.approvals[Number(approvals[1])] ?? [] };
     const run = /^\/repos\/acme\/wbp\/actions\/runs\/(\d+)\/artifacts$/.exec(u.pathname);
     if (run) {
       const id = Number(run[1]);
@@ -101,7 +125,7 @@ export function fakeGithubApi(artifacts: FakeArtifact[], runs: number[] = [...ne
     const { status, body } = answer(init?.method ?? 'GET', String(url), headers.get('authorization') ?? undefined);
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   };
-  return { fetch: fetch as typeof globalThis.fetch, seen, answer };
+  return { fetch: fetch as typeof globalThis.fetch, seen, answer, world };
 }
 
 /** The same fake API over real HTTP, for scripts started as child processes. */
