@@ -98,7 +98,7 @@ export function outcomeMarkdown(env, d) {
     lines.push(
       `### Continuing automatically`,
       '',
-      `The *continue* job dispatches continuation #${continuation.nextDepth} of ${d.maxDepth} with \`resume\` = \`${mdCell(runId)}\`. It waits in the concurrency group \`provision-${mdCell(env.ENVIRONMENT ?? '')}\` until this run ends${env.ENVIRONMENT === 'prod' ? ", then needs a reviewer's approval like any prod run" : ''}. It carries on with this run's plan (no new plan is made). If it is cancelled or never starts, resume by hand (a resume by hand plans afresh):`,
+      `The *continue* job dispatches continuation #${continuation.nextDepth} of ${d.maxDepth} with \`resume\` = \`${mdCell(runId)}\`. Its first step waits (at most 15 minutes) until this run has ended${env.ENVIRONMENT === 'prod' ? ", then needs a reviewer's approval like any prod run" : ''}. It carries on with this run's plan (no new plan is made). If it is cancelled or never starts, resume by hand (a resume by hand plans afresh):`,
       '',
       ...resumeBlock(env, runId, runId),
     );

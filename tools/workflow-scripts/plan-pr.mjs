@@ -13,7 +13,7 @@
 //   PLAN_ENVIRONMENT  the GitHub environment whose secrets the job holds (lab-plan; for hints)
 //   ARTIFACT          the artifact the plans are uploaded as (named in the summary)
 //   WEBEX_TOKEN / WEBEX_REFRESH_TOKEN / …   passed on to wbp plan
-//   WBP_BIN           (tests) a script run with node instead of `npx --no-install wbp`
+//   WBP_BIN           (tests) a script run with node instead of packages/runner/bin/wbp.mjs
 //   GITHUB_WORKSPACE, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 // Outputs: planned (files with a plan), failed (files without one), changes (total planned changes).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

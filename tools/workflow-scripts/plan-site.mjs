@@ -12,7 +12,7 @@
 //   REUSE_DIR         a downloaded plan artifact to reuse ('' = run wbp plan)
 //   REUSED_FROM_RUN   the run REUSE_DIR came from
 //   WEBEX_TOKEN / WEBEX_REFRESH_TOKEN / …   passed on to wbp plan (only their presence is checked here)
-//   WBP_BIN           (tests) a script run with node instead of `npx --no-install wbp`
+//   WBP_BIN           (tests) a script run with node instead of packages/runner/bin/wbp.mjs
 //   GITHUB_WORKSPACE, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 // Outputs: outcome (changes | no-changes | failed), changes, apply (true | false), plan_sha256,
 //   plan_created_at, plan_source (fresh | reused).
