@@ -271,7 +271,7 @@ describe('plan-site (provision.yml, plan job)', () => {
     expect(r.summary).toContain('The plan of run 123 cannot be reused (it has no plan.json): planning afresh.');
   });
 
-  it('runs the installed wbp through npx when no WBP_BIN is given, without the job summary', () => {
+  it('runs the checkout’s wbp bin with node (never npx) when no WBP_BIN is given, without the job summary', () => {
     const env = siteSetup({ WBP_BIN: '' });
     const seen: { command: string; args: string[]; env: Record<string, string | undefined>; cwd: string }[] = [];
     const spawn = (command: string, args: string[], opts: { env: Record<string, string | undefined>; cwd: string }) => {
@@ -281,8 +281,8 @@ describe('plan-site (provision.yml, plan job)', () => {
     let stdout = '';
     const code = planSite(env, { stdout: (t: string) => (stdout += t), spawn });
     expect(code).toBe(1); // exit 2 and no plan.json: a usage error
-    expect(seen[0]?.command).toBe('npx');
-    expect(seen[0]?.args.slice(0, 4)).toEqual(['--no-install', 'wbp', 'plan', 'sites/madrid.csv']);
+    expect(seen[0]?.command).toBe(process.execPath);
+    expect(seen[0]?.args.slice(0, 3)).toEqual([join(ws.workspace, 'packages', 'runner', 'bin', 'wbp.mjs'), 'plan', 'sites/madrid.csv']);
     expect(seen[0]?.env.GITHUB_STEP_SUMMARY).toBeUndefined();
     expect(seen[0]?.env.WEBEX_TOKEN).toBe('read-only-token');
     expect(seen[0]?.cwd).toBe(ws.workspace);
