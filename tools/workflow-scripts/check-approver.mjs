@@ -15,7 +15,7 @@
 //   GITHUB_TOKEN, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 // Outputs: dispatched_by. Exits 1 (nothing sent) when the approval is not independent.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { annotation, appendSummary, isMain, setOutputs } from './lib/actions.mjs';
+import { annotate, appendSummary, isMain, setOutputs } from './lib/actions.mjs';
 import { PlanError, runApprovals } from './lib/github-api.mjs';
 
 const isBot = (login) => /\[bot\]$/.test(String(login));
@@ -85,22 +85,20 @@ export async function checkApprover(env, deps) {
 
 /** @returns {Promise<number>} the exit code */
 export async function main(env = process.env, deps = {}) {
-  const stdout = deps.stdout ?? ((t) => process.stdout.write(t));
   try {
     const result = await checkApprover(env, { fetch: deps.fetch ?? globalThis.fetch });
     if (env.CHAIN_FILE) writeFileSync(env.CHAIN_FILE, `${JSON.stringify(result.chain, null, 2)}\n`);
-    setOutputs({ dispatched_by: result.chain.dispatched_by }, env, stdout);
-    appendSummary(
+    setOutputs({ dispatched_by: result.chain.dispatched_by });
+    await appendSummary(
       result.checked
         ? `**Approval:** ${env.ENVIRONMENT} approved by ${result.approvedBy.join(', ')}; the chain was dispatched by ${result.chain.dispatched_by}.\n`
         : `**Approval:** not checked for ${env.ENVIRONMENT} (only ${env.PROTECTED_ENVIRONMENTS || 'prod'}); the chain was dispatched by ${result.chain.dispatched_by || 'nobody known'}.\n`,
-      env,
     );
     return 0;
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;
-    stdout(annotation('error', err.message, { title: 'apply: approval not independent' }));
-    appendSummary(`# apply: approval not independent\n\n${err.message}\n`, env);
+    annotate('error', err.message, { title: 'apply: approval not independent' });
+    await appendSummary(`# apply: approval not independent\n\n${err.message}\n`);
     return 1;
   }
 }

@@ -13,7 +13,7 @@
 //   WORKFLOW_FILE, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_TOKEN,
 //   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 // Outputs: artifact (this attempt's upload name), resume_run_id, resume_artifact ('' = fresh).
-import { annotation, appendSummary, isMain, setOutputs } from './lib/actions.mjs';
+import { annotate, appendSummary, isMain, setOutputs } from './lib/actions.mjs';
 import { attemptArtifactName, latestAttempt, PlanError, runArtifacts } from './lib/github-api.mjs';
 import { ensureOnlyRun } from './lib/queue-guard.mjs';
 
@@ -52,15 +52,15 @@ export async function main(env = process.env, deps = {}) {
   const stdout = deps.stdout ?? ((t) => process.stdout.write(t));
   try {
     const pick = await pickCheckpoint(env, { fetch: deps.fetch ?? globalThis.fetch });
-    setOutputs({ artifact: pick.upload, resume_run_id: pick.runId, resume_artifact: pick.artifact }, env, stdout);
+    setOutputs({ artifact: pick.upload, resume_run_id: pick.runId, resume_artifact: pick.artifact });
     const start = pick.runId === '' ? 'a fresh start (no checkpoint)' : `\`${pick.artifact}\` of run ${pick.runId} (${pick.from})`;
-    appendSummary(`**Checkpoint:** ${start}. This attempt uploads \`${pick.upload}\`.\n`, env);
+    await appendSummary(`**Checkpoint:** ${start}. This attempt uploads \`${pick.upload}\`.\n`);
     stdout(`checkpoint: ${pick.runId === '' ? 'none' : `${pick.artifact} of run ${pick.runId}`}; uploading as ${pick.upload}\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;
-    stdout(annotation('error', err.message, { title: 'apply: cannot start' }));
-    appendSummary(`# apply: cannot start\n\n${err.message}\n\nNothing was sent to Webex.\n`, env);
+    annotate('error', err.message, { title: 'apply: cannot start' });
+    await appendSummary(`# apply: cannot start\n\n${err.message}\n\nNothing was sent to Webex.\n`);
     return 1;
   }
 }

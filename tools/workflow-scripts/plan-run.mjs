@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
 import { parseDurationSeconds } from '@wbp/runner/duration';
-import { annotation, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
+import { annotate, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
 import { findRunArtifact, PlanError, resolveResume } from './lib/github-api.mjs';
 import { ensureOnlyRun } from './lib/queue-guard.mjs';
 
@@ -194,22 +194,18 @@ export async function main(env = process.env, deps = {}) {
   const stdout = deps.stdout ?? ((t) => process.stdout.write(t));
   try {
     const plan = await planRun(env, { fetch: deps.fetch ?? globalThis.fetch, sleep: deps.sleep, log: (line) => stdout(`${line}\n`) });
-    setOutputs(
-      {
-        csv: plan.csv,
-        csv_sha256: plan.csvSha256,
-        artifact: plan.artifact,
-        resume_run_id: plan.resumeRunId,
-        resume_artifact: plan.resumeArtifactName,
-        chain_depth: plan.chainDepth,
-        time_budget: plan.timeBudget,
-        plan_artifact: plan.planArtifact,
-        plan_from_run: plan.planFromRunId,
-      },
-      env,
-      stdout,
-    );
-    appendSummary(planSummary(plan, env), env);
+    setOutputs({
+      csv: plan.csv,
+      csv_sha256: plan.csvSha256,
+      artifact: plan.artifact,
+      resume_run_id: plan.resumeRunId,
+      resume_artifact: plan.resumeArtifactName,
+      chain_depth: plan.chainDepth,
+      time_budget: plan.timeBudget,
+      plan_artifact: plan.planArtifact,
+      plan_from_run: plan.planFromRunId,
+    });
+    await appendSummary(planSummary(plan, env));
     stdout(
       `plan: ${plan.csv} (sha256 ${plan.csvSha256}) → ${plan.environment}; ` +
         `${plan.resumeRunId ? `resume from run ${plan.resumeRunId}` : 'fresh run'}; ${plan.planFromRunId ? `plan reused from run ${plan.planFromRunId}` : 'plan afresh'}; budget ${plan.timeBudget}; artifact ${plan.artifact}\n`,
@@ -217,10 +213,9 @@ export async function main(env = process.env, deps = {}) {
     return 0;
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;
-    stdout(annotation('error', err.message, { title: 'provision: cannot start' }));
-    appendSummary(
+    annotate('error', err.message, { title: 'provision: cannot start' });
+    await appendSummary(
       `# provision: cannot start\n\n${mdCell(err.message)}\n\nNothing was downloaded or planned and no Webex call was made.\n`,
-      env,
     );
     return 1;
   }

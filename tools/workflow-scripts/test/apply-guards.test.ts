@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main as checkApprover } from '../check-approver.mjs';
 import { main as pickCheckpoint } from '../pick-checkpoint.mjs';
-import { type FakeApproval, type FakeArtifact, type FakeRun, fakeGithubApi, tempWorkspace } from './helpers.js';
+import { captureStdout, type FakeApproval, type FakeArtifact, type FakeRun, fakeGithubApi, tempWorkspace } from './helpers.js';
 
 const SHA = 'c'.repeat(64);
 const BASE = `wbp-prod-${SHA}`;
@@ -28,8 +28,7 @@ async function run(
   ws ??= tempWorkspace();
   const w = ws;
   const api = fakeGithubApi(world.artifacts ?? [], [700, 600], { runs: world.runs ?? [], approvals: world.approvals ?? {} });
-  let stdout = '';
-  const code = await script({ ...w.env, ...github, ...env }, { fetch: api.fetch, stdout: (t: string) => (stdout += t) });
+  const { result: code, stdout } = await captureStdout(() => script({ ...w.env, ...github, ...env }, { fetch: api.fetch }));
   return { code, stdout, outputs: w.outputs(), summary: w.summary() };
 }
 

@@ -4,7 +4,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { artifactName, checkCsvPath, main, planArtifactName } from '../plan-run.mjs';
-import { fakeGithubApi, fakeGithubServer, tempWorkspace, type FakeArtifact } from './helpers.js';
+import { captureStdout, fakeGithubApi, fakeGithubServer, tempWorkspace, type FakeArtifact } from './helpers.js';
 
 const CSV_TEXT = 'entity_type,location_key,email\nuser,HQ,a@example.com\n';
 const SHA = createHash('sha256').update(CSV_TEXT).digest('hex');
@@ -37,8 +37,7 @@ const RUNS_URL = 'http://api.test/repos/acme/wbp/actions/workflows/provision.yml
 
 async function plan(env: Record<string, string>, artifacts: FakeArtifact[] = [], runs?: number[]) {
   const api = fakeGithubApi(artifacts, runs);
-  let stdout = '';
-  const code = await main(env, { fetch: api.fetch, stdout: (t: string) => (stdout += t) });
+  const { result: code, stdout } = await captureStdout(() => main(env, { fetch: api.fetch }));
   // The one-run-per-environment check lists the workflow's runs first, on every dispatch.
   const [first, ...seen] = api.seen;
   if (first !== undefined) expect(first.url).toBe(RUNS_URL);
@@ -230,9 +229,8 @@ describe('plan-run: resume = a run id', () => {
 
   it('reports an API error with the permission hint', async () => {
     const env = setup({ INPUT_RESUME: '123' });
-    let stdout = '';
     const forbidden = async () => new Response('{"message":"Resource not accessible by integration"}', { status: 403 });
-    const code = await main(env, { fetch: forbidden, stdout: (t: string) => (stdout += t) });
+    const { result: code, stdout } = await captureStdout(() => main(env, { fetch: forbidden }));
     expect(code).toBe(1);
     expect(stdout).toMatch(/HTTP 403 \(does the job have `permissions: actions: read`\?\)/);
   });
