@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDurationMs, parseDurationSeconds } from '@wbp/runner/duration';
 import { RUN_EXIT, RUN_EXIT_STATUSES } from '@wbp/runner/exit-statuses';
 import { describe, expect, it } from 'vitest';
+import { markdownTableAfter } from '../../../test-support/markdown-table.js';
 import { EXIT_MEANING, RESUMABLE, RUN_EXIT as RUNNER_EXIT } from '../src/run/exit-status.js';
 
 // The workflow scripts are plain JavaScript outside this package: loaded by URL, as node loads them.
@@ -10,23 +11,10 @@ const { RUN_EXIT_STATUSES: WORKFLOW_TABLE } = (await import(workflowScripts)) as
 
 const doc = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
 
-/** The rows of the first Markdown table after `heading`, as trimmed cells. */
 function tableAfter(text: string, heading: string): string[][] {
-  const start = text.indexOf(heading);
-  expect(start, `${heading} in the docs`).toBeGreaterThanOrEqual(0);
-  const lines = text.slice(start).split('\n');
-  const first = lines.findIndex((l) => l.startsWith('|'));
-  const rows: string[][] = [];
-  for (const line of lines.slice(first + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(
-      line
-        .slice(1, -1)
-        .split(' | ')
-        .map((c) => c.trim()),
-    );
-  }
-  return rows;
+  const rows = markdownTableAfter(text, heading);
+  expect(rows, `${heading} in the docs`).toBeDefined();
+  return rows ?? [];
 }
 
 const plain = (cell: string) => cell.replaceAll('`', '');
