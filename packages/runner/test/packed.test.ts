@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from '@wbp/webex-sim';
 import { SITE_CSV } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -68,5 +69,40 @@ describe('the packed runner, installed into an empty folder', () => {
     const bogus = wbp('run', 'site.csv', '--bogus');
     expect(bogus.status).toBe(2);
     expect(bogus.stderr).toContain('usage: wbp run');
+  }, 60_000);
+
+  it('wbp run from the installed package provisions over HTTP (the bundled client, executor and state at work)', async () => {
+    const token = 'packed-e2e-token-3b7c';
+    const sim = await startSimulator({ token, people: [{ email: 'ana.garcia@example.com' }] });
+    try {
+      // Asynchronous: the simulator answers from this process while the run goes on.
+      const run = await new Promise<{ code: number; stdout: string }>((done) => {
+        execFile(
+          npx,
+          ['--no-install', 'wbp', 'run', 'site.csv', '--out', 'run'],
+          {
+            cwd: join(dir, 'app'),
+            encoding: 'utf8',
+            env: {
+              PATH: process.env.PATH ?? '',
+              HOME: process.env.HOME ?? dir,
+              ENVIRONMENT: 'lab',
+              WEBEX_BASE_URL: sim.baseUrl,
+              WEBEX_TOKEN: token,
+            },
+          },
+          (err, stdout) => done({ code: err ? Number(err.code) : 0, stdout }),
+        );
+      });
+      expect(run.code).toBe(10); // two rows rejected by validation, two pending (see helpers.ts SITE_CSV)
+      expect(run.stdout).toMatch(/^ {2}success +1\n {2}pending +2\n {2}rejected +2$/m);
+      expect(
+        readFileSync(join(dir, 'app', 'run', 'results.csv'), 'utf8')
+          .split('\n')
+          .filter(Boolean),
+      ).toHaveLength(4);
+    } finally {
+      await sim.close();
+    }
   }, 60_000);
 });

@@ -30,13 +30,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`wbp-gen: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (values.version) {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+  if (values.help || values.version) {
+    // The version from the package.json one folder up (of src/, as of a dist/ build).
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${values.help ? USAGE : version}\n`);
     return 0;
   }
   const rows = Number(values.rows);

@@ -96,13 +96,10 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const { values, port, config, callingLicenses, oauthClient } = parsed;
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (values.version) {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+  if (values.help || values.version) {
+    // The version from the package.json one folder up (of src/, as of a dist/ build).
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${values.help ? usage : version}\n`);
     return 0;
   }
   const token = values.token ?? `sim-${randomBytes(12).toString('hex')}`;
