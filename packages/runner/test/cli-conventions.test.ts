@@ -6,7 +6,8 @@ import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { Progress } from '../src/run/progress.js';
 import type { RunSummary } from '../src/run/summary.js';
 import { summaryText, textTable } from '../src/run/summary-text.js';
-import { BIN, spawnWbp, workspace, wbp } from './helpers.js';
+import { main } from '@wbp/runner';
+import { BIN, SITE_CSV, spawnWbp, workspace, wbp } from './helpers.js';
 
 /** The three commands, as their bins (each runs its sources in a checkout). */
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -51,6 +52,24 @@ describe('wbp: one argument parser for every command', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(first);
     expect(r.stderr).toContain(usage);
+  });
+});
+
+describe('wbp: a bug is not a usage mistake nor "rows rejected"', () => {
+  it('an unexpected error is one line on stderr and exit 70, no stack trace', async () => {
+    const cwd = await workspace({ 'site.csv': SITE_CSV });
+    let stderr = '';
+    const code = await main(['validate', 'site.csv', '--out', 'out'], {
+      stdout: () => {
+        throw new Error('write EPIPE');
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      env: {},
+      cwd,
+    });
+    expect({ code, stderr }).toEqual({ code: 70, stderr: 'wbp validate: internal error: write EPIPE\n' });
   });
 });
 
