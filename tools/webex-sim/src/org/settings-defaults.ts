@@ -79,17 +79,3 @@ function defaultCallingPermissions(): Record<string, unknown>[] {
     return { callType, action: blocked ? 'BLOCK' : 'ALLOW', transferEnabled: !blocked, isCallTypeRestrictionEnabled: false };
   });
 }
-
-/** PUT semantics of the person settings: the fields sent replace those fields, nested objects merge. */
-export function mergeSetting(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    const existing = out[key];
-    out[key] = isPlainObject(existing) && isPlainObject(value) ? mergeSetting(existing, value) : value;
-  }
-  return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
