@@ -50,8 +50,8 @@ export interface RateControlOptions {
 }
 
 /**
- * The defaults of `RateControlOptions` (exported: the runner's CONCURRENCY and CONCURRENCY_MAX fall
- * back to the first two, and the executor's own concurrency default is `startConcurrency`).
+ * The defaults of `RateControlOptions`, published as `CLIENT_DEFAULTS.throttle` (the runner's
+ * CONCURRENCY and CONCURRENCY_MAX fall back to the first two, the executor's concurrency to the first).
  */
 export const RATE_CONTROL_DEFAULTS = {
   /** Rows in flight at start: few enough not to trip an org's limit before it is learnt. */
