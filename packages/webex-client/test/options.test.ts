@@ -244,13 +244,14 @@ describe('grouped options reach the transport layers', () => {
     const slowRead = async (enabled: boolean) => {
       const events: ClientEvent[] = [];
       const inner = scriptedFetch(async (_, call) => {
-        if (call === 4) await new Promise((resolve) => setTimeout(resolve, 400));
+        if (call === 4) await new Promise((resolve) => setTimeout(resolve, 800));
         return json(me);
       });
       const client = createWebexClient({
         auth: { token: 'tok' },
         fetch: inner.fetch,
-        hedge: { enabled, minDelayMs: 100 },
+        // factor 1: the delay is minDelayMs unless the machine makes even the quick reads slower than that
+        hedge: { enabled, minDelayMs: 200, factor: 1 },
         onEvent: (e) => events.push(e),
       });
       for (let i = 0; i < 4; i++) await client.people.me(); // three to learn the typical latency, then the slow one
@@ -258,7 +259,7 @@ describe('grouped options reach the transport layers', () => {
     };
     const on = await slowRead(true);
     expect(on.requests).toBe(5);
-    expect(on.hedges).toEqual([{ type: 'hedge', method: 'GET', path: '/v1/people/me', afterMs: 100 }]);
+    expect(on.hedges).toEqual([{ type: 'hedge', method: 'GET', path: '/v1/people/me', afterMs: 200 }]);
     expect(await slowRead(false)).toEqual({ requests: 4, hedges: [] });
   });
 });
