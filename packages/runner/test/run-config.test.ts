@@ -215,7 +215,7 @@ describe('docs/configuration.md', () => {
   const documented = new Map(
     section
       .split('\n')
-      .filter((line) => /^\| `[A-Z_]+` +\|/.test(line))
+      .filter((line) => /^\| `[A-Z_]+` +\|/.test(line)) // cells padded by the formatter
       .map((line) => {
         const [variable, required, fallback] = line
           .split('|')

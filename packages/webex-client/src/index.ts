@@ -11,7 +11,14 @@ export {
   type WebexClientOptions,
 } from './client-options.js';
 export { WebexApiError, type ErrorClassification, type FailureKind } from './errors.js';
-export { PERSON_SETTINGS, type PersonSetting, type PersonSettingUpdate, type PersonSettingValue } from './operations/person-settings.js';
+export {
+  PERSON_SETTINGS,
+  personSettingPath,
+  type PersonSetting,
+  type PersonSettingPath,
+  type PersonSettingUpdate,
+  type PersonSettingValue,
+} from './operations/person-settings.js';
 export type { RateController, RateSnapshot } from './transport/rate-controller.js';
 export type { TokenSource } from './transport/auth.js';
 export type { CallInFlight, CallStage } from './transport/diagnostics.js';
