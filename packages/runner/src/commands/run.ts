@@ -13,7 +13,7 @@ import {
   type UsableDecision,
 } from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File } from '@wbp/state';
-import type { Redactor } from '@wbp/webex-client';
+import type { Redactor } from '@wbp/webex-client/internal';
 import { OutputCorruptError } from '@wbp/files';
 import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
