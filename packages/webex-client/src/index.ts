@@ -1,7 +1,14 @@
 export { createWebexClient, CLIENT_DEFAULTS, DEFAULT_BASE_URL, type WebexClient, type WebexClientOptions } from './client.js';
 export { createRedactor, scrubCredentials, MIN_SECRET_LENGTH, REDACTED, type Redactor } from './redact.js';
 export { WebexApiError, classify, parseErrorBody, type ErrorClassification, type FailureKind } from './errors.js';
-export { PERSON_SETTINGS, type PersonSetting, type PersonSettingUpdate, type PersonSettingValue } from './operations/person-settings.js';
+export {
+  PERSON_SETTINGS,
+  personSettingPath,
+  type PersonSetting,
+  type PersonSettingPath,
+  type PersonSettingUpdate,
+  type PersonSettingValue,
+} from './operations/person-settings.js';
 export { linkPages, offsetPages, collect, type Page } from './paginate.js';
 export { nextLink } from './link-header.js';
 export {

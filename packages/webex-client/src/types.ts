@@ -35,4 +35,6 @@ export type NumberItem = CallingSchemas['NumberObject'];
 export type NumbersQuery = NonNullable<CallingPaths['/telephony/config/numbers']['get']['parameters']['query']>;
 export type ExtensionValidation = CallingSchemas['StatusOfExtensionsObject'];
 export type PersonNumbers = CallingSchemas['GetNumbers'];
-export type PersonNumbersUpdate = CallingSchemas['PersonNumbersPut'];
+export type PersonNumbersUpdate = NonNullable<
+  CallingPaths['/telephony/config/people/{personId}/numbers']['put']['requestBody']
+>['content']['application/json'];

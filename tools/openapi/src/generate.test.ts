@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,10 @@ import { generateAll, SpecsNotFoundError } from './generate.js';
 
 function specDir(files: Record<string, object>): string {
   const dir = mkdtempSync(join(tmpdir(), 'wbp-specs-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(content));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), JSON.stringify(content));
+  }
   return dir;
 }
 
@@ -39,5 +42,23 @@ describe('generateAll', () => {
     await expect(generateAll(specDir({ 'webex-admin.json': tiny('a') }), {})).rejects.toThrow(/device, calling/);
     const all = specDir({ 'webex-admin.json': tiny('a'), 'webex-device.json': tiny('d'), 'webex-cloud-calling.json': tiny('c') });
     await expect(generateAll(all)).rejects.toThrow(/operations not found in the admin spec: GET \/people\/me/);
+  });
+
+  it('builds calling from the official parts, keeping from the subset only what they lack', async () => {
+    const part = (path: string, id: string) => ({ ...tiny(id), paths: { [path]: tiny(id).paths['/x'] } });
+    const dir = specDir({
+      'webex-admin.json': tiny('a'),
+      'webex-device.json': tiny('d'),
+      'cloud-calling/webex-cloud-calling.numbers.json': part('/x', 'official x'),
+      'cloud-calling/webex-cloud-calling.people.json': part('/y', 'official y'),
+      'webex-cloud-calling.subset.json': { ...tiny('subset x'), paths: { ...tiny('subset x').paths, ...part('/z', 'subset z').paths } },
+    });
+    const calling = (await generateAll(dir, { admin: [], device: [], calling: ['GET /x', 'GET /z'] })).find((m) => m.module === 'calling')!;
+    expect(calling.source).toContain('"official x"');
+    expect(calling.source).toContain('"official y"');
+    expect(calling.source).toContain('"subset z"');
+    expect(calling.source).not.toContain('"subset x"');
+    expect(calling.source).toContain('webex-cloud-calling.subset.json: 1 operations, 1 superseded by an earlier file');
+    expect(Object.keys(calling.requests)).toEqual(['GET /x', 'GET /z']);
   });
 });

@@ -32,6 +32,8 @@ it('person settings come from the spec: every features path with both a GET and 
       'incomingPermission',
       'outgoingPermission',
       'voicemail',
+      'hoteling',
+      'bargeIn',
     ].sort(),
   );
   for (const s of PERSON_SETTINGS) {

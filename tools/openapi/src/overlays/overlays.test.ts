@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dedupeOperationIds } from './dedupe-operation-ids.js';
 import { fixLocationSchema } from './fix-location-schema.js';
+import { numberOwnerDisplayName } from './number-owner-display-name.js';
+import { rangesFromDescriptions } from './ranges-from-descriptions.js';
 import { applyOverlays, type OpenApiDocument } from './index.js';
 
 function doc(paths: OpenApiDocument['paths']): OpenApiDocument {
@@ -46,5 +48,34 @@ describe('fix-location-schema', () => {
     const d = doc({ '/x': { get: { operationId: 'a' } } });
     expect(applyOverlays('webex-admin.json', d)).toEqual([]);
     expect(d.components!.schemas!.WebexLocation).toBeUndefined();
+  });
+});
+
+describe('number-owner-display-name', () => {
+  it('adds displayName to the listed number owner of every official calling file, once', () => {
+    const d = doc({});
+    d.components!.schemas!.NumberObject = { properties: { owner: { type: 'object', properties: { id: { type: 'string' } } } } };
+    expect(numberOwnerDisplayName.appliesTo('cloud-calling/webex-cloud-calling.numbers.json')).toBe(true);
+    expect(numberOwnerDisplayName.appliesTo('webex-cloud-calling.json')).toBe(true);
+    expect(numberOwnerDisplayName.appliesTo('webex-cloud-calling.subset.json')).toBe(false);
+    expect(numberOwnerDisplayName.apply(d)).toHaveLength(1);
+    expect(JSON.stringify(d.components!.schemas!.NumberObject)).toContain('"displayName":{"type":"string"');
+    expect(numberOwnerDisplayName.apply(d)).toEqual([]);
+  });
+});
+
+describe('ranges-from-descriptions', () => {
+  it('turns a range stated in a numeric field description into minimum/maximum, leaving other fields alone', () => {
+    const d = doc({});
+    const rings = { type: 'number', description: '`numberOfRings` must be between 2 and 20, inclusive.' };
+    const text = { type: 'string', description: 'must be between 1 and 9, inclusive' };
+    const bounded = { type: 'integer', minimum: 0, description: 'must be between 1 and 9, inclusive' };
+    d.components!.schemas!.Put = { properties: { noAnswer: { properties: { numberOfRings: rings } }, text, bounded } };
+    expect(rangesFromDescriptions.apply(d)).toEqual([
+      'schemas.Put.properties.noAnswer.properties.numberOfRings: minimum 2, maximum 20 (from its description)',
+    ]);
+    expect(rings).toMatchObject({ minimum: 2, maximum: 20 });
+    expect(text).not.toHaveProperty('minimum');
+    expect(bounded).not.toHaveProperty('maximum');
   });
 });

@@ -1,7 +1,9 @@
 import { webexId } from '../ids.js';
 import type { PersonSetting } from '../person-settings.js';
 import { SimHttpError } from '../sim-error.js';
-import { defaultSettings, mergeSetting } from './settings-defaults.js';
+import { checkEcbn, ecbnView, type EcbnSetting } from './emergency-callback.js';
+import { checkSetting, mergeSetting } from './setting-rules.js';
+import { defaultSettings } from './settings-defaults.js';
 import {
   DIRECTORY_NUMBER_TYPES,
   type Address,
@@ -385,6 +387,7 @@ export class OrgState {
     person.calling = { locationId, alternates: [] };
     person.licenses = [...person.licenses.filter((l) => !this.licenses.some((x) => x.calling && x.id === l)), license.id];
     person.settings = defaultSettings();
+    person.ecbn = undefined;
     this.#setLine(person, request.extension, request.phoneNumber);
   }
 
@@ -444,6 +447,7 @@ export class OrgState {
     }
     person.calling = undefined;
     person.settings = undefined;
+    person.ecbn = undefined;
     person.licenses = person.licenses.filter((l) => !this.licenses.some((x) => x.calling && x.id === l));
   }
 
@@ -618,8 +622,35 @@ export class OrgState {
   }
 
   putSetting(personId: string, setting: PersonSetting, body: Record<string, unknown>): void {
-    const current = this.setting(personId, setting);
-    this.person(personId).settings![setting] = mergeSetting(current, body);
+    const merged = mergeSetting(this.setting(personId, setting), body);
+    checkSetting(setting, merged);
+    this.person(personId).settings![setting] = merged;
+  }
+
+  #callingPerson(personId: string): SimPerson & { calling: NonNullable<SimPerson['calling']> } {
+    const person = this.person(personId);
+    if (!person.calling) throw new SimHttpError(404, 'User Not Found.', 4003);
+    return person as SimPerson & { calling: NonNullable<SimPerson['calling']> };
+  }
+
+  emergencyCallback(personId: string): Record<string, unknown> {
+    const person = this.#callingPerson(personId);
+    const { locationId } = person.calling;
+    const inventory = [...this.numbers].filter(([, n]) => n.locationId === locationId).map(([number]) => number);
+    return ecbnView(person, person.ecbn, {
+      locationNumber: this.callingLocations.get(locationId)?.callingLineId?.phoneNumber ?? inventory.sort()[0],
+      locationName: this.locations.get(locationId)?.name ?? '',
+      member: person.ecbn?.locationMemberId ? this.people.get(person.ecbn.locationMemberId) : undefined,
+    });
+  }
+
+  putEmergencyCallback(personId: string, body: EcbnSetting): void {
+    const person = this.#callingPerson(personId);
+    checkEcbn(person, body, body.locationMemberId ? this.people.get(body.locationMemberId) : undefined);
+    const sent = Object.fromEntries(
+      Object.entries(body).filter(([k]) => ['selected', 'locationMemberId', 'elinEnabled', 'elinForWebexAppEnabled'].includes(k)),
+    );
+    person.ecbn = { ...person.ecbn, ...sent };
   }
 
   // ---- referee ------------------------------------------------------------------------------

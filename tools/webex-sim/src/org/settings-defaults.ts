@@ -1,3 +1,4 @@
+import schemas from '../generated/request-schemas.json' with { type: 'json' };
 import type { PersonSetting } from '../person-settings.js';
 
 /**
@@ -36,8 +37,10 @@ export function defaultSettings(): Record<PersonSetting, Record<string, unknown>
     callerId: { selected: 'DIRECT_LINE', types: ['DIRECT_LINE', 'LOCATION_NUMBER', 'CUSTOM'], externalCallerIdNamePolicy: 'DIRECT_LINE' },
     // The example's value.
     callWaiting: { enabled: true },
-    // Assumed: no custom permissions, so no list (the example shows a custom list).
-    outgoingPermission: { useCustomEnabled: false, useCustomPermissions: false, callingPermissions: [] },
+    // [sim choice] No custom permissions: the list shows the location's, for every call type of the
+    // spec's enum (the GET requires the list): national and the free/internal types allowed,
+    // international, chargeable directory assistance and premium services blocked.
+    outgoingPermission: { useCustomEnabled: false, useCustomPermissions: false, callingPermissions: defaultCallingPermissions() },
     // The example's values.
     incomingPermission: {
       useCustomEnabled: false,
@@ -45,21 +48,34 @@ export function defaultSettings(): Record<PersonSetting, Record<string, unknown>
       internalCallsEnabled: true,
       collectCallsEnabled: true,
     },
-    // record 'Never' and recordVoicemailEnabled as in the example; enabled false assumed (example: true).
-    callRecording: { enabled: false, record: 'Never', recordVoicemailEnabled: false },
+    // record 'Never' and recordVoicemailEnabled as in the example; enabled false assumed (example: true);
+    // the other fields the GET requires, off, with the sim's vendor as serviceProvider [sim choice].
+    callRecording: {
+      enabled: false,
+      record: 'Never',
+      recordVoicemailEnabled: false,
+      notification: { type: 'None', enabled: false },
+      repeat: { interval: 15, enabled: false },
+      serviceProvider: 'WBP_SIM_RECORDING',
+      externalGroup: '',
+      externalIdentifier: '',
+      startStopAnnouncement: { internalCallsEnabled: false, pstnCallsEnabled: false },
+    },
+    // [sim choice] Off: hoteling is something an administrator turns on for the people who need it (example: true).
+    hoteling: { enabled: false },
+    // [sim choice] Off, with the tone on should it be enabled (example: both true).
+    bargeIn: { enabled: false, toneEnabled: true },
   };
 }
 
-/** PUT semantics of the person settings: the fields sent replace those fields, nested objects merge. */
-export function mergeSetting(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    const existing = out[key];
-    out[key] = isPlainObject(existing) && isPlainObject(value) ? mergeSetting(existing, value) : value;
-  }
-  return out;
-}
+const BLOCKED_BY_DEFAULT = new Set(['INTERNATIONAL', 'CHARGEABLE_DIRECTORY_ASSISTED', 'PREMIUM_SERVICES_I', 'PREMIUM_SERVICES_II']);
+/** The call types of the spec's enum (PUT outgoingPermission `callingPermissions[].callType`). */
+const CALL_TYPES = schemas['PUT /people/{personId}/features/outgoingPermission'].body.schema.properties.callingPermissions.items.properties
+  .callType.enum as readonly string[];
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function defaultCallingPermissions(): Record<string, unknown>[] {
+  return CALL_TYPES.map((callType) => {
+    const blocked = BLOCKED_BY_DEFAULT.has(callType);
+    return { callType, action: blocked ? 'BLOCK' : 'ALLOW', transferEnabled: !blocked, isCallTypeRestrictionEnabled: false };
+  });
 }

@@ -1,4 +1,5 @@
 import type { PersonSetting } from '../person-settings.js';
+import type { EcbnSetting } from './emergency-callback.js';
 
 export interface Address {
   address1: string;
@@ -47,6 +48,8 @@ export interface SimPerson {
   /** Present once the person has a Calling licence. */
   calling?: { locationId: string; extension?: string | undefined; workNumber?: string | undefined; alternates: string[] };
   settings?: Record<PersonSetting, Record<string, unknown>>;
+  /** The emergency callback number as last PUT (telephony config, not a `features` setting). */
+  ecbn?: EcbnSetting | undefined;
 }
 
 export interface SimNumber {
