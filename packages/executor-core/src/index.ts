@@ -26,7 +26,6 @@ export {
   settingEntry,
   SETTINGS,
   type SettingEntry,
-  type SettingName,
   compareCallWaiting,
   compareDoNotDisturb,
   compareVoicemail,

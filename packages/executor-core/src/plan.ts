@@ -10,7 +10,7 @@ import { parkInPlace } from './settle.js';
 import { planningApplyPoint, type DecidedAction, type PlanAction, type Projection } from './steps/apply-point.js';
 import { hasCalling } from './steps/calling-licence.js';
 import type { RowEnv, StepEnv } from './steps/env.js';
-import { userSettingChanges, type SettingName, type SettingValue } from './steps/settings-registry.js';
+import { userSettingChanges, type SettingValue } from './steps/settings-registry.js';
 import { runSteps } from './trail.js';
 
 /** `action` of a plan row: what the run would do, `no_change` (already as the CSV asks) or `none` (pending or rejected). */
@@ -99,7 +99,7 @@ export class PlanReader implements Projection {
     this.#projected.set(personId, patch(this.#projected.get(personId)));
   }
 
-  setting(personId: string, setting: SettingName, value: SettingValue): void {
+  setting(personId: string, setting: PersonSetting, value: SettingValue): void {
     this.#projectedSettings.set(`${personId}\u0000${setting}`, value);
   }
 }
@@ -233,12 +233,12 @@ async function readAhead(rows: readonly ExecRow[], reader: PlanReader, env: Step
   await eachLimited([...byEmail], limit, async ([email, its]) => {
     const person = await reader.lookup(email);
     if (!person?.id || !hasCalling(person, env)) return;
-    const settings = new Set<SettingName>();
+    const settings = new Set<PersonSetting>();
     for (const row of its) {
       if (row.entityType === 'user') for (const c of userSettingChanges(row)) settings.add(c.setting);
       else if (field(row, 'caller_id_selected')) settings.add('callerId');
     }
-    for (const setting of settings) await reader.port.settings.get(person.id, setting as PersonSetting).catch(() => undefined);
+    for (const setting of settings) await reader.port.settings.get(person.id, setting).catch(() => undefined);
   });
   await lines;
 }

@@ -1,7 +1,7 @@
-import type { Person } from '@wbp/webex-client';
+import type { Person, PersonSetting } from '@wbp/webex-client';
 import type { WebexPort } from '../port.js';
 import type { StepTrail } from '../trail.js';
-import type { SettingName, SettingValue } from './settings-registry.js';
+import type { SettingValue } from './settings-registry.js';
 
 /** What a row's steps may do to the org; `wbp plan` reports these, `wbp run` sends them. */
 export const PLAN_ACTIONS = ['create', 'update', 'enable_calling', 'assign_licence', 'change_line', 'apply_settings'] as const;
@@ -19,7 +19,7 @@ export interface DecidedAction {
  */
 export interface Projection {
   person(personId: string, patch: (current: Person | undefined) => Person): void;
-  setting(personId: string, setting: SettingName, value: SettingValue): void;
+  setting(personId: string, setting: PersonSetting, value: SettingValue): void;
 }
 
 /**

@@ -3,7 +3,7 @@ import { RowStop } from '../outcome.js';
 import type { ReadPort, WebexPort } from '../port.js';
 import type { StepTrail } from '../trail.js';
 import type { StepEnv } from './env.js';
-import type { SettingChange, SettingName, SettingValue } from './settings-registry.js';
+import type { SettingChange, SettingValue } from './settings-registry.js';
 
 /** What the settings of one row came to, for its results line. */
 export interface SettingsReport {
@@ -16,13 +16,13 @@ export interface SettingsReport {
 }
 
 /** GET one setting of a person. */
-async function readSetting(port: ReadPort, personId: string, setting: SettingName): Promise<SettingValue> {
-  return (await port.settings.get(personId, setting as PersonSetting)) as SettingValue;
+async function readSetting(port: ReadPort, personId: string, setting: PersonSetting): Promise<SettingValue> {
+  return (await port.settings.get(personId, setting)) as SettingValue;
 }
 
 /** PUT one setting of a person (only ever called through the apply point). */
-async function writeSetting(port: WebexPort, personId: string, setting: SettingName, body: Record<string, unknown>): Promise<void> {
-  await port.settings.update(personId, setting as PersonSetting, body as PersonSettingUpdate<PersonSetting>);
+async function writeSetting(port: WebexPort, personId: string, setting: PersonSetting, body: Record<string, unknown>): Promise<void> {
+  await port.settings.update(personId, setting, body as PersonSettingUpdate<PersonSetting>);
 }
 
 /**

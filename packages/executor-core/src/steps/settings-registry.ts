@@ -15,9 +15,6 @@ export { sameDestination };
  * Adding a setting: one entry in SETTINGS (and its column in csv-contract), plus its tests.
  */
 
-/** A setting as one GET/PUT pair: the person feature settings and the emergency callback number. */
-export type SettingName = PersonSetting | 'hoteling' | 'bargeIn' | 'emergencyCallbackNumber';
-
 /**
  * A setting's value as its GET returns it (or the known fresh defaults). Read defensively: the
  * compare and the bodies only look at the fields they name, and a field Webex leaves out reads as
@@ -37,7 +34,7 @@ export interface FieldComparison {
 
 /** What `compare` says about one setting: only the fields the CSV controls are looked at. */
 export interface SettingComparison {
-  setting: SettingName;
+  setting: PersonSetting;
   fields: FieldComparison[];
   differs: boolean;
   /** `field: old → new` for each differing field, comma-separated; '' when nothing differs. */
@@ -53,7 +50,7 @@ interface ColumnRule {
 }
 
 export interface SettingEntry {
-  setting: SettingName;
+  setting: PersonSetting;
   /** The PUT that writes it (official spec). */
   endpoint: string;
   columns: readonly ColumnRule[];
@@ -83,7 +80,7 @@ export interface SettingEntry {
  * body made from the value just read, so the fields the CSV does not control are kept.
  */
 export interface SettingChange {
-  setting: SettingName;
+  setting: PersonSetting;
   /** The row's column(s) that asked for it, comma-separated. */
   column: string;
   needsCurrent: boolean;
@@ -109,7 +106,7 @@ function shown(v: string | boolean | undefined): string {
   return v === undefined ? '(none)' : String(v);
 }
 
-function compared(setting: SettingName, fields: FieldComparison[]): SettingComparison {
+function compared(setting: PersonSetting, fields: FieldComparison[]): SettingComparison {
   const differing = fields.filter((f) => !f.same);
   return {
     setting,
@@ -424,7 +421,7 @@ const BY_SETTING = new Map(SETTINGS.map((entry) => [entry.setting, entry]));
   }
 }
 
-export function settingEntry(setting: SettingName): SettingEntry {
+export function settingEntry(setting: PersonSetting): SettingEntry {
   const entry = BY_SETTING.get(setting);
   if (!entry) throw new Error(`no settings registry entry for ${setting}`);
   return entry;
@@ -488,9 +485,9 @@ export function ecbnChange(selected: string, column: string): SettingChange {
 
 // ---- the five older settings one by one (their tests read them this way) -------------------
 
-const only = (setting: SettingName, column: UserSettingColumn, current: SettingValue, wish: string): SettingComparison =>
+const only = (setting: PersonSetting, column: UserSettingColumn, current: SettingValue, wish: string): SettingComparison =>
   changeOf(settingEntry(setting), { [column]: wish })!.compare(current);
-const body = (setting: SettingName, column: UserSettingColumn, current: SettingValue, wish: string): Body =>
+const body = (setting: PersonSetting, column: UserSettingColumn, current: SettingValue, wish: string): Body =>
   changeOf(settingEntry(setting), { [column]: wish })!.build(current);
 
 export const compareCallWaiting = (current: SettingValue, wish: boolean) =>

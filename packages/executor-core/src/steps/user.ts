@@ -1,12 +1,12 @@
 import { foldLocationKey } from '@wbp/csv-contract';
-import type { Location, Person } from '@wbp/webex-client';
+import type { Location, Person, PersonSetting } from '@wbp/webex-client';
 import { RowStop, type SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
 import { applySettings, describeSettings } from './apply-settings.js';
 import { assignCallingLicence, hasCalling, workNumber } from './calling-licence.js';
 import type { RowEnv, StepEnv } from './env.js';
-import { userSettingChanges, type SettingChange, type SettingName } from './settings-registry.js';
+import { userSettingChanges, type SettingChange } from './settings-registry.js';
 
 export async function lookupPerson(env: StepEnv, email: string): Promise<Person> {
   const person = await env.port.people.findByEmail(email);
@@ -43,7 +43,7 @@ export function callingLocationFor(env: StepEnv, locationKey: string): Location 
 function phase2Settings(row: ExecRow, email: string, env: StepEnv): { changes: SettingChange[]; leftToAssignment: string[] } {
   const hint = env.assignments.get(email);
   const all = userSettingChanges(row);
-  const final = new Map<SettingName, string>();
+  const final = new Map<PersonSetting, string>();
   if (hint?.callerIdSelected) final.set('callerId', hint.callerIdSelected);
   if (hint?.finalEcbn) final.set('emergencyCallbackNumber', `${hint.finalEcbn.selected}, once its phone_number is the person's`);
   return {
