@@ -63,6 +63,19 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
   const wantsCalling = field(row, 'calling_enabled') !== 'false';
   const already = hasCalling(person, env);
   let fresh = false;
+  const { changes, leftToAssignment } = phase2Settings(row, email, env);
+  // Checked before anything is changed: Calling enabled here gives no direct number (the line
+  // with a number is left to phase 3, and the emergency callback number with it).
+  if (
+    field(row, 'calling_settings_ecbn') === 'DIRECT_LINE' &&
+    changes.some((c) => c.setting === 'emergencyCallbackNumber') &&
+    !workNumber(person)
+  ) {
+    throw new RowStop(
+      'precondition_missing',
+      `the emergency callback number DIRECT_LINE needs a direct number, and ${email} has none in Webex and no extension_assignment row gives one: add phone_number to their extension_assignment row, or use location_ecbn`,
+    );
+  }
 
   if (wantsCalling && !already) {
     trail.step('user_enable_calling');
@@ -95,7 +108,6 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
     }
   }
 
-  const { changes, leftToAssignment } = phase2Settings(row, email, env);
   let settings = '';
   if (changes.length > 0) {
     trail.step('user_apply_calling_settings');
@@ -103,17 +115,6 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
       throw new RowStop(
         'precondition_missing',
         `${email} has no Webex Calling, so calling settings cannot be applied: set calling_enabled=true`,
-      );
-    }
-    const ecbn = changes.find((c) => c.setting === 'emergencyCallbackNumber');
-    if (
-      ecbn &&
-      field(row, 'calling_settings_ecbn') === 'DIRECT_LINE' &&
-      !(fresh ? env.knownLines.get(email)?.phoneNumber : workNumber(person))
-    ) {
-      throw new RowStop(
-        'precondition_missing',
-        `the emergency callback number DIRECT_LINE needs a direct number, and ${email} has none and no extension_assignment row gives one: add phone_number to their extension_assignment row, or use location_ecbn`,
       );
     }
     settings = describeSettings(await applySettings(env, person.id!, changes, fresh, trail));
