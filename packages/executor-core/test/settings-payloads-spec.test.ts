@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { SETTINGS, changeOf, type SettingValue } from '../src/steps/settings-registry.js';
+import { SETTINGS, changeOf } from '../src/steps/settings-registry.js';
+import { HELD } from './setting-values.js';
 
 /**
  * The PUT bodies the registry builds, validated with ajv against the request schemas of the
@@ -53,58 +54,6 @@ const VALUES: Record<string, string[]> = {
   calling_settings_ecbn: ['DIRECT_LINE', 'LOCATION_ECBN'],
   calling_settings_hoteling: ['true', 'false'],
   calling_settings_barge_in: ['true', 'false'],
-};
-
-/** Current values as the spec's GET examples show them, GET-only fields included. */
-const HELD: Record<string, SettingValue> = {
-  callForwarding: {
-    callForwarding: {
-      always: { enabled: false, ringReminderEnabled: false, destinationVoicemailEnabled: false },
-      busy: { enabled: true, destination: '2225551212', destinationVoicemailEnabled: false },
-      noAnswer: {
-        enabled: true,
-        destination: '2225551212',
-        numberOfRings: 3,
-        systemMaxNumberOfRings: 15,
-        destinationVoicemailEnabled: false,
-      },
-    },
-    businessContinuity: { enabled: false, destinationVoicemailEnabled: false },
-  },
-  voicemail: {
-    enabled: true,
-    sendAllCalls: { enabled: false },
-    sendBusyCalls: { enabled: true, greeting: 'DEFAULT', greetingUploaded: false },
-    sendUnansweredCalls: { enabled: true, greeting: 'DEFAULT', greetingUploaded: false, numberOfRings: 3, systemMaxNumberOfRings: 15 },
-    notifications: { enabled: true, destination: 'a@example.com' },
-    transferToNumber: { enabled: false },
-    emailCopyOfMessage: { enabled: false, emailId: '' },
-    messageStorage: { mwiEnabled: true, storageType: 'INTERNAL', externalEmail: '' },
-    faxMessage: { enabled: false },
-  },
-  doNotDisturb: { enabled: false, ringSplashEnabled: false, webexGoOverrideEnabled: false },
-  outgoingPermission: {
-    useCustomEnabled: false,
-    useCustomPermissions: false,
-    callingPermissions: [
-      { callType: 'INTERNAL_CALL', action: 'ALLOW', transferEnabled: true, isCallTypeRestrictionEnabled: false },
-      { callType: 'NATIONAL', action: 'ALLOW', transferEnabled: true, isCallTypeRestrictionEnabled: false },
-      { callType: 'PREMIUM_SERVICES_II', action: 'BLOCK', transferEnabled: false, isCallTypeRestrictionEnabled: true },
-    ],
-  },
-  callRecording: {
-    enabled: false,
-    record: 'Never',
-    recordVoicemailEnabled: false,
-    notification: { type: 'None', enabled: false },
-    repeat: { interval: 15, enabled: false },
-    serviceProvider: 'WSWYZ25455',
-    externalGroup: 'WSWYZ25455L31161',
-    externalIdentifier: 'a34iidrh5o@64941297.int10.bcld.webex.com',
-    startStopAnnouncement: { internalCallsEnabled: false, pstnCallsEnabled: false },
-  },
-  bargeIn: { enabled: false, toneEnabled: false },
-  emergencyCallbackNumber: { selected: 'LOCATION_ECBN', directLineInfo: { firstName: 'A', lastName: 'B' }, elinEnabled: false },
 };
 
 describe('the PUT bodies against the official spec (ajv, no field outside the schema)', () => {

@@ -1,31 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USER_SETTING_COLUMNS } from '@wbp/csv-contract';
+import { LOCATION_COLUMNS, USER_SETTING_COLUMNS } from '@wbp/csv-contract';
 import { readCsvRecords, RESULTS_COLUMNS } from '@wbp/files';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
 import { spawnWbp, workspace } from './helpers.js';
 
 const TOKEN = 'e2e-settings-columns-token-7c2a';
 const NEW_COLUMNS = USER_SETTING_COLUMNS.slice(5);
-const HEADER = [
-  'entity_type',
-  'location_key',
-  'location_name',
-  'location_external_id',
-  'time_zone',
-  'preferred_language',
-  'announcement_language',
-  'address_line1',
-  'address_city',
-  'address_state',
-  'address_postal_code',
-  'address_country',
-  'email',
-  'extension',
-  'phone_number',
-  ...NEW_COLUMNS,
-];
+const HEADER = ['entity_type', 'location_key', ...LOCATION_COLUMNS, 'email', 'extension', 'phone_number', ...NEW_COLUMNS];
 
 /**
  * Each user asks for every new column (two variants, so each value kind is written); the third

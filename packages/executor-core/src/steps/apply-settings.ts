@@ -69,7 +69,9 @@ export async function applySettings(
   for (const change of changes) {
     try {
       if (fresh) {
-        const current = change.needsCurrent ? (change.fresh ?? (await readSetting(env.port, personId, change.setting))) : {};
+        // A plan cannot read a person it only plans to give Calling: what is copied is known after apply.
+        const unread = !change.needsCurrent || env.apply.planning;
+        const current = change.fresh ?? (unread ? {} : await readSetting(env.port, personId, change.setting));
         await put(change, current, `${change.setting}: ${change.wish} (Calling enabled by this run)`);
         report.set.push(`${change.setting} (${change.wish})`);
         continue;
