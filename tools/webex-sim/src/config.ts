@@ -31,6 +31,11 @@ export interface SimConfig {
   extensionMaxLength: number;
   /** Webex rejects a second location with the same name; `allow` lets a naive bot create duplicates so they can be counted. */
   duplicateLocationNames: 'reject' | 'allow';
+  /**
+   * Whether the org has a call recording vendor. [sim choice] Without one, a PUT that enables a
+   * person's call recording is refused (400, 27301), so a client's "cannot take it" path can be tested.
+   */
+  callRecordingVendor: boolean;
   /** The admin token; anything else is 401. */
   token: string;
   /** A token that authenticates but lacks admin scopes (403). */
@@ -54,6 +59,7 @@ export const DEFAULT_CONFIG: Omit<SimConfig, 'token'> = {
   extensionMinLength: 2,
   extensionMaxLength: 6,
   duplicateLocationNames: 'reject',
+  callRecordingVendor: true,
   seed: 1,
 };
 
@@ -83,6 +89,9 @@ export function parseConfigPatch(input: unknown): Partial<SimConfig> {
     } else if (key === 'duplicateLocationNames') {
       if (value !== 'reject' && value !== 'allow') throw new Error('duplicateLocationNames must be "reject" or "allow"');
       patch.duplicateLocationNames = value;
+    } else if (key === 'callRecordingVendor') {
+      if (typeof value !== 'boolean') throw new Error('callRecordingVendor must be true or false');
+      patch.callRecordingVendor = value;
     } else if (key === 'token' || key === 'tokenNoScope') {
       if (typeof value !== 'string' || value === '') throw new Error(`${key} must be a non-empty string`);
       patch[key] = value;

@@ -1,13 +1,13 @@
+import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import schemasJson from './generated/request-schemas.json' with { type: 'json' };
 
-interface Schema {
+/** The JSON-schema keywords the generator keeps (tools/openapi/src/request-schemas.ts). */
+interface Schema extends SchemaObject {
   type?: string;
   enum?: unknown[];
   required?: string[];
   properties?: Record<string, Schema>;
   items?: Schema;
-  minimum?: number;
-  maximum?: number;
 }
 
 interface Parameter {
@@ -42,8 +42,33 @@ function relaxEnum(operation: string, path: string[], extra: string[]): void {
 }
 relaxEnum('PUT /people/{personId}', ['phoneNumbers', '[]', 'type'], ['work_extension', 'mobile', 'fax']);
 
+// Unknown fields are ignored, as Webex ignores them (no additionalProperties in the schemas). Query
+// strings are text: the query validator reads them as the schema's scalar type first.
+const options = { allErrors: true, verbose: true, strict: false } as const;
+const bodies = new Ajv(options);
+const queries = new Ajv({ ...options, coerceTypes: true });
+
+interface Compiled {
+  query: ValidateFunction;
+  body?: { required: boolean; validate: ValidateFunction };
+}
+
+/** Every operation compiled once, when the simulator starts. */
+const VALIDATORS = new Map<string, Compiled>(
+  Object.entries(SPECS).map(([key, spec]) => {
+    const query: Schema = {
+      type: 'object',
+      properties: Object.fromEntries(spec.query.map((p) => [p.name, p.schema])),
+      required: spec.query.filter((p) => p.required).map((p) => p.name),
+    };
+    const compiled: Compiled = { query: queries.compile(query) };
+    if (spec.body) compiled.body = { required: spec.body.required, validate: bodies.compile(spec.body.schema) };
+    return [key, compiled];
+  }),
+);
+
 export function hasOperation(key: string): boolean {
-  return key in SPECS;
+  return VALIDATORS.has(key);
 }
 
 function typeOf(value: unknown): string {
@@ -53,75 +78,59 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-function checkValue(schema: Schema, value: unknown, where: string, problems: string[]): void {
-  if (schema.type) {
-    const actual = typeOf(value);
-    const ok = schema.type === actual || (schema.type === 'number' && actual === 'integer');
-    if (!ok) {
-      problems.push(`${where}: expected ${schema.type}, got ${actual}`);
-      return;
-    }
-  }
-  if (schema.enum && !schema.enum.includes(value)) problems.push(`${where}: must be one of ${schema.enum.join(', ')}`);
-  if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) problems.push(`${where}: must be ≥ ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) problems.push(`${where}: must be ≤ ${schema.maximum}`);
-  }
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const record = value as Record<string, unknown>;
-    for (const field of schema.required ?? []) {
-      if (record[field] === undefined) problems.push(`${where}.${field}: required`);
-    }
-    for (const [field, sub] of Object.entries(schema.properties ?? {})) {
-      if (record[field] !== undefined) checkValue(sub, record[field], `${where}.${field}`, problems);
-    }
-  }
-  if (Array.isArray(value) && schema.items) {
-    value.forEach((item, i) => checkValue(schema.items!, item, `${where}[${i}]`, problems));
-  }
+/** `/phoneNumbers/0/type` under `body` → `body.phoneNumbers[0].type`. */
+function where(root: string, pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((at, step) => (/^\d+$/.test(step) ? `${at}[${step}]` : `${at}.${step}`), root);
 }
 
-/** Query strings are text: read them as the schema's scalar type before checking. */
-function coerce(schema: Schema, raw: string): unknown {
-  switch (schema.type) {
-    case 'boolean':
-      return raw === 'true' ? true : raw === 'false' ? false : raw;
-    case 'integer':
-    case 'number':
-      return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
-    default:
-      return raw;
-  }
+/** One problem per ajv error, worded as wbp-sim always has; a wrong type hides the other errors of that value. */
+function problems(root: string, errors: ErrorObject[] | null | undefined): string[] {
+  const list = errors ?? [];
+  const wrongType = new Set(list.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  return list.flatMap((e) => {
+    const at = where(root, e.instancePath);
+    if (e.keyword === 'type') return [`${at}: expected ${String(e.params.type)}, got ${typeOf(e.data)}`];
+    if (wrongType.has(e.instancePath)) return [];
+    switch (e.keyword) {
+      case 'required':
+        return [`${at}.${String(e.params.missingProperty)}: required`];
+      case 'enum':
+        return [`${at}: must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`];
+      case 'minimum':
+        return [`${at}: must be ≥ ${String(e.params.limit)}`];
+      case 'maximum':
+        return [`${at}: must be ≤ ${String(e.params.limit)}`];
+      default:
+        return [`${at}: ${e.message ?? e.keyword}`];
+    }
+  });
 }
 
 /**
- * Checks one request against its OpenAPI operation (path, query, JSON body); returns the
- * problems found, empty when valid. Unknown query parameters and body fields are ignored, as
- * Webex ignores them.
+ * Checks one request against its OpenAPI operation (query and JSON body); returns the problems
+ * found, empty when valid. Unknown query parameters and body fields are ignored, as Webex ignores them.
  */
 export function validateRequest(
   key: string,
   query: URLSearchParams,
   body: { present: boolean; value: unknown; parseError?: boolean },
 ): string[] {
-  const spec = SPECS[key];
-  if (!spec) return [`unknown operation ${key}`];
-  const problems: string[] = [];
-  for (const p of spec.query) {
-    const raw = query.get(p.name);
-    if (raw === null) {
-      if (p.required) problems.push(`query.${p.name}: required`);
-      continue;
-    }
-    checkValue(p.schema, coerce(p.schema, raw), `query.${p.name}`, problems);
-  }
-  if (body.parseError) problems.push('body: not valid JSON');
-  else if (spec.body) {
+  const compiled = VALIDATORS.get(key);
+  if (!compiled) return [`unknown operation ${key}`];
+  const values: Record<string, string> = {};
+  for (const name of new Set(query.keys())) values[name] = query.get(name)!;
+  const found = compiled.query(values) ? [] : problems('query', compiled.query.errors);
+  if (body.parseError) found.push('body: not valid JSON');
+  else if (compiled.body) {
     if (!body.present) {
-      if (spec.body.required) problems.push('body: required');
-    } else {
-      checkValue(spec.body.schema, body.value, 'body', problems);
+      if (compiled.body.required) found.push('body: required');
+    } else if (!compiled.body.validate(body.value)) {
+      found.push(...problems('body', compiled.body.validate.errors));
     }
   }
-  return problems;
+  return found;
 }

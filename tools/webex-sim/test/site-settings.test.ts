@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CALLING_PRO } from '../src/index.js';
-import { callingSite, clientFor, raw, stats, useSimulator } from './harness.js';
+import { callingSite, clientFor, configure, raw, stats, useSimulator } from './harness.js';
 
 /** The settings a site rollout sets beyond the first five (issue 16), over HTTP. */
 const box = useSimulator();
@@ -130,6 +130,24 @@ describe('partial PUTs: only the fields sent change', () => {
     expect((await put(feature(ana, 'hoteling'), {})).status).toBe(400);
     expect((await put(feature(ana, 'bargeIn'), { enabled: true })).status).toBe(204);
     expect(await get(feature(ana, 'bargeIn'))).toEqual({ enabled: true, toneEnabled: true });
+  });
+});
+
+describe('an org without a call recording vendor', () => {
+  it("refuses to enable a person's call recording (400, 27301) and stores nothing; turning it off is fine", async () => {
+    const { ana } = await twoCallingUsers();
+    await configure(box.control, { callRecordingVendor: false });
+    try {
+      const refused = await put(feature(ana, 'callRecording'), { enabled: true, record: 'Always' });
+      expect(refused.status).toBe(400);
+      expect(refused.json).toMatchObject({ message: expect.stringContaining('no call recording vendor'), errors: [{ errorCode: 27301 }] });
+      expect(await get(feature(ana, 'callRecording'))).toMatchObject({ enabled: false, record: 'Never' });
+      expect((await put(feature(ana, 'callRecording'), { enabled: false })).status).toBe(204);
+      expect((await put(feature('nobody', 'callRecording'), { enabled: true })).status).toBe(404);
+    } finally {
+      await configure(box.control, { callRecordingVendor: true });
+    }
+    expect((await put(feature(ana, 'callRecording'), { enabled: true, record: 'Always' })).status).toBe(204);
   });
 });
 

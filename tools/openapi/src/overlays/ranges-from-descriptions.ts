@@ -3,7 +3,9 @@ import { isRecord, type Overlay } from './types.js';
 const RANGE = /must be between (\d+) and (\d+), inclusive/;
 
 function visit(node: unknown, at: string, changes: string[]): void {
-  if (Array.isArray(node)) node.forEach((n, i) => visit(n, `${at}[${i}]`, changes));
+  if (Array.isArray(node)) {
+    for (const [i, n] of node.entries()) visit(n, `${at}[${i}]`, changes);
+  }
   if (!isRecord(node)) return;
   const range = typeof node.description === 'string' ? RANGE.exec(node.description) : null;
   if (range && (node.type === 'number' || node.type === 'integer') && node.minimum === undefined && node.maximum === undefined) {
