@@ -96,7 +96,7 @@ const EXPECTED: Record<string, [string, string, unknown][]> = {
   ],
 };
 
-function siteCsv(): string {
+function siteCsv(users = USERS, extensionBase = 4000): string {
   const cell = (row: Record<string, string>) => HEADER.map((c) => row[c] ?? '').join(',');
   const lines = [
     HEADER.join(','),
@@ -113,13 +113,13 @@ function siteCsv(): string {
       address_postal_code: '28013',
       address_country: 'ES',
     }),
-    ...USERS.map((u) => cell({ entity_type: 'user', location_key: 'ES-MAD-01', email: u.email, ...u.settings })),
-    ...USERS.map((u, i) =>
+    ...users.map((u) => cell({ entity_type: 'user', location_key: 'ES-MAD-01', email: u.email, ...u.settings })),
+    ...users.map((u, i) =>
       cell({
         entity_type: 'extension_assignment',
         location_key: 'ES-MAD-01',
         email: u.email,
-        extension: `${4000 + i}`,
+        extension: `${extensionBase + i}`,
         phone_number: u.phone,
       }),
     ),
@@ -157,8 +157,11 @@ describe('the 15 new settings columns (wbp run ↔ wbp-sim over HTTP)', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       token: TOKEN,
-      people: USERS.map((u, i) => ({ email: u.email, displayName: `Columns User ${i}` })),
-      numbers: [{ locationName: 'Madrid HQ', phoneNumber: '+34910000001' }],
+      people: [...USERS, { email: 'a3@example.com' }, { email: 'a4@example.com' }].map((u, i) => ({
+        email: u.email,
+        displayName: `Columns User ${i}`,
+      })),
+      numbers: ['+34910000001', '+34910000002'].map((phoneNumber) => ({ locationName: 'Madrid HQ', phoneNumber })),
     });
   });
   afterAll(() => sim.close());
@@ -215,5 +218,37 @@ describe('the 15 new settings columns (wbp run ↔ wbp-sim over HTTP)', () => {
       'extension/number already assigned; already right: emergencyCallbackNumber',
     );
     expect(byKey(rows2, 'user', 'a2@').message).toMatch(/^precondition_missing: /);
+  }, 120_000);
+
+  it('an org without a call recording vendor: Webex refuses call recording, the row ends pending out_of_scope with its reason, the other settings applied', async () => {
+    const configured = await fetch(new URL('/_sim/config', sim.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ callRecordingVendor: false }),
+    });
+    expect(configured.ok).toBe(true);
+    const [a0, a1] = USERS;
+    const csv = siteCsv(
+      [
+        { email: 'a3@example.com', phone: '+34910000002', settings: { ...a0!.settings, calling_settings_call_recording: 'off' } },
+        { ...a1!, email: 'a4@example.com' },
+      ],
+      4100,
+    );
+    const dir = await workspace({ 'site.csv': csv });
+    const run = await spawnWbp(dir, ['run', 'site.csv', '--out', 'out'], env());
+    expect(run.stderr).toBe('');
+    const rows = await results(join(dir, 'out'));
+    // a4 asks on_demand: refused. a3 asks off (recording is not enabled): nothing to refuse.
+    const a4 = rows.find((r) => r.entity_type === 'user' && r.entity_key === 'a4@example.com')!;
+    expect(a4).toMatchObject({ status: 'pending' });
+    expect(a4.message).toMatch(
+      /^half_applied: calling licence assigned, .* applied; user_apply_calling_settings failed \(out_of_scope\): Webex refused a setting .*callRecording \(calling_settings_call_recording\): .*no call recording vendor/,
+    );
+    expect(rows.find((r) => r.entity_type === 'user' && r.entity_key === 'a3@example.com')).toMatchObject({ status: 'success' });
+    const id = await personId('a4@example.com');
+    expect(await api(`/people/${id}/features/hoteling`)).toMatchObject({ enabled: false });
+    expect(await api(`/people/${id}/features/bargeIn`)).toMatchObject({ enabled: true });
+    expect((await stats()).invalid).toBe(0);
   }, 120_000);
 });
