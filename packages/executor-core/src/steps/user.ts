@@ -6,7 +6,7 @@ import type { StepTrail } from '../trail.js';
 import { applySettings, describeSettings } from './apply-settings.js';
 import { assignCallingLicence, hasCalling, workNumber } from './calling-licence.js';
 import type { RowEnv, StepEnv } from './env.js';
-import { userSettingChanges, type SettingChange } from './settings-registry.js';
+import { settingEntry, userSettingChanges, type SettingChange } from './settings-registry.js';
 
 export async function lookupPerson(env: StepEnv, email: string): Promise<Person> {
   const person = await env.port.people.findByEmail(email);
@@ -67,8 +67,8 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
   // Checked before anything is changed: Calling enabled here gives no direct number (the line
   // with a number is left to phase 3, and the emergency callback number with it).
   if (
-    field(row, 'calling_settings_ecbn') === 'DIRECT_LINE' &&
     changes.some((c) => c.setting === 'emergencyCallbackNumber') &&
+    settingEntry('emergencyCallbackNumber').needsDirectNumber?.(field(row, 'calling_settings_ecbn')!) === true &&
     !workNumber(person)
   ) {
     throw new RowStop(
