@@ -14,7 +14,7 @@
 //   CHAIN_DEPTH, MAX_CHAIN_DEPTH, AUTO_CONTINUE ('true' | 'false')
 //   GITHUB_RUN_ID, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_REF_NAME, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 // Outputs: conclusion (success|warning|failure), resumable, continue (true|false), next_chain_depth.
-import { annotation, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
+import { annotate, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
 import { describeRun } from './lib/exit-status.mjs';
 
 /**
@@ -98,7 +98,7 @@ export function outcomeMarkdown(env, d) {
     lines.push(
       `### Continuing automatically`,
       '',
-      `The *continue* job dispatches continuation #${continuation.nextDepth} of ${d.maxDepth} with \`resume\` = \`${mdCell(runId)}\`. It waits in the concurrency group \`provision-${mdCell(env.ENVIRONMENT ?? '')}\` until this run ends${env.ENVIRONMENT === 'prod' ? ", then needs a reviewer's approval like any prod run" : ''}. It carries on with this run's plan (no new plan is made). If it is cancelled or never starts, resume by hand (a resume by hand plans afresh):`,
+      `The *continue* job dispatches continuation #${continuation.nextDepth} of ${d.maxDepth} with \`resume\` = \`${mdCell(runId)}\`. Its first step waits (at most 15 minutes) until this run has ended${env.ENVIRONMENT === 'prod' ? ", then needs a reviewer's approval like any prod run" : ''}. It carries on with this run's plan (no new plan is made). If it is cancelled or never starts, resume by hand (a resume by hand plans afresh):`,
       '',
       ...resumeBlock(env, runId, runId),
     );
@@ -127,22 +127,17 @@ export function outcomeMarkdown(env, d) {
   return `${lines.join('\n')}\n`;
 }
 
-/** @returns {number} the exit code: 1 when the run failed */
-export function main(env = process.env, deps = {}) {
-  const stdout = deps.stdout ?? ((t) => process.stdout.write(t));
+/** @returns {Promise<number>} the exit code: 1 when the run failed */
+export async function main(env = process.env) {
   const d = decide(env);
   const { run, continuation } = d;
-  setOutputs(
-    {
-      conclusion: run.conclusion,
-      resumable: String(run.resumable && d.uploaded),
-      continue: String(continuation.dispatch),
-      next_chain_depth: continuation.dispatch ? continuation.nextDepth : '',
-    },
-    env,
-    stdout,
-  );
-  appendSummary(outcomeMarkdown(env, d), env);
+  setOutputs({
+    conclusion: run.conclusion,
+    resumable: String(run.resumable && d.uploaded),
+    continue: String(continuation.dispatch),
+    next_chain_depth: continuation.dispatch ? continuation.nextDepth : '',
+  });
+  await appendSummary(outcomeMarkdown(env, d));
   const title = run.status === undefined ? 'wbp run: no exit status' : `wbp run: exit status ${run.status}`;
   const level = run.conclusion === 'failure' ? 'error' : run.conclusion === 'warning' ? 'warning' : 'notice';
   const extra = continuation.dispatch
@@ -150,8 +145,8 @@ export function main(env = process.env, deps = {}) {
     : continuation.why
       ? ` Not continued automatically: ${continuation.why}`
       : '';
-  stdout(annotation(level, `${run.meaning}. ${run.action}${extra}`, { title }));
+  annotate(level, `${run.meaning}. ${run.action}${extra}`, { title });
   return run.conclusion === 'failure' ? 1 : 0;
 }
 
-if (isMain(import.meta.url)) process.exitCode = main();
+if (isMain(import.meta.url)) process.exitCode = await main();

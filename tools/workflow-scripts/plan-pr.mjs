@@ -13,12 +13,12 @@
 //   PLAN_ENVIRONMENT  the GitHub environment whose secrets the job holds (lab-plan; for hints)
 //   ARTIFACT          the artifact the plans are uploaded as (named in the summary)
 //   WEBEX_TOKEN / WEBEX_REFRESH_TOKEN / …   passed on to wbp plan
-//   WBP_BIN           (tests) a script run with node instead of `npx --no-install wbp`
+//   WBP_BIN           (tests) a script run with node instead of packages/runner/bin/wbp.mjs
 //   GITHUB_WORKSPACE, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 // Outputs: planned (files with a plan), failed (files without one), changes (total planned changes).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { annotation, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
+import { annotate, appendSummary, inGroup, isMain, mdCell, setOutputs } from './lib/actions.mjs';
 import { PlanError } from './lib/github-api.mjs';
 import {
   capMarkdown,
@@ -70,16 +70,13 @@ function readList(path) {
     .filter((p) => p !== '');
 }
 
-/** @returns {number} the exit code: 1 when a plan could not be made */
-export function main(env = process.env, deps = {}) {
-  const stdout = deps.stdout ?? ((t) => process.stdout.write(t));
+/** @returns {Promise<number>} the exit code: 1 when a plan could not be made */
+export async function main(env = process.env, deps = {}) {
   const root = env.GITHUB_WORKSPACE || process.cwd();
   const list = env.LIST ? readList(env.LIST) : [];
   const results = [];
   for (const csv of list) {
-    stdout(`::group::wbp plan ${csv.replace(/[\r\n]/g, ' ')}\n`);
-    results.push(planOne(csv, env, deps));
-    stdout('::endgroup::\n');
+    results.push(inGroup(`wbp plan ${csv.replace(/[\r\n]/g, ' ')}`, () => planOne(csv, env, deps)));
   }
   const failed = results.filter((r) => !r.ok);
   const changes = results.reduce((n, r) => n + (r.ok ? r.plan.changes : 0), 0);
@@ -111,23 +108,21 @@ export function main(env = process.env, deps = {}) {
     }
     markdown += `\n### \`${mdCell(r.csv)}\`\n\n${capMarkdown(planMd, room, 'Cut here to fit the job summary: the whole plan.md and plan.csv are in the artifact.')}\n`;
   }
-  appendSummary(markdown, env);
+  await appendSummary(markdown);
   if (results.length > 0) {
     mkdirSync(resolve(root, env.PLAN_ROOT || 'wbp-plans'), { recursive: true });
     writeFileSync(resolve(root, env.PLAN_ROOT || 'wbp-plans', 'summary.md'), markdown);
   }
-  setOutputs({ planned: results.length - failed.length, failed: failed.length, changes }, env, stdout);
+  setOutputs({ planned: results.length - failed.length, failed: failed.length, changes });
   if (failed.length > 0) {
-    stdout(
-      annotation(
-        'error',
-        `${failed.length} of ${results.length} site CSV(s) could not be planned against ${environment}: see the job summary.`,
-        { title: 'wbp plan' },
-      ),
+    annotate(
+      'error',
+      `${failed.length} of ${results.length} site CSV(s) could not be planned against ${environment}: see the job summary.`,
+      { title: 'wbp plan' },
     );
     return 1;
   }
   return 0;
 }
 
-if (isMain(import.meta.url)) process.exitCode = main();
+if (isMain(import.meta.url)) process.exitCode = await main();

@@ -11,16 +11,20 @@
 //   MAX_TIME_BUDGET       the largest budget allowed, below the step timeout (default 5h20m)
 //   MAX_CHAIN_DEPTH       the largest chain_depth accepted (default 8)
 //   GITHUB_WORKSPACE      the checkout (default: the current directory)
-//   GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_TOKEN, GITHUB_SERVER_URL, GITHUB_RUN_ID
+//   WORKFLOW_FILE         this workflow's file name (default provision.yml), for the one-run-per-environment check
+//   GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_TOKEN, GITHUB_SERVER_URL, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT
 //   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
-// Outputs: csv, csv_sha256, artifact, resume_run_id ('' = fresh), chain_depth, time_budget,
+// Outputs: csv, csv_sha256, artifact (the base name; each attempt uploads <artifact>-attempt<N>),
+//   resume_run_id ('' = fresh), resume_artifact (the exact artifact: that run's latest attempt), chain_depth, time_budget,
 //   plan_artifact (`wbp-plan-<environment>-<csv sha256>`), plan_from_run (the run whose plan an
 //   automatic continuation reuses; '' = run `wbp plan` afresh).
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
-import { annotation, appendSummary, isMain, mdCell, parseDurationSeconds, setOutputs } from './lib/actions.mjs';
+import { parseDurationSeconds } from '@wbp/runner/duration';
+import { annotate, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
 import { findRunArtifact, PlanError, resolveResume } from './lib/github-api.mjs';
+import { ensureOnlyRun } from './lib/queue-guard.mjs';
 
 export const ENVIRONMENTS = ['lab', 'prod'];
 
@@ -114,6 +118,16 @@ export async function planRun(env, deps) {
     token: env.GITHUB_TOKEN ?? '',
     fetch: deps.fetch,
   };
+  // Before anything else touches the org: no other run of this environment may be under way.
+  const { waitedSeconds } = await ensureOnlyRun(api, {
+    workflowFile: env.WORKFLOW_FILE || 'provision.yml',
+    runId: env.GITHUB_RUN_ID ?? '',
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT || '1'),
+    environment,
+    continuation: chainDepth > 0,
+    sleep: deps.sleep,
+    log: deps.log,
+  });
   const from = await resolveResume(api, { resume, artifact, environment, csvSha256 });
   const planArtifact = planArtifactName(environment, csvSha256);
   // An automatic continuation carries on with the change set the chain's first run planned (and,
@@ -132,11 +146,13 @@ export async function planRun(env, deps) {
     planArtifact,
     resume,
     resumeRunId: from.runId,
+    resumeArtifactName: from.artifactName,
     resumeArtifactCreatedAt: from.createdAt,
     planFromRunId: planFrom.runId,
     planFromCreatedAt: planFrom.createdAt,
     chainDepth,
     timeBudget,
+    waitedSeconds,
   };
 }
 
@@ -164,6 +180,7 @@ function planSummary(plan, env) {
     `| environment | ${plan.environment} |`,
     `| start | ${start} |`,
     `| time budget | ${plan.timeBudget} |`,
+    `| other runs of ${plan.environment} | none under way${plan.waitedSeconds > 0 ? ` (waited ${plan.waitedSeconds} s for the run this continues to end)` : ''} |`,
     `| automatic continuation | ${plan.chainDepth === 0 ? 'no (first run of a chain)' : `#${plan.chainDepth}`} |`,
     `| plan | ${planSource(plan, runUrl)} |`,
     `| artifacts | \`${plan.planArtifact}\` (the plan), \`${plan.artifact}\` (the run) |`,
@@ -176,22 +193,19 @@ function planSummary(plan, env) {
 export async function main(env = process.env, deps = {}) {
   const stdout = deps.stdout ?? ((t) => process.stdout.write(t));
   try {
-    const plan = await planRun(env, { fetch: deps.fetch ?? globalThis.fetch });
-    setOutputs(
-      {
-        csv: plan.csv,
-        csv_sha256: plan.csvSha256,
-        artifact: plan.artifact,
-        resume_run_id: plan.resumeRunId,
-        chain_depth: plan.chainDepth,
-        time_budget: plan.timeBudget,
-        plan_artifact: plan.planArtifact,
-        plan_from_run: plan.planFromRunId,
-      },
-      env,
-      stdout,
-    );
-    appendSummary(planSummary(plan, env), env);
+    const plan = await planRun(env, { fetch: deps.fetch ?? globalThis.fetch, sleep: deps.sleep, log: (line) => stdout(`${line}\n`) });
+    setOutputs({
+      csv: plan.csv,
+      csv_sha256: plan.csvSha256,
+      artifact: plan.artifact,
+      resume_run_id: plan.resumeRunId,
+      resume_artifact: plan.resumeArtifactName,
+      chain_depth: plan.chainDepth,
+      time_budget: plan.timeBudget,
+      plan_artifact: plan.planArtifact,
+      plan_from_run: plan.planFromRunId,
+    });
+    await appendSummary(planSummary(plan, env));
     stdout(
       `plan: ${plan.csv} (sha256 ${plan.csvSha256}) → ${plan.environment}; ` +
         `${plan.resumeRunId ? `resume from run ${plan.resumeRunId}` : 'fresh run'}; ${plan.planFromRunId ? `plan reused from run ${plan.planFromRunId}` : 'plan afresh'}; budget ${plan.timeBudget}; artifact ${plan.artifact}\n`,
@@ -199,10 +213,9 @@ export async function main(env = process.env, deps = {}) {
     return 0;
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;
-    stdout(annotation('error', err.message, { title: 'provision: cannot start' }));
-    appendSummary(
+    annotate('error', err.message, { title: 'provision: cannot start' });
+    await appendSummary(
       `# provision: cannot start\n\n${mdCell(err.message)}\n\nNothing was downloaded or planned and no Webex call was made.\n`,
-      env,
     );
     return 1;
   }

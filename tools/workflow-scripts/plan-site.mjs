@@ -12,12 +12,12 @@
 //   REUSE_DIR         a downloaded plan artifact to reuse ('' = run wbp plan)
 //   REUSED_FROM_RUN   the run REUSE_DIR came from
 //   WEBEX_TOKEN / WEBEX_REFRESH_TOKEN / …   passed on to wbp plan (only their presence is checked here)
-//   WBP_BIN           (tests) a script run with node instead of `npx --no-install wbp`
+//   WBP_BIN           (tests) a script run with node instead of packages/runner/bin/wbp.mjs
 //   GITHUB_WORKSPACE, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 // Outputs: outcome (changes | no-changes | failed), changes, apply (true | false), plan_sha256,
 //   plan_created_at, plan_source (fresh | reused).
 import { resolve } from 'node:path';
-import { annotation, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
+import { annotate, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
 import {
   capMarkdown,
   copyPlanFiles,
@@ -168,23 +168,18 @@ export function planMarkdown(env, result) {
   return `${lines.join('\n')}\n`;
 }
 
-/** @returns {number} the exit code: 1 when there is no usable plan */
-export function main(env = process.env, deps = {}) {
-  const stdout = deps.stdout ?? ((t) => process.stdout.write(t));
+/** @returns {Promise<number>} the exit code: 1 when there is no usable plan */
+export async function main(env = process.env, deps = {}) {
   const result = makePlan(env, deps);
   const apply = shouldApply(result);
-  setOutputs(
-    {
-      outcome: result.ok ? result.judged.outcome : 'failed',
-      changes: result.ok ? result.plan.changes : '',
-      apply: String(apply),
-      plan_sha256: result.ok ? result.sha256 : '',
-      plan_created_at: result.ok ? String(result.plan.createdAt ?? '') : '',
-      plan_source: result.ok ? result.source : '',
-    },
-    env,
-    stdout,
-  );
+  setOutputs({
+    outcome: result.ok ? result.judged.outcome : 'failed',
+    changes: result.ok ? result.plan.changes : '',
+    apply: String(apply),
+    plan_sha256: result.ok ? result.sha256 : '',
+    plan_created_at: result.ok ? String(result.plan.createdAt ?? '') : '',
+    plan_source: result.ok ? result.source : '',
+  });
   let markdown = planMarkdown(env, result);
   if (result.ok) {
     const root = env.GITHUB_WORKSPACE || process.cwd();
@@ -193,23 +188,21 @@ export function main(env = process.env, deps = {}) {
     if (planMd)
       markdown += `\n${capMarkdown(planMd, room, 'The plan is cut here to fit the job summary: the whole plan.md and plan.csv are in the plan artifact.')}\n`;
   }
-  appendSummary(markdown, env);
+  await appendSummary(markdown);
   if (!result.ok) {
-    stdout(annotation('error', `${result.meaning}. ${result.action}`, { title: 'wbp plan: no plan' }));
+    annotate('error', `${result.meaning}. ${result.action}`, { title: 'wbp plan: no plan' });
     return 1;
   }
   const stuck = rowsNotSucceeding(result.plan);
   const what = apply
     ? `${result.plan.changes} change(s) planned`
     : `nothing to change; apply skipped${stuck > 0 ? `; ${stuck} row(s) would end pending or rejected` : ''}`;
-  stdout(
-    annotation(
-      !apply && stuck > 0 ? 'warning' : 'notice',
-      `${what} (${result.source === 'reused' ? `plan of run ${env.REUSED_FROM_RUN ?? '?'}` : 'fresh plan'}).`,
-      { title: 'wbp plan' },
-    ),
+  annotate(
+    !apply && stuck > 0 ? 'warning' : 'notice',
+    `${what} (${result.source === 'reused' ? `plan of run ${env.REUSED_FROM_RUN ?? '?'}` : 'fresh plan'}).`,
+    { title: 'wbp plan' },
   );
   return 0;
 }
 
-if (isMain(import.meta.url)) process.exitCode = main();
+if (isMain(import.meta.url)) process.exitCode = await main();

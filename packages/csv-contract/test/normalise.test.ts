@@ -39,6 +39,8 @@ describe('phone numbers → E.164', () => {
     ['0034910000001', '+34910000001'],
     ['00 1 212 555 0100', '+12125550100'],
     ['+1 (212) 555-0100', '+12125550100'],
+    ['+34 612 345 678', '+34612345678'],
+    ['+44 20 7183 8750', '+442071838750'],
   ])('%s → %s', (input, expected) => {
     expect(value(normalisePhoneNumber(input))).toBe(expected);
   });
@@ -52,6 +54,19 @@ describe('phone numbers → E.164', () => {
     ['+34 91x 000 001', /not an E\.164/],
     ['ext 1001', /not an E\.164/],
   ])('%s is refused', (input, message) => {
+    const result = normalisePhoneNumber(input);
+    expect(rule(result)).toBe('phone_e164');
+    expect(result.ok ? '' : result.message).toMatch(message);
+  });
+  // E.164-shaped, but not a number of its country: libphonenumber's national lengths and ranges.
+  it.each([
+    ['+34 910 0000', /"\+34 910 0000" is too short for a number in Spain \(\+34\): 7 digits after \+34; check for a missing digit/],
+    ['+34 91 000 00 011', /too long for a number in Spain \(\+34\): 10 digits after \+34/],
+    ['+1 212 555 010', /too short for a number in the \+1 numbering plan: 9 digits after \+1/],
+    ['+44 20 7183 87', /has a length no number in the \+44 numbering plan has: 8 digits after \+44/],
+    ['+34 100 000 000', /not a valid number in Spain \(\+34\): no number range there starts like this/],
+    ['+999 1234 5678', /does not start with a country calling code in use/],
+  ])('%s is refused for its country', (input, message) => {
     const result = normalisePhoneNumber(input);
     expect(rule(result)).toBe('phone_e164');
     expect(result.ok ? '' : result.message).toMatch(message);

@@ -1,5 +1,5 @@
 import { DEFAULT_PIPELINE_VERSION } from '@wbp/state';
-import { RATE_CONTROL_DEFAULTS } from '@wbp/webex-client';
+import { CLIENT_DEFAULTS } from '@wbp/webex-client';
 import { DEFAULT_SETTLE, type SettleOptions } from './settle.js';
 
 /**
@@ -40,7 +40,7 @@ export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
   /** The term sheet's optional extra cap (§3.2). */
   maxBatches: 1_000,
   /** What a run starts with: the rate controller's own start, so a caller without one behaves like a run's first seconds. */
-  concurrency: RATE_CONTROL_DEFAULTS.startConcurrency,
+  concurrency: CLIENT_DEFAULTS.throttle.startConcurrency,
   /** Term sheet §11's provisional value. */
   circuitBreakerThreshold: 0.8,
   /** The checkpoint format's own version (`@wbp/state`). */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { batches, type Batch } from './batches.js';
-import { BatchTally, earlyStopWindow } from './breaker.js';
+import { BatchTally, earlyStopWindow, TokenFailureStreak } from './breaker.js';
 import type { ExecutorConfig } from './config.js';
 import { LowWaterMark } from './low-water-mark.js';
 import type { RunLogger } from './logger.js';
@@ -145,6 +145,8 @@ class PhaseScheduler {
   /** The first error that must end the phase (an output that could not be written, a checkpoint that could not be saved). */
   #failure: { error: unknown } | undefined;
   #lastCheckpointAt = Date.now();
+  /** Token failures in a row across the phase's batches, for the early stop. */
+  readonly #tokenStreak = new TokenFailureStreak();
   /** Resolves the loop's current wait; replaced on every turn of the loop. */
   #wake: () => void = () => undefined;
   #release: () => void = () => undefined;
@@ -362,11 +364,12 @@ class PhaseScheduler {
         // saving a checkpoint below, and must not wait for a row whose end it has already heard.
         this.#running.delete(row.rowId);
         batch.tally.add(outcome);
+        this.#tokenStreak.add(outcome);
         this.#run.onRowDone(row, outcome, batch.id);
       }
       this.#lowWater.end(row.rowId);
       const window = earlyStopWindow(config.batchSize, this.#run.concurrency());
-      if (!this.#stop && batch.tally.hopeless(window)) {
+      if (!this.#stop && this.#tokenStreak.hopeless(window)) {
         this.#stop = {
           end: 'aborted_breaker',
           detail: `every one of the last ${window} rows failed on the token (auth_invalid or permission_denied) (${JSON.stringify(batch.tally.byReason)})`,

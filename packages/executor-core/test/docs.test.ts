@@ -4,26 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PENDING_REASON_CODES } from '../src/index.js';
 import { WEBEX_ERROR_CODES } from '../src/webex-error-codes.js';
+import { markdownTableAfter } from '../../../test-support/markdown-table.js';
 
 const guide = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/operator-guide.md'), 'utf8');
 
 /** The first cells of the Markdown table that follows `heading`. */
 function tableAfter(heading: string): string[][] {
-  const start = guide.indexOf(heading);
-  expect(start, `${heading} is in docs/operator-guide.md`).toBeGreaterThanOrEqual(0);
-  const lines = guide.slice(start).split('\n');
-  const first = lines.findIndex((l) => l.startsWith('|'));
-  const table: string[][] = [];
-  for (const line of lines.slice(first + 2)) {
-    if (!line.startsWith('|')) break;
-    table.push(
-      line
-        .split('|')
-        .slice(1, -1)
-        .map((c) => c.trim()),
-    );
-  }
-  return table;
+  const table = markdownTableAfter(guide, heading);
+  expect(table, `${heading} is in docs/operator-guide.md`).toBeDefined();
+  return table ?? [];
 }
 
 describe('docs/operator-guide.md says what the code does', () => {

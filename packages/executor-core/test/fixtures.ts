@@ -90,11 +90,9 @@ export async function run(
 ) {
   const outDir = options.outDir ?? tmpOut();
   const port = createWebexClient({
-    token: options.token ?? TOKEN,
-    retries: options.retries ?? 2,
-    minRetryDelayMs: 1,
-    maxRetryDelayMs: 5,
-    requestTimeoutMs: 2_000,
+    auth: { token: options.token ?? TOKEN },
+    retry: { retries: options.retries ?? 2, minDelayMs: 1, maxDelayMs: 5 },
+    timeout: { requestMs: 2_000 },
     fetch: globalFetch,
   });
   const result = await execute({

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { batches } from '../src/batches.js';
-import { BatchTally } from '../src/breaker.js';
+import { BatchTally, TokenFailureStreak } from '../src/breaker.js';
 import { runPhase } from '../src/phase-runner.js';
 import type { RunOutputs } from '../src/outputs.js';
 import {
@@ -225,13 +225,22 @@ describe('parking', () => {
 describe('BatchTally', () => {
   it('stops early only on token failures (auth_invalid / permission_denied), not on data refusals', () => {
     const data = new BatchTally();
-    for (let i = 0; i < 30; i++) data.add({ status: 'pending', step: 's', reasonCode: 'non_retryable_external', message: '' });
-    expect(data.hopeless(25)).toBe(false);
+    const dataStreak = new TokenFailureStreak();
+    for (let i = 0; i < 30; i++) {
+      const outcome = { status: 'pending', step: 's', reasonCode: 'non_retryable_external', message: '' } as const;
+      data.add(outcome);
+      dataStreak.add(outcome);
+    }
+    expect(dataStreak.hopeless(25)).toBe(false);
     expect(data.trips(0.8)).toBe(true); // the end-of-batch 80 % rule still counts them
-    const token = new BatchTally();
-    for (let i = 0; i < 25; i++)
+    const token = new TokenFailureStreak();
+    for (let i = 0; i < 24; i++)
       token.add({ status: 'pending', step: 's', reasonCode: i % 2 ? 'auth_invalid' : 'permission_denied', message: '' });
+    expect(token.hopeless(25)).toBe(false);
+    token.add({ status: 'pending', step: 's', reasonCode: 'half_applied', cause: 'auth_invalid', message: '' });
     expect(token.hopeless(25)).toBe(true);
+    token.add({ status: 'success', step: 's', message: '' });
+    expect(token.hopeless(1)).toBe(false); // a success ends the streak
   });
   it('trips at the threshold counting the cause behind half_applied', () => {
     const t = new BatchTally();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EXECUTOR_CONFIG } from '@wbp/executor-core';
-import { CLIENT_DEFAULTS, RATE_CONTROL_DEFAULTS } from '@wbp/webex-client';
+import { CLIENT_DEFAULTS } from '@wbp/webex-client';
 import { describe, expect, it } from 'vitest';
 import { RUN_ENV_VARIABLES, RunConfigError, toRunConfig, type RunConfig } from '../src/run/run-config.js';
 
@@ -32,7 +32,7 @@ const CASES: Case[] = [
   { variable: 'ENVIRONMENT', read: (c) => c.env.ENVIRONMENT, fallback: 'lab', valid: ['prod', 'prod'], invalid: ['staging'] },
   {
     variable: 'WEBEX_TOKEN',
-    read: (c) => c.client.token,
+    read: (c) => c.client.auth.token,
     fallback: REQUIRED.WEBEX_TOKEN,
     valid: [' abc.def ', 'abc.def'],
     invalid: ['two words', 'tok\nen', 'tökén'],
@@ -66,18 +66,24 @@ const CASES: Case[] = [
     valid: ['3', 3],
     invalid: ['0', '100001'],
   },
-  { variable: 'MAX_RETRIES', read: (c) => c.client.retries, fallback: CLIENT_DEFAULTS.retries, valid: ['0', 0], invalid: ['11', '-1'] },
+  {
+    variable: 'MAX_RETRIES',
+    read: (c) => c.client.retry.retries,
+    fallback: CLIENT_DEFAULTS.retry.retries,
+    valid: ['0', 0],
+    invalid: ['11', '-1'],
+  },
   {
     variable: 'REQUEST_TIMEOUT_SECONDS',
-    read: (c) => c.client.requestTimeoutMs,
-    fallback: CLIENT_DEFAULTS.requestTimeoutMs,
+    read: (c) => c.client.timeout.requestMs,
+    fallback: CLIENT_DEFAULTS.timeout.requestMs,
     valid: ['7', 7_000],
     invalid: ['0', '301'],
   },
   {
     variable: 'CONNECT_TIMEOUT_SECONDS',
-    read: (c) => c.client.connectTimeoutMs,
-    fallback: CLIENT_DEFAULTS.connectTimeoutMs,
+    read: (c) => c.client.timeout.connectMs,
+    fallback: CLIENT_DEFAULTS.timeout.connectMs,
     valid: ['2', 2_000],
     invalid: ['0', '61'],
   },
@@ -104,15 +110,15 @@ const CASES: Case[] = [
   },
   {
     variable: 'CONCURRENCY',
-    read: (c) => [c.client.rateControl.startConcurrency, c.executor.concurrency],
-    fallback: [RATE_CONTROL_DEFAULTS.startConcurrency, DEFAULT_EXECUTOR_CONFIG.concurrency],
+    read: (c) => [c.client.throttle.startConcurrency, c.executor.concurrency],
+    fallback: [CLIENT_DEFAULTS.throttle.startConcurrency, DEFAULT_EXECUTOR_CONFIG.concurrency],
     valid: ['4', [4, 4]],
     invalid: ['0', '257'],
   },
   {
     variable: 'CONCURRENCY_MAX',
-    read: (c) => c.client.rateControl.maxConcurrency,
-    fallback: RATE_CONTROL_DEFAULTS.maxConcurrency,
+    read: (c) => c.client.throttle.maxConcurrency,
+    fallback: CLIENT_DEFAULTS.throttle.maxConcurrency,
     valid: ['64', 64],
     invalid: ['0', '257'],
   },
@@ -180,7 +186,7 @@ describe('toRunConfig', () => {
 
   it('refuses CONCURRENCY above CONCURRENCY_MAX, naming both', () => {
     expect(problemsOf({ CONCURRENCY: '40' })).toEqual([
-      `CONCURRENCY (40) must not exceed CONCURRENCY_MAX (${RATE_CONTROL_DEFAULTS.maxConcurrency})`,
+      `CONCURRENCY (40) must not exceed CONCURRENCY_MAX (${CLIENT_DEFAULTS.throttle.maxConcurrency})`,
     ]);
   });
 
@@ -209,7 +215,7 @@ describe('docs/configuration.md', () => {
   const documented = new Map(
     section
       .split('\n')
-      .filter((line) => /^\| `[A-Z_]+` \|/.test(line))
+      .filter((line) => /^\| `[A-Z_]+` +\|/.test(line)) // cells padded by the formatter
       .map((line) => {
         const [variable, required, fallback] = line
           .split('|')

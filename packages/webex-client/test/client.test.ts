@@ -92,7 +92,7 @@ describe('retries', () => {
         );
       }),
     );
-    const { client } = testClient({ retries: 3 });
+    const { client } = testClient({ retry: { retries: 3 } });
     const err = await failure(client.people.me());
     expect(calls).toBe(4);
     expect(err.attempts).toBe(4);
@@ -138,7 +138,7 @@ describe('retries', () => {
         return HttpResponse.json(person);
       }),
     );
-    const { client } = testClient({ requestTimeoutMs: 50, retries: 2 });
+    const { client } = testClient({ timeout: { requestMs: 50 }, retry: { retries: 2 } });
     const err = await failure(client.people.me());
     expect(calls).toBe(3);
     expect(err.failure).toBe('timeout');
@@ -157,7 +157,7 @@ describe('non-idempotent calls', () => {
         return HttpResponse.json({ id: 'L1' }, { status: 201 });
       }),
     );
-    const { client } = testClient({ requestTimeoutMs: 50 });
+    const { client } = testClient({ timeout: { requestMs: 50 } });
     const err = await failure(client.locations.create(madrid));
     expect(calls).toBe(1);
     expect(err.outcomeUnknown).toBe(true);
@@ -335,7 +335,7 @@ describe('response validation', () => {
           : HttpResponse.json({ id: 'P1' }),
       ),
     );
-    const { client } = testClient({ retries: 3 });
+    const { client } = testClient({ retry: { retries: 3 } });
     expect((await client.people.me()).id).toBe('P1');
     expect(calls).toBe(3);
   });
@@ -348,7 +348,7 @@ describe('response validation', () => {
         () => (calls++, new HttpResponse('<html>proxy</html>', { status: 201, headers: { 'Content-Type': 'text/html' } })),
       ),
     );
-    const { client } = testClient({ retries: 3 });
+    const { client } = testClient({ retry: { retries: 3 } });
     const err = await failure(client.locations.create(madrid));
     expect(err).toMatchObject({ failure: 'invalid_body', outcomeUnknown: true });
     expect(calls).toBe(1);
@@ -391,7 +391,7 @@ describe('secrets', () => {
       http.get(`${BASE}/people/me`, () => HttpResponse.json({ message: 'bad token' }, { status: 401 })),
       http.post(`${BASE}/locations`, () => HttpResponse.error()),
     );
-    const { client, events } = testClient({ retries: 1 });
+    const { client, events } = testClient({ retry: { retries: 1 } });
     const errors = [
       await failure(client.people.me()),
       await failure(
@@ -420,7 +420,7 @@ describe('secrets', () => {
       }),
     );
     let n = 0;
-    const { client } = testClient({ token: () => `tok-${++n}` });
+    const { client } = testClient({ auth: { token: () => `tok-${++n}` } });
     await client.people.me();
     await client.people.me();
     expect(seen).toEqual(['Bearer tok-1', 'Bearer tok-2']);
@@ -443,11 +443,13 @@ describe('token refresh', () => {
     let token = 'old';
     let refreshes = 0;
     const { client } = testClient({
-      token: () => token,
-      refreshToken: async () => {
-        refreshes++;
-        token = 'new';
-        return true;
+      auth: {
+        token: () => token,
+        refresh: async () => {
+          refreshes++;
+          token = 'new';
+          return true;
+        },
       },
     });
     valid = 'new';
@@ -465,7 +467,7 @@ describe('token refresh', () => {
 
   it('gives up with auth_invalid when the refresh cannot help', async () => {
     server.use(http.get(`${BASE}/people/me`, () => HttpResponse.json({ message: 'expired' }, { status: 401 })));
-    const { client } = testClient({ token: () => 't', refreshToken: async () => false });
+    const { client } = testClient({ auth: { token: () => 't', refresh: async () => false } });
     const err = await failure(client.people.me());
     expect(err.classification).toBe('auth_invalid');
   });
@@ -486,7 +488,7 @@ describe('hedging', () => {
         return HttpResponse.json(person);
       }),
     );
-    const { client, events } = testClient({ hedgeMinDelayMs: 100, requestTimeoutMs: 10_000 });
+    const { client, events } = testClient({ hedge: { minDelayMs: 100 }, timeout: { requestMs: 10_000 } });
     await client.people.get('P1'); // learns the typical latency
     const t0 = Date.now();
     expect((await client.people.get('P2')).id).toBe('P1');
@@ -506,7 +508,7 @@ describe('hedging', () => {
         return HttpResponse.json({ id: 'L1' }, { status: 201 });
       }),
     );
-    const { client, events } = testClient({ hedgeMinDelayMs: 50 });
+    const { client, events } = testClient({ hedge: { minDelayMs: 50 } });
     await client.people.me();
     await client.locations.create({
       name: 'X',
@@ -522,7 +524,7 @@ describe('hedging', () => {
 
 describe('call deadline', () => {
   it('settles a call whose transport stalls and ignores its abort signal, as an unknown-outcome timeout', async () => {
-    const { client } = testClient({ fetch: () => new Promise<Response>(() => undefined), callDeadlineMs: 200 });
+    const { client } = testClient({ fetch: () => new Promise<Response>(() => undefined), timeout: { callMs: 200 } });
     const err = await failure(
       client.locations.create({
         name: 'X',
@@ -549,7 +551,7 @@ describe('patience for calls that cannot be hedged', () => {
         return HttpResponse.json({ id: 'L1' }, { status: 201 });
       }),
     );
-    const { client } = testClient({ requestTimeoutMs: 10_000, minPatienceMs: 150 });
+    const { client } = testClient({ timeout: { requestMs: 10_000 }, hedge: { minPatienceMs: 150 } });
     await client.people.me(); // learns the typical latency (a few ms)
     const t0 = Date.now();
     const err = await failure(

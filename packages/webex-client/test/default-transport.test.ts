@@ -11,7 +11,7 @@ const server = useLocalServer((req, res) => {
 // Node 26's built-in fetch bundles undici 8, which refuses a dispatcher from the package's own
 // undici: every call then failed with "network". This goes over real HTTP with no `fetch` option.
 it(`makes real HTTP calls through the default transport on Node ${process.version}`, async () => {
-  const client = createWebexClient({ token: TOKEN, baseUrl: `${server.origin}/v1`, retries: 0 });
+  const client = createWebexClient({ auth: { token: TOKEN }, baseUrl: `${server.origin}/v1`, retry: { retries: 0 } });
   try {
     expect((await client.people.me()).id).toBe('P1');
     const created = await client.locations.create(madrid);

@@ -41,7 +41,7 @@ describe('the client error contract', () => {
 
   it('a 503 rejects alike after retries + 1 attempts (raw client and operation)', async () => {
     const inner = scriptedFetch(busy);
-    const { client } = testClient({ fetch: inner.fetch, retries: 2 });
+    const { client } = testClient({ fetch: inner.fetch, retry: { retries: 2 } });
     const expected = {
       method: 'GET',
       path: '/people/me',
@@ -68,7 +68,7 @@ describe('the client error contract', () => {
 
   it('a 2xx that is not JSON is invalid_body: a GET is retried, a create is outcome unknown', async () => {
     const get = scriptedFetch(html);
-    const getErr = await failure(testClient({ fetch: get.fetch, retries: 1 }).client.people.me());
+    const getErr = await failure(testClient({ fetch: get.fetch, retry: { retries: 1 } }).client.people.me());
     expect(getErr).toMatchObject({
       path: '/people/me',
       failure: 'invalid_body',

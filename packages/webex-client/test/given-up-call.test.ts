@@ -14,7 +14,7 @@ describe('zero requests after a given-up call settles', () => {
     ['never answers', hangs],
   ])('when the server %s', async (_, answer) => {
     const server = scriptedFetch(answer);
-    const { client } = testClient({ fetch: server.fetch, callDeadlineMs: 300, retries: 1_000, requestTimeoutMs: 10_000 });
+    const { client } = testClient({ fetch: server.fetch, timeout: { callMs: 300, requestMs: 10_000 }, retry: { retries: 1_000 } });
     const settled = rejection(client.locations.create(madrid));
     await vi.advanceTimersByTimeAsync(300);
     const err = await settled;
@@ -33,7 +33,7 @@ describe('zero requests after a given-up call settles', () => {
 
   it('when the caller aborts', async () => {
     const server = scriptedFetch(() => new Response(null, { status: 503 }));
-    const { client } = testClient({ fetch: server.fetch, retries: 1_000, minRetryDelayMs: 50, maxRetryDelayMs: 50 });
+    const { client } = testClient({ fetch: server.fetch, retry: { retries: 1_000, minDelayMs: 50, maxDelayMs: 50 } });
     const caller = new AbortController();
     const settled = rejection(client.raw.admin.GET('/people/me', { signal: caller.signal }));
     await vi.advanceTimersByTimeAsync(120);

@@ -24,17 +24,16 @@ export function useMsw() {
   return server;
 }
 
-/** A client with tiny back-off so retry tests run in milliseconds; events are captured. */
+/** A client with tiny back-off so retry tests run in milliseconds; events are captured. Groups given are merged into these. */
 export function testClient(overrides: Partial<WebexClientOptions> = {}) {
   const events: ClientEvent[] = [];
   const client = createWebexClient({
-    token: TOKEN,
-    minRetryDelayMs: 1,
-    maxRetryDelayMs: 5,
-    requestTimeoutMs: 2_000,
     fetch: globalFetch,
     onEvent: (e) => events.push(e),
     ...overrides,
+    auth: overrides.auth ?? { token: TOKEN },
+    retry: { minDelayMs: 1, maxDelayMs: 5, ...overrides.retry },
+    timeout: { requestMs: 2_000, ...overrides.timeout },
   });
   return { client, events };
 }

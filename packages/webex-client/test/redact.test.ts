@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, createWebexClient, REDACTED, scrubCredentials, WebexApiError } from '../src/index.js';
+import { createWebexClient, WebexApiError } from '../src/index.js';
+import { createRedactor, REDACTED, scrubCredentials } from '../src/internal.js';
 import { useLocalServer } from './local-server.js';
 
 const TOKEN = 'reflected-token-9c1d';
@@ -45,7 +46,12 @@ describe('a server that reflects the Authorization header in its error', () => {
   });
 
   it('keeps the token out of the WebexApiError message, webexMessage, JSON and inspection', async () => {
-    const client = createWebexClient({ token: TOKEN, baseUrl: `${server.origin}/v1`, retries: 0, hedging: false });
+    const client = createWebexClient({
+      auth: { token: TOKEN },
+      baseUrl: `${server.origin}/v1`,
+      retry: { retries: 0 },
+      hedge: { enabled: false },
+    });
     const errors = await Promise.all([client.people.me().catch((e: unknown) => e), client.licenses.list().catch((e: unknown) => e)]);
     await client.close();
     for (const err of errors) {

@@ -1,5 +1,7 @@
 // `npm run demo`: wbp-sim in this process, seeded for examples/demo; the real `wbp run` as a child
-// process over HTTP; every artifact in out/demo/; a readable summary at the end.
+// process over HTTP; every artifact in out/demo/. wbp run prints its own summary (an aligned table;
+// the Markdown one is out/demo/summary.md); the demo adds the simulator's counts. Like wbp, the
+// demo's own progress lines go to stderr, results to stdout.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -27,10 +29,11 @@ const sim = await startSimulator({
   applyThenDropRate: 0.01,
   duplicateLocationNames: 'allow',
 });
-console.log(`wbp demo: simulated Webex org at ${sim.baseUrl} (wbp-sim)\n`);
+console.error(`wbp demo: simulated Webex org at ${sim.baseUrl} (wbp-sim)\n`);
 
 const code = await new Promise<number>((done) => {
-  const child = spawn(process.execPath, [bin, 'run', join(example, 'site.csv'), '--out', out, '--progress', 'lines'], {
+  // Paths relative to the repository (the child's folder), as the summary prints them; progress as wbp's default.
+  const child = spawn(process.execPath, [bin, 'run', relative(root, join(example, 'site.csv')), '--out', relative(root, out)], {
     cwd: root,
     stdio: 'inherit',
     // This simulator applies every change at once (no late apply), so a short settle window is enough
@@ -50,8 +53,7 @@ const stats = sim.sim.stats();
 await sim.close();
 
 const rel = (p: string) => relative(root, p) || '.';
-console.log(`\n${readFileSync(join(out, 'summary.md'), 'utf8').replace(/^## /m, '')}`);
-console.log("Referee (the simulator's own counts):");
+console.log("\nReferee (the simulator's own counts):");
 console.log(`  requests ${stats.requests.total} (invalid ${stats.requests.invalid}; by status ${JSON.stringify(stats.requests.byStatus)})`);
 console.log(
   `  locations ${stats.state.locations}, Calling-enabled ${stats.state.callingLocations}, Calling users ${stats.state.callingUsers}, duplicate locations ${stats.state.duplicateLocationNames}, double licence assignments ${stats.state.duplicateLicenseAssignments}, identity changes ${stats.state.identityChanges}`,

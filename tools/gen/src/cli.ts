@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateSite } from './generate.js';
 import { writeSite } from './write.js';
 
-const USAGE = `usage: wbp-gen --rows N --seed S --out DIR [--domain example.com]
+const USAGE = `usage: wbp-gen --rows N --seed S --out DIR [--domain example.com] [--help] [--version]
 
 Writes DIR/input.csv (a site CSV in the input_schema.md contract: Spanish and US locations,
 users, extension assignments, ~1% deliberately invalid rows), DIR/people.csv and
-DIR/numbers.csv (the simulator's seeds). The same --rows and --seed always give the same files.`;
+DIR/numbers.csv (the simulator's seeds). The same --rows and --seed always give the same files.
+Exit statuses: 0 written (or --help, --version); 2 bad arguments.`;
 
 /** Runs wbp-gen and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -21,14 +23,17 @@ export async function main(argv: readonly string[]): Promise<number> {
         out: { type: 'string' },
         domain: { type: 'string', default: 'example.com' },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
       },
     }));
   } catch (err) {
     process.stderr.write(`wbp-gen: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+  if (values.help || values.version) {
+    // The version from the package.json one folder up (of src/, as of a dist/ build).
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${values.help ? USAGE : version}\n`);
     return 0;
   }
   const rows = Number(values.rows);

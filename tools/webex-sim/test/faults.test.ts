@@ -41,7 +41,7 @@ describe('faults over real HTTP', () => {
       expect(second.status).toBe(429);
       expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       const t0 = Date.now();
-      const me = await clientFor(box.sim.baseUrl, { retries: 3 }).people.me();
+      const me = await clientFor(box.sim.baseUrl, { retry: { retries: 3 } }).people.me();
       expect(me.id).toBeTruthy();
       expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
       expect((await stats(box.control)).requests.byStatus['429']).toBeGreaterThanOrEqual(2);
@@ -77,7 +77,7 @@ describe('faults over real HTTP', () => {
   it('hang-rate never answers: the client times out', async () => {
     await configure({ hangRate: 1 });
     try {
-      const e = await err(clientFor(box.sim.baseUrl, { requestTimeoutMs: 200 }).people.me());
+      const e = await err(clientFor(box.sim.baseUrl, { timeout: { requestMs: 200 } }).people.me());
       expect(e.failure).toBe('timeout');
     } finally {
       await configure({ hangRate: 0 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createWebexClient } from '@wbp/webex-client';
+import { createWebexClient, type WebexClientOptions } from '@wbp/webex-client';
 import { startSimulator, type Simulator, type StartedSimulator, type SimulatorOptions } from '../src/index.js';
 
 export const TOKEN = 'sim-test-token';
@@ -41,8 +41,14 @@ export function useSimulator(options: Partial<SimulatorOptions> = {}) {
   return box;
 }
 
-export function clientFor(baseUrl: string, overrides: Parameters<typeof createWebexClient>[0] extends infer O ? Partial<O> : never = {}) {
-  return createWebexClient({ baseUrl, token: TOKEN, retries: 0, minRetryDelayMs: 1, maxRetryDelayMs: 5, ...overrides });
+/** A client of the simulator with no retries and tiny back-off; groups given are merged into these. */
+export function clientFor(baseUrl: string, overrides: Partial<WebexClientOptions> = {}) {
+  return createWebexClient({
+    baseUrl,
+    auth: { token: TOKEN },
+    ...overrides,
+    retry: { retries: 0, minDelayMs: 1, maxDelayMs: 5, ...overrides.retry },
+  });
 }
 
 export async function raw(baseUrl: string, method: string, path: string, body?: unknown, token: string | null = TOKEN) {

@@ -11,7 +11,7 @@ afterAll(() => server.close());
 
 it('the same handlers serve an in-process client under msw', async () => {
   // msw intercepts globalThis.fetch; the client's default transport has its own pool.
-  const webex = createWebexClient({ token: 't', retries: 0, fetch: globalFetch });
+  const webex = createWebexClient({ auth: { token: 't' }, retry: { retries: 0 }, fetch: globalFetch });
   const { id } = await webex.locations.create({
     name: 'Sevilla',
     timeZone: 'Europe/Madrid',

@@ -1,62 +1,45 @@
-// The few GitHub Actions runner conventions the workflow scripts use: step outputs
-// ($GITHUB_OUTPUT), the job summary ($GITHUB_STEP_SUMMARY) and workflow-command annotations.
-// Outside Actions (tests, a laptop) the files are whatever the environment points at; when a
-// variable is unset, outputs go to stdout and the summary is dropped.
-import { appendFileSync, realpathSync } from 'node:fs';
+// The runner conventions the workflow scripts use — step outputs, the job summary and annotations —
+// through @actions/core, GitHub's own implementation of them (escaping, heredoc delimiters, file
+// commands). Outside Actions (a laptop) an unset $GITHUB_STEP_SUMMARY drops the summary, and
+// outputs fall back to @actions/core's stdout form.
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { randomUUID } from 'node:crypto';
+import * as core from '@actions/core';
 
-/** One `name=value` record in $GITHUB_OUTPUT format; multi-line values use a random delimiter. */
-export function formatOutput(name, value) {
-  const text = String(value);
-  if (!/[\r\n]/.test(text)) return `${name}=${text}\n`;
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  return `${name}<<${delimiter}\n${text}\n${delimiter}\n`;
+/** Sets every step output ($GITHUB_OUTPUT). */
+export function setOutputs(outputs) {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, String(value));
 }
 
-/** Appends every output to $GITHUB_OUTPUT (or prints them when it is not set). */
-export function setOutputs(outputs, env, stdout) {
-  const text = Object.entries(outputs)
-    .map(([name, value]) => formatOutput(name, value))
-    .join('');
-  if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, text);
-  else stdout(text);
+/** Appends Markdown to the job summary when the runner gives one ($GITHUB_STEP_SUMMARY). */
+export async function appendSummary(markdown) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(markdown.endsWith('\n') ? markdown : `${markdown}\n`).write();
 }
 
-/** Appends Markdown to the job summary when $GITHUB_STEP_SUMMARY is set. */
-export function appendSummary(markdown, env) {
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+/**
+ * An annotation on the run (level: error | warning | notice).
+ * @param {'error' | 'warning' | 'notice'} level
+ * @param {string} message
+ * @param {import('@actions/core').AnnotationProperties} [props]
+ */
+export function annotate(level, message, props = {}) {
+  core[level](message, props);
 }
 
-function escapeData(text) {
-  return String(text).replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-}
-
-function escapeProperty(text) {
-  return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
-}
-
-/** `::error title=…::message` (level: error | warning | notice), escaped as the runner expects. */
-export function annotation(level, message, props = {}) {
-  const parts = Object.entries(props)
-    .filter(([, v]) => v !== undefined && v !== '')
-    .map(([k, v]) => `${k}=${escapeProperty(v)}`);
-  return `::${level}${parts.length > 0 ? ` ${parts.join(',')}` : ''}::${escapeData(message)}\n`;
+/** A collapsible group in the step log around `fn`'s output. */
+export function inGroup(name, fn) {
+  core.startGroup(name);
+  try {
+    return fn();
+  } finally {
+    core.endGroup();
+  }
 }
 
 /** A Markdown table cell: pipes escaped, newlines flattened. */
 export function mdCell(text) {
   return String(text).replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
-}
-
-/** `5h30m`, `90m`, `45s`, `1h`, or plain seconds → seconds; undefined when unreadable (as `wbp run`). */
-export function parseDurationSeconds(text) {
-  const t = String(text).trim();
-  if (/^\d+$/.test(t)) return Number(t);
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(t);
-  if (!match || t === '') return undefined;
-  const [, h = '0', m = '0', s = '0'] = match;
-  return (Number(h) * 60 + Number(m)) * 60 + Number(s);
 }
 
 /** Whether the module at `metaUrl` is the script node was started with. */

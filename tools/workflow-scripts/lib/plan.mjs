@@ -170,7 +170,9 @@ export function runWbpPlan({ csv, dir, env, cwd, spawn = spawnSync }) {
   const args = ['plan', csv, '--out', dir, '--format', 'github', '--detailed-exitcode'];
   const childEnv = { ...env };
   delete childEnv.GITHUB_STEP_SUMMARY;
-  const [command, commandArgs] = env.WBP_BIN ? [process.execPath, [env.WBP_BIN, ...args]] : ['npx', ['--no-install', 'wbp', ...args]];
+  // The bin file itself, started by node: npx would turn a signal's exit status into its own.
+  const bin = env.WBP_BIN || join(cwd ?? process.cwd(), 'packages', 'runner', 'bin', 'wbp.mjs');
+  const [command, commandArgs] = [process.execPath, [bin, ...args]];
   const result = spawn(command, commandArgs, { cwd, env: childEnv, stdio: 'inherit' });
   if (result.error) throw result.error;
   return result.status === null ? '' : String(result.status);

@@ -1,44 +1,38 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { annotation, appendSummary, formatOutput, parseDurationSeconds, setOutputs } from '../lib/actions.mjs';
-import { parseOutputs, tempWorkspace } from './helpers.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { annotate, appendSummary, inGroup, setOutputs } from '../lib/actions.mjs';
+import { captureStdout, parseOutputs, tempWorkspace } from './helpers.js';
 
 let ws: ReturnType<typeof tempWorkspace>;
 afterEach(() => ws?.cleanup());
 
-describe('runner conventions', () => {
+describe('runner conventions (through @actions/core)', () => {
   it('writes single-line and multi-line outputs the runner can read back', () => {
     ws = tempWorkspace();
-    setOutputs({ a: '1', b: 'two\nlines', c: '' }, ws.env, () => {
-      throw new Error('should write the file');
-    });
+    setOutputs({ a: '1', b: 'two\nlines', c: '' });
     expect(ws.outputs()).toEqual({ a: '1', b: 'two\nlines', c: '' });
-    expect(formatOutput('x', 'y')).toBe('x=y\n');
-    expect(formatOutput('x', 'y\nz')).toMatch(/^x<<ghadelimiter_[0-9a-f-]{36}\ny\nz\nghadelimiter_[0-9a-f-]{36}\n$/);
-    expect(parseOutputs(formatOutput('m', 'p=q\n'))).toEqual({ m: 'p=q\n' });
+    expect(parseOutputs('m<<D\np=q\n\nD\n')).toEqual({ m: 'p=q\n' });
   });
 
-  it('appends to the job summary only when the runner gives one', () => {
+  it('appends to the job summary only when the runner gives one', async () => {
     ws = tempWorkspace();
-    appendSummary('# one', ws.env);
-    appendSummary('two\n', ws.env);
-    expect(readFileSync(ws.env.GITHUB_STEP_SUMMARY as string, 'utf8')).toBe('# one\ntwo\n');
-    expect(() => appendSummary('x', {})).not.toThrow();
+    await appendSummary('# one');
+    await appendSummary('two\n');
+    expect(ws.summary()).toBe('# one\ntwo\n');
+    vi.stubEnv('GITHUB_STEP_SUMMARY', '');
+    await expect(appendSummary('x')).resolves.toBeUndefined();
   });
 
-  it('escapes annotations so data cannot end the command or add properties', () => {
-    expect(annotation('error', '50% done\nnext::line', { title: 'a: b, c', file: '' })).toBe(
-      '::error title=a%3A b%2C c::50%25 done%0Anext::line\n',
-    );
-    expect(annotation('notice', 'plain')).toBe('::notice::plain\n');
+  it('escapes annotations so data cannot end the command or add properties', async () => {
+    const { stdout } = await captureStdout(() => {
+      annotate('error', '50% done\nnext::line', { title: 'a: b, c' });
+      annotate('notice', 'plain');
+    });
+    expect(stdout.split(/\r?\n/).filter(Boolean)).toEqual(['::error title=a%3A b%2C c::50%25 done%0Anext::line', '::notice::plain']);
   });
 
-  it('reads durations like wbp run does', () => {
-    expect(parseDurationSeconds('5h15m')).toBe(18_900);
-    expect(parseDurationSeconds('90m')).toBe(5_400);
-    expect(parseDurationSeconds('45s')).toBe(45);
-    expect(parseDurationSeconds('120')).toBe(120);
-    expect(parseDurationSeconds('')).toBeUndefined();
-    expect(parseDurationSeconds('5 hours')).toBeUndefined();
+  it('groups the log lines of a step', async () => {
+    const { stdout, result } = await captureStdout(() => inGroup('wbp plan x.csv', () => 42));
+    expect(result).toBe(42);
+    expect(stdout.split(/\r?\n/).filter(Boolean)).toEqual(['::group::wbp plan x.csv', '::endgroup::']);
   });
 });

@@ -2,16 +2,23 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterAll, vi } from 'vitest';
+
+// @actions/core reads $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY from process.env, and keeps the
+// summary's path once it has written there (as a runner step does): one pair of runner files per
+// test file, emptied for each test.
+const runnerTemp = mkdtempSync(join(tmpdir(), 'wbp-workflow-runner-'));
+const output = join(runnerTemp, 'output');
+const summary = join(runnerTemp, 'summary');
+afterAll(() => rmSync(runnerTemp, { recursive: true, force: true }));
 
 /** A throw-away checkout with $GITHUB_OUTPUT / $GITHUB_STEP_SUMMARY files, as a runner gives a step. */
 export function tempWorkspace(files: Record<string, string> = {}) {
   const root = mkdtempSync(join(tmpdir(), 'wbp-workflow-scripts-'));
-  const runnerTemp = join(root, '_runner');
-  mkdirSync(runnerTemp);
-  const output = join(runnerTemp, 'output');
-  const summary = join(runnerTemp, 'summary');
   writeFileSync(output, '');
   writeFileSync(summary, '');
+  vi.stubEnv('GITHUB_OUTPUT', output);
+  vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
   const workspace = join(root, 'repo');
   mkdirSync(join(workspace, 'sites'), { recursive: true });
   for (const [path, text] of Object.entries(files)) {
@@ -24,8 +31,25 @@ export function tempWorkspace(files: Record<string, string> = {}) {
     env: { GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary } as Record<string, string>,
     outputs: () => parseOutputs(readFileSync(output, 'utf8')),
     summary: () => readFileSync(summary, 'utf8'),
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => {
+      vi.unstubAllEnvs();
+      rmSync(root, { recursive: true, force: true });
+    },
   };
+}
+
+/** What `fn` writes to process.stdout (where @actions/core writes workflow commands), and its result. */
+export async function captureStdout<T>(fn: () => T | Promise<T>): Promise<{ result: T; stdout: string }> {
+  let stdout = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  try {
+    return { result: await fn(), stdout };
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 /** Reads a $GITHUB_OUTPUT file the way the runner does: `k=v` lines and `k<<DELIM … DELIM` blocks. */
@@ -65,8 +89,27 @@ export interface SeenRequest {
   authorization: string | undefined;
 }
 
-/** Answers the two artifact-listing endpoints of the GitHub REST API from a fixed list. */
-export function fakeGithubApi(artifacts: FakeArtifact[], runs: number[] = [...new Set(artifacts.map((a) => a.runId))]) {
+export interface FakeRun {
+  id: number;
+  status: string;
+  display_title: string;
+}
+
+export interface FakeApproval {
+  state: 'approved' | 'rejected';
+  user: { login: string };
+  environments: { name: string }[];
+}
+
+/**
+ * Answers the artifact-listing, workflow-runs and run-approvals endpoints of the GitHub REST API
+ * from lists the test owns (and may change between calls: `world.runs`, `world.approvals`).
+ */
+export function fakeGithubApi(
+  artifacts: FakeArtifact[],
+  runs: number[] = [...new Set(artifacts.map((a) => a.runId))],
+  world: { runs: FakeRun[]; approvals: Record<number, FakeApproval[]> } = { runs: [], approvals: {} },
+) {
   const seen: SeenRequest[] = [];
   const toJson = (a: FakeArtifact) => ({
     id: a.id,
@@ -87,6 +130,11 @@ export function fakeGithubApi(artifacts: FakeArtifact[], runs: number[] = [...ne
       const hits = artifacts.filter((a) => name === null || a.name === name).map(toJson);
       return { status: 200, body: { total_count: hits.length, artifacts: hits } };
     }
+    if (u.pathname === '/repos/acme/wbp/actions/workflows/provision.yml/runs') {
+      return { status: 200, body: { total_count: world.runs.length, workflow_runs: world.runs } };
+    }
+    const approvals = /^\/repos\/acme\/wbp\/actions\/runs\/(\d+)\/approvals$/.exec(u.pathname);
+    if (approvals) return { status: 200, body: world.approvals[Number(approvals[1])] ?? [] };
     const run = /^\/repos\/acme\/wbp\/actions\/runs\/(\d+)\/artifacts$/.exec(u.pathname);
     if (run) {
       const id = Number(run[1]);
@@ -101,7 +149,7 @@ export function fakeGithubApi(artifacts: FakeArtifact[], runs: number[] = [...ne
     const { status, body } = answer(init?.method ?? 'GET', String(url), headers.get('authorization') ?? undefined);
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   };
-  return { fetch: fetch as typeof globalThis.fetch, seen, answer };
+  return { fetch: fetch as typeof globalThis.fetch, seen, answer, world };
 }
 
 /** The same fake API over real HTTP, for scripts started as child processes. */

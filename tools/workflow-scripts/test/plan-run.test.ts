@@ -4,7 +4,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { artifactName, checkCsvPath, main, planArtifactName } from '../plan-run.mjs';
-import { fakeGithubApi, fakeGithubServer, tempWorkspace, type FakeArtifact } from './helpers.js';
+import { captureStdout, fakeGithubApi, fakeGithubServer, tempWorkspace, type FakeArtifact } from './helpers.js';
 
 const CSV_TEXT = 'entity_type,location_key,email\nuser,HQ,a@example.com\n';
 const SHA = createHash('sha256').update(CSV_TEXT).digest('hex');
@@ -33,11 +33,15 @@ function setup(extraEnv: Record<string, string> = {}, files: Record<string, stri
   return env;
 }
 
+const RUNS_URL = 'http://api.test/repos/acme/wbp/actions/workflows/provision.yml/runs?per_page=100';
+
 async function plan(env: Record<string, string>, artifacts: FakeArtifact[] = [], runs?: number[]) {
   const api = fakeGithubApi(artifacts, runs);
-  let stdout = '';
-  const code = await main(env, { fetch: api.fetch, stdout: (t: string) => (stdout += t) });
-  return { code, stdout, outputs: ws.outputs(), summary: ws.summary(), seen: api.seen };
+  const { result: code, stdout } = await captureStdout(() => main(env, { fetch: api.fetch }));
+  // The one-run-per-environment check lists the workflow's runs first, on every dispatch.
+  const [first, ...seen] = api.seen;
+  if (first !== undefined) expect(first.url).toBe(RUNS_URL);
+  return { code, stdout, outputs: ws.outputs(), summary: ws.summary(), seen, api };
 }
 
 describe('plan-run: a fresh run', () => {
@@ -49,12 +53,13 @@ describe('plan-run: a fresh run', () => {
       csv_sha256: SHA,
       artifact: `wbp-lab-${SHA}`,
       resume_run_id: '',
+      resume_artifact: '',
       chain_depth: '0',
       time_budget: '5h15m',
       plan_artifact: `wbp-plan-lab-${SHA}`,
       plan_from_run: '',
     });
-    expect(r.seen).toEqual([]); // no API call for a fresh run
+    expect(r.seen).toEqual([]); // no artifact lookup for a fresh run
     expect(r.summary).toContain('| plan | `wbp plan` afresh against the org |');
     expect(r.summary).toContain('# provision `sites/madrid.csv` → lab');
     expect(r.summary).toContain('fresh run (no checkpoint)');
@@ -134,14 +139,40 @@ describe('plan-run: resume = latest', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.outputs.resume_run_id).toBe('200');
+    expect(r.outputs.resume_artifact).toBe(mine);
     expect(r.seen).toEqual([
       {
         method: 'GET',
-        url: `http://api.test/repos/acme/wbp/actions/artifacts?name=${mine}&per_page=100`,
+        url: 'http://api.test/repos/acme/wbp/actions/artifacts?per_page=100&page=1',
         authorization: 'Bearer ghs_job_token',
       },
     ]);
     expect(r.summary).toContain('resume from run [200](https://github.test/acme/wbp/actions/runs/200) (newest artifact of this CSV)');
+  });
+
+  it('resumes from the latest attempt of the newest run, never from an older attempt', async () => {
+    const r = await plan(setup({ INPUT_RESUME: 'latest' }), [
+      { id: 1, name: `${mine}-attempt1`, runId: 100, createdAt: '2026-01-01T10:00:00Z' },
+      { id: 2, name: `${mine}-attempt1`, runId: 200, createdAt: '2026-01-02T10:00:00Z' },
+      { id: 6, name: `${mine}-attempt3`, runId: 200, createdAt: '2026-01-02T14:00:00Z' },
+      { id: 7, name: `${mine}-attempt2`, runId: 200, createdAt: '2026-01-02T12:00:00Z' },
+      { id: 8, name: `${mine}-attempt4`, runId: 200, createdAt: '2026-01-02T16:00:00Z', expired: true },
+      { id: 9, name: `${mine}-attempt1-x`, runId: 900, createdAt: '2026-01-09T10:00:00Z' },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.outputs.resume_run_id).toBe('200');
+    expect(r.outputs.resume_artifact).toBe(`${mine}-attempt3`);
+  });
+
+  it('resumes from the latest attempt of the run it is given', async () => {
+    const r = await plan(setup({ INPUT_RESUME: '200' }), [
+      { id: 2, name: `${mine}-attempt1`, runId: 200, createdAt: '2026-01-02T10:00:00Z' },
+      { id: 7, name: `${mine}-attempt2`, runId: 200, createdAt: '2026-01-02T12:00:00Z' },
+      { id: 3, name: `wbp-plan-lab-${SHA}`, runId: 200, createdAt: '2026-01-02T09:00:00Z' },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.outputs.resume_run_id).toBe('200');
+    expect(r.outputs.resume_artifact).toBe(`${mine}-attempt2`);
   });
 
   it('fails, and says to start fresh, when there is none', async () => {
@@ -149,14 +180,14 @@ describe('plan-run: resume = latest', () => {
       { id: 3, name: mine, runId: 300, createdAt: '2026-01-03T10:00:00Z', expired: true },
     ]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/resume=latest: no artifact named wbp-lab-[0-9a-f]{64} is left in acme\/wbp \(1 expired\)/);
+    expect(r.stdout).toMatch(/resume=latest: no artifact named wbp-lab-[0-9a-f]{64}\(-attempt<N>\) is left in acme\/wbp \(1 expired\)/);
     expect(r.stdout).toMatch(/Dispatch with resume empty for a fresh run/);
   });
 
   it('needs the job token', async () => {
     const r = await plan(setup({ INPUT_RESUME: 'latest', GITHUB_TOKEN: '' }));
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/resuming needs GITHUB_TOKEN/);
+    expect(r.stdout).toMatch(/needs GITHUB_TOKEN/);
   });
 });
 
@@ -198,9 +229,8 @@ describe('plan-run: resume = a run id', () => {
 
   it('reports an API error with the permission hint', async () => {
     const env = setup({ INPUT_RESUME: '123' });
-    let stdout = '';
     const forbidden = async () => new Response('{"message":"Resource not accessible by integration"}', { status: 403 });
-    const code = await main(env, { fetch: forbidden, stdout: (t: string) => (stdout += t) });
+    const { result: code, stdout } = await captureStdout(() => main(env, { fetch: forbidden }));
     expect(code).toBe(1);
     expect(stdout).toMatch(/HTTP 403 \(does the job have `permissions: actions: read`\?\)/);
   });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { capMarkdown, judgePlanExit, PlanFileError, planMismatch, readPlan } from '../lib/plan.mjs';
 import { main as planPr } from '../plan-pr.mjs';
 import { main as planSite, shouldApply } from '../plan-site.mjs';
-import { tempWorkspace } from './helpers.js';
+import { captureStdout, tempWorkspace } from './helpers.js';
 
 const CSV_TEXT = 'entity_type,location_key,email\nuser,HQ,a@example.com\n';
 const SHA = createHash('sha256').update(CSV_TEXT).digest('hex');
@@ -45,19 +45,19 @@ function planJson(dir: string, over: Record<string, unknown> = {}) {
 }
 
 describe('wbp plan exit statuses', () => {
-  it('tells "changes planned" from a usage error by whether plan.json was written', () => {
+  it('tells "changes planned" from a usage error by whether plan.json was written', async () => {
     expect(judgePlanExit({ status: '2', planWritten: true }).outcome).toBe('changes');
     const usage = judgePlanExit({ status: '2', planWritten: false });
     expect(usage.outcome).toBe('failed');
     expect(usage.meaning).toMatch(/usage mistake/);
   });
 
-  it('reads 0 as nothing to change only with a plan', () => {
+  it('reads 0 as nothing to change only with a plan', async () => {
     expect(judgePlanExit({ status: '0', planWritten: true }).outcome).toBe('no-changes');
     expect(judgePlanExit({ status: '0', planWritten: false }).outcome).toBe('failed');
   });
 
-  it('explains the run statuses and names the environment whose secret to fix', () => {
+  it('explains the run statuses and names the environment whose secret to fix', async () => {
     const startup = judgePlanExit({ status: '20', planWritten: false, planEnvironment: 'prod-plan' });
     expect(startup.outcome).toBe('failed');
     expect(startup.action).toMatch(/`prod-plan` environment has no WEBEX_TOKEN secret/);
@@ -69,7 +69,7 @@ describe('wbp plan exit statuses', () => {
 });
 
 describe('plan.json', () => {
-  it('is read with its sha256 and checked against the CSV and environment', () => {
+  it('is read with its sha256 and checked against the CSV and environment', async () => {
     ws = tempWorkspace();
     const dir = join(ws.root, 'p');
     planJson(dir);
@@ -86,7 +86,7 @@ describe('plan.json', () => {
     expect(readPlan(join(ws.root, 'none'))).toBeUndefined();
   });
 
-  it('refuses a file that is not a plan', () => {
+  it('refuses a file that is not a plan', async () => {
     ws = tempWorkspace();
     const dir = join(ws.root, 'p');
     mkdirSync(dir);
@@ -99,7 +99,7 @@ describe('plan.json', () => {
     expect(() => readPlan(dir)).toThrow(/is not JSON/);
   });
 
-  it('cuts Markdown to the summary budget on a line boundary', () => {
+  it('cuts Markdown to the summary budget on a line boundary', async () => {
     const text = `${'a line\n'.repeat(100)}`;
     expect(capMarkdown(text, 10_000, 'cut')).toBe(text);
     const cut = capMarkdown(text, 100, 'cut');
@@ -131,16 +131,15 @@ function siteSetup(extra: Record<string, string> = {}) {
   } as Record<string, string>;
 }
 
-function site(env: Record<string, string>) {
-  let stdout = '';
-  const code = planSite(env, { stdout: (t: string) => (stdout += t) });
+async function site(env: Record<string, string>) {
+  const { result: code, stdout } = await captureStdout(() => planSite(env));
   return { code, stdout, outputs: ws.outputs(), summary: ws.summary() };
 }
 
 describe('plan-site (provision.yml, plan job)', () => {
-  it('runs wbp plan with --detailed-exitcode, keeps the summary to itself, and hands changes to the apply job', () => {
+  it('runs wbp plan with --detailed-exitcode, keeps the summary to itself, and hands changes to the apply job', async () => {
     const env = siteSetup();
-    const r = site(env);
+    const r = await site(env);
     expect(r.code).toBe(0);
     const [call] = calls(env);
     expect(call?.args).toEqual([
@@ -177,14 +176,14 @@ describe('plan-site (provision.yml, plan job)', () => {
     expect(r.stdout).toContain('::notice title=wbp plan::3 change(s) planned (fresh plan).');
   });
 
-  it('says lab applies at once', () => {
-    const r = site(siteSetup({ ENVIRONMENT: 'lab', PLAN_ENVIRONMENT: 'lab-plan' }));
+  it('says lab applies at once', async () => {
+    const r = await site(siteSetup({ ENVIRONMENT: 'lab', PLAN_ENVIRONMENT: 'lab-plan' }));
     expect(r.code).toBe(0);
     expect(r.summary).toContain('**Next: the apply job carries out this plan in lab.**');
   });
 
-  it('skips the apply job when there is nothing to change (exit 0 with a plan)', () => {
-    const r = site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { exit: 0, changes: 0 } }) }));
+  it('skips the apply job when there is nothing to change (exit 0 with a plan)', async () => {
+    const r = await site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { exit: 0, changes: 0 } }) }));
     expect(r.code).toBe(0);
     expect(r.outputs).toMatchObject({ outcome: 'no-changes', changes: '0', apply: 'false' });
     expect(r.summary).toContain('**Nothing to change: the apply job is skipped.**');
@@ -192,8 +191,8 @@ describe('plan-site (provision.yml, plan job)', () => {
     expect(r.stdout).toMatch(/^::warning title=wbp plan::nothing to change; apply skipped; 1 row\(s\) would end pending or rejected/m);
   });
 
-  it('fails on exit 2 without plan.json (a usage error, not "changes planned")', () => {
-    const r = site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { exit: 2, write: false } }) }));
+  it('fails on exit 2 without plan.json (a usage error, not "changes planned")', async () => {
+    const r = await site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { exit: 2, write: false } }) }));
     expect(r.code).toBe(1);
     expect(r.outputs).toMatchObject({ outcome: 'failed', apply: 'false', plan_sha256: '' });
     expect(r.summary).toContain('**No plan: usage mistake');
@@ -201,44 +200,44 @@ describe('plan-site (provision.yml, plan job)', () => {
     expect(r.stdout).toMatch(/^::error title=wbp plan%3A no plan::usage mistake/m);
   });
 
-  it('does not mistake an old plan.json in the folder for a new one', () => {
+  it('does not mistake an old plan.json in the folder for a new one', async () => {
     const env = siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { exit: 2, write: false } }) });
     planJson(join(ws.workspace, 'wbp-plan'));
-    const r = site(env);
+    const r = await site(env);
     expect(r.code).toBe(1);
     expect(existsSync(join(ws.workspace, 'wbp-plan', 'plan.json'))).toBe(false);
   });
 
-  it('fails on a start-up failure and names the plan environment', () => {
-    const r = site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { exit: 20, write: false } }) }));
+  it('fails on a start-up failure and names the plan environment', async () => {
+    const r = await site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { exit: 20, write: false } }) }));
     expect(r.code).toBe(1);
     expect(r.summary).toContain('the `prod-plan` environment has no WEBEX_TOKEN secret');
   });
 
-  it('fails before running wbp when the plan environment has no token', () => {
+  it('fails before running wbp when the plan environment has no token', async () => {
     const env = siteSetup({ WEBEX_TOKEN: '', WEBEX_REFRESH_TOKEN: '' });
-    const r = site(env);
+    const r = await site(env);
     expect(r.code).toBe(1);
     expect(calls(env)).toEqual([]);
     expect(r.summary).toContain('the `prod-plan` environment has no WEBEX_TOKEN (or WEBEX_REFRESH_TOKEN) secret');
   });
 
-  it('refuses a plan made for other CSV content', () => {
-    const r = site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { sha: OTHER_SHA } }) }));
+  it('refuses a plan made for other CSV content', async () => {
+    const r = await site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { sha: OTHER_SHA } }) }));
     expect(r.code).toBe(1);
     expect(r.summary).toMatch(/a plan for something else: the plan was made for CSV content sha256/);
   });
 
-  it('refuses an unreadable plan.json', () => {
-    const r = site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { raw: '{"oops"' } }) }));
+  it('refuses an unreadable plan.json', async () => {
+    const r = await site(siteSetup({ FAKE_PLAN: JSON.stringify({ '*': { raw: '{"oops"' } }) }));
     expect(r.code).toBe(1);
     expect(r.summary).toMatch(/unreadable plan/);
   });
 
-  it('an automatic continuation reuses the downloaded plan without calling wbp', () => {
+  it('an automatic continuation reuses the downloaded plan without calling wbp', async () => {
     const env = siteSetup({ REUSE_DIR: 'reused', REUSED_FROM_RUN: '123' });
     planJson(join(ws.workspace, 'reused'));
-    const r = site(env);
+    const r = await site(env);
     expect(r.code).toBe(0);
     expect(calls(env)).toEqual([]);
     expect(readFileSync(join(ws.workspace, 'wbp-plan', 'plan.md'), 'utf8')).toBe('### the original plan\n');
@@ -253,43 +252,42 @@ describe('plan-site (provision.yml, plan job)', () => {
     expect(r.summary).toContain('### the original plan');
   });
 
-  it('plans afresh when the downloaded plan is for another CSV or environment', () => {
+  it('plans afresh when the downloaded plan is for another CSV or environment', async () => {
     const env = siteSetup({ REUSE_DIR: 'reused', REUSED_FROM_RUN: '123' });
     planJson(join(ws.workspace, 'reused'), { environment: 'lab' });
-    const r = site(env);
+    const r = await site(env);
     expect(r.code).toBe(0);
     expect(calls(env)).toHaveLength(1);
     expect(r.outputs.plan_source).toBe('fresh');
     expect(r.summary).toContain('The plan of run 123 cannot be reused (the plan was made for environment lab, not prod): planning afresh.');
   });
 
-  it('plans afresh when the reused plan could not be downloaded (empty folder)', () => {
+  it('plans afresh when the reused plan could not be downloaded (empty folder)', async () => {
     const env = siteSetup({ REUSE_DIR: 'never-downloaded', REUSED_FROM_RUN: '123' });
-    const r = site(env);
+    const r = await site(env);
     expect(r.code).toBe(0);
     expect(calls(env)).toHaveLength(1);
     expect(r.summary).toContain('The plan of run 123 cannot be reused (it has no plan.json): planning afresh.');
   });
 
-  it('runs the installed wbp through npx when no WBP_BIN is given, without the job summary', () => {
+  it('runs the checkout’s wbp bin with node (never npx) when no WBP_BIN is given, without the job summary', async () => {
     const env = siteSetup({ WBP_BIN: '' });
     const seen: { command: string; args: string[]; env: Record<string, string | undefined>; cwd: string }[] = [];
     const spawn = (command: string, args: string[], opts: { env: Record<string, string | undefined>; cwd: string }) => {
       seen.push({ command, args, env: opts.env, cwd: opts.cwd });
       return { status: 2, signal: null, error: undefined };
     };
-    let stdout = '';
-    const code = planSite(env, { stdout: (t: string) => (stdout += t), spawn });
+    const { result: code } = await captureStdout(() => planSite(env, { spawn }));
     expect(code).toBe(1); // exit 2 and no plan.json: a usage error
-    expect(seen[0]?.command).toBe('npx');
-    expect(seen[0]?.args.slice(0, 4)).toEqual(['--no-install', 'wbp', 'plan', 'sites/madrid.csv']);
+    expect(seen[0]?.command).toBe(process.execPath);
+    expect(seen[0]?.args.slice(0, 3)).toEqual([join(ws.workspace, 'packages', 'runner', 'bin', 'wbp.mjs'), 'plan', 'sites/madrid.csv']);
     expect(seen[0]?.env.GITHUB_STEP_SUMMARY).toBeUndefined();
     expect(seen[0]?.env.WEBEX_TOKEN).toBe('read-only-token');
     expect(seen[0]?.cwd).toBe(ws.workspace);
   });
 
-  it('keeps the summary under the 1 MiB step limit', () => {
-    const r = site(
+  it('keeps the summary under the 1 MiB step limit', async () => {
+    const r = await site(
       siteSetup({
         FAKE_PLAN: JSON.stringify({ '*': { planMdRepeat: ['| 1 | user | someone@example.com | create | success |  | |\n', 30_000] } }),
       }),
@@ -299,11 +297,11 @@ describe('plan-site (provision.yml, plan job)', () => {
     expect(r.summary).toContain('The plan is cut here to fit the job summary');
   });
 
-  it('decides apply from the plan', () => {
+  it('decides apply from the plan', async () => {
     expect(shouldApply({ ok: false })).toBe(false);
   });
 
-  it('runs as the workflow starts it (child process)', () => {
+  it('runs as the workflow starts it (child process)', async () => {
     const env = siteSetup();
     const script = join(import.meta.dirname, '..', 'plan-site.mjs');
     const child = spawnSync(process.execPath, [script], {
@@ -318,7 +316,7 @@ describe('plan-site (provision.yml, plan job)', () => {
 
 function prSetup(csvs: string[], files: Record<string, string>, extra: Record<string, string> = {}) {
   ws = tempWorkspace(files);
-  const list = join(ws.root, '_runner', 'list');
+  const list = join(ws.root, 'list');
   writeFileSync(list, csvs.map((c) => `${c}\0`).join(''));
   return {
     ...ws.env,
@@ -335,14 +333,13 @@ function prSetup(csvs: string[], files: Record<string, string>, extra: Record<st
   } as Record<string, string>;
 }
 
-function pr(env: Record<string, string>) {
-  let stdout = '';
-  const code = planPr(env, { stdout: (t: string) => (stdout += t) });
+async function pr(env: Record<string, string>) {
+  const { result: code, stdout } = await captureStdout(() => planPr(env));
   return { code, stdout, outputs: ws.outputs(), summary: ws.summary() };
 }
 
 describe('plan-pr (validate.yml, plan against lab)', () => {
-  it('plans each CSV into its own folder and sums up', () => {
+  it('plans each CSV into its own folder and sums up', async () => {
     const env = prSetup(
       ['sites/madrid.csv', 'sites/es/bcn.csv'],
       { 'sites/madrid.csv': CSV_TEXT, 'sites/es/bcn.csv': `${CSV_TEXT}user,HQ,b@example.com\n` },
@@ -350,7 +347,7 @@ describe('plan-pr (validate.yml, plan against lab)', () => {
         FAKE_PLAN: JSON.stringify({ 'sites/es/bcn.csv': { exit: 0, changes: 0 } }),
       },
     );
-    const r = pr(env);
+    const r = await pr(env);
     expect(r.code).toBe(0);
     expect(calls(env).map((c) => [c.args[1], c.args[3], c.environment, c.hasSummary])).toEqual([
       ['sites/madrid.csv', join(ws.workspace, 'wbp-plans/sites/madrid'), 'lab', false],
@@ -368,7 +365,7 @@ describe('plan-pr (validate.yml, plan against lab)', () => {
     expect(r.stdout).toContain('::group::wbp plan sites/madrid.csv');
   });
 
-  it('fails the job when a plan cannot be made, and plans the others', () => {
+  it('fails the job when a plan cannot be made, and plans the others', async () => {
     const env = prSetup(
       ['sites/a.csv', 'sites/b.csv'],
       { 'sites/a.csv': CSV_TEXT, 'sites/b.csv': CSV_TEXT },
@@ -376,23 +373,23 @@ describe('plan-pr (validate.yml, plan against lab)', () => {
         FAKE_PLAN: JSON.stringify({ 'sites/a.csv': { exit: 20, write: false } }),
       },
     );
-    const r = pr(env);
+    const r = await pr(env);
     expect(r.code).toBe(1);
     expect(r.outputs).toEqual({ planned: '1', failed: '1', changes: '3' });
     expect(r.summary).toMatch(/\| `sites\/a\.csv` \| \*\*no plan\*\*: configuration or start-up checks failed/);
     expect(r.stdout).toMatch(/::error title=wbp plan::1 of 2 site CSV\(s\) could not be planned against lab/);
   });
 
-  it('refuses a file name the provision workflow would refuse, without running wbp', () => {
+  it('refuses a file name the provision workflow would refuse, without running wbp', async () => {
     const env = prSetup(['sites/.hidden.csv'], { 'sites/.hidden.csv': CSV_TEXT });
-    const r = pr(env);
+    const r = await pr(env);
     expect(r.code).toBe(1);
     expect(calls(env)).toEqual([]);
     expect(r.summary).toContain('**not planned**: csv must be a path like sites/<name>.csv');
   });
 
-  it('says so when the PR changes no site CSV', () => {
-    const r = pr(prSetup([], {}));
+  it('says so when the PR changes no site CSV', async () => {
+    const r = await pr(prSetup([], {}));
     expect(r.code).toBe(0);
     expect(r.summary).toContain('No site CSV is added or changed by this PR: nothing to plan.');
     expect(r.outputs).toEqual({ planned: '0', failed: '0', changes: '0' });

@@ -11,7 +11,7 @@ import {
 } from '@wbp/csv-contract';
 import { DEFAULT_EXECUTOR_CONFIG, execRowOf, plan, PlanReader, readOnly, type ExecRow, type RunLogger } from '@wbp/executor-core';
 import { sha256File } from '@wbp/state';
-import type { Redactor } from '@wbp/webex-client';
+import type { Redactor } from '@wbp/webex-client/internal';
 import { readCsvRecords, REJECTED_COLUMNS } from '@wbp/files';
 import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
@@ -169,7 +169,7 @@ async function planRows({ args, io, redact, config, paths, csvSha256, log, conn 
     // a plan sends no mutation, so the settle window and compensation do not apply to it.
     config: { ...DEFAULT_EXECUTOR_CONFIG, callingLicenceId: config.executor.callingLicenceId },
     // Reads only, paced by the client's rate controller: as many in flight as a run may reach.
-    concurrency: config.client.rateControl.maxConcurrency,
+    concurrency: config.client.throttle.maxConcurrency,
     log,
   });
 

@@ -13,7 +13,7 @@ import {
   type UsableDecision,
 } from '@wbp/executor-core';
 import { CheckpointCorruptError, checkResume, ManifestCorruptError, OutDirLockedError, readCheckpoint, sha256File } from '@wbp/state';
-import type { Redactor } from '@wbp/webex-client';
+import type { Redactor } from '@wbp/webex-client/internal';
 import { OutputCorruptError } from '@wbp/files';
 import type { Command } from '../command.js';
 import { parseDefaults } from '../default-flags.js';
@@ -30,6 +30,7 @@ import { redactedConfig, zeroBudget, type RunConfig } from '../run/run-config.js
 import { watchSignals, type RunSignals } from '../run/signals.js';
 import { startupChecks } from '../run/startup-checks.js';
 import { publishSummary, summarise } from '../run/summary.js';
+import { summaryText } from '../run/summary-text.js';
 
 const USAGE = `usage: wbp run <csv> [--out DIR] [--time-budget 5h30m] [--progress auto|tty|lines|off]
                [--default column=value]... [--plan DIR/plan.json]
@@ -41,6 +42,9 @@ next attempt). Configuration comes from the environment (docs/configuration.md).
 --default column=value: the same explicit defaults as wbp validate (input_schema.md).
 --plan DIR/plan.json: a plan made by wbp plan; the run refuses (status 20, nothing sent) unless the
 CSV's sha256 and ENVIRONMENT are the plan's.
+--progress: on stderr; auto redraws one line on a terminal and prints a line every 10 s otherwise
+(lines), tty always redraws, off prints none. The results (counts, the summary table, the verdict)
+go to stdout; summary.md (and $GITHUB_STEP_SUMMARY in Actions) has the Markdown summary.
 
 Exit statuses: ${Object.entries(EXIT_MEANING)
   .map(([k, v]) => `${k} ${v}`)
@@ -345,7 +349,7 @@ async function runRows(
   const tty = args.progress === 'tty' || (args.progress === 'auto' && process.stderr.isTTY === true);
   // A re-run goes through the pending rows only: count progress against those.
   const progressTotal = decision.kind === 'finished' ? ready.verified.pendingRows : ready.readyRows;
-  const progress = args.progress === 'off' ? undefined : new Progress(progressTotal, tty ? io.stderr : io.stdout, tty);
+  const progress = args.progress === 'off' ? undefined : new Progress(progressTotal, io.stderr, tty);
   const budgetMs = ctx.budget === undefined ? undefined : parseDuration(ctx.budget);
   const execConfig: ExecutorConfig = { ...ctx.config.executor, deadline: budgetMs === undefined ? undefined : ctx.startedAt + budgetMs };
   // A cancelled job (SIGINT, then SIGTERM) stops like a spent time budget: no new row starts,
@@ -422,6 +426,7 @@ async function finish(
     },
     'run end',
   );
+  ctx.io.stdout(`\n${summaryText(summary, paths.outArg)}`);
   ctx.io.stdout(
     `${summary.outcome}: ${summary.rows.success} success, ${summary.rows.pending} pending, ${summary.rows.rejected} rejected` +
       `${summary.rows.notYetProcessed ? `, ${summary.rows.notYetProcessed} not yet processed` : ''} — outputs in ${paths.outArg}\n`,

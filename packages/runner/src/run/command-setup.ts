@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { RunLogger } from '@wbp/executor-core';
-import { createRedactor, type Redactor } from '@wbp/webex-client';
+import { createRedactor, type Redactor } from '@wbp/webex-client/internal';
 import { redactingIo, type CliIo } from '../io.js';
 import { fsReason, unreadableFile, unusableOutDir } from '../paths.js';
 import { RUN_EXIT } from './exit-status.js';

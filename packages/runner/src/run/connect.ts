@@ -1,12 +1,6 @@
 import type { RunLogger } from '@wbp/executor-core';
-import {
-  createWebexClient,
-  type ClientEvent,
-  type EventSink,
-  type Redactor,
-  type WebexClient,
-  type WebexClientOptions,
-} from '@wbp/webex-client';
+import { createWebexClient, type ClientEvent, type EventSink, type WebexClient, type WebexClientOptions } from '@wbp/webex-client';
+import type { Redactor } from '@wbp/webex-client/internal';
 import type { CliIo } from '../io.js';
 import type { RunConfig } from './run-config.js';
 import { startupClient } from './startup-checks.js';
@@ -41,7 +35,7 @@ export interface ConnectOptions {
 export function connect({ config, log, redact, rawIo, onEvent }: ConnectOptions): Connection {
   const token = config.serviceApp
     ? refreshingToken(
-        config.client.token,
+        config.client.auth.token,
         config.serviceApp,
         config.client.baseUrl,
         (ok, detail) => (ok ? log.info({ event: 'token_refresh', ok }, detail) : log.error({ event: 'token_refresh', ok }, detail)),
@@ -60,7 +54,7 @@ export function connect({ config, log, redact, rawIo, onEvent }: ConnectOptions)
   };
   const options: WebexClientOptions = {
     ...config.client,
-    ...(token ? { token: token.token, refreshToken: token.refresh } : {}),
+    ...(token ? { auth: { token: token.token, refresh: token.refresh } } : {}),
     onEvent: events,
   };
   client = createWebexClient(options);

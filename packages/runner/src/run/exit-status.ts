@@ -1,20 +1,8 @@
 import type { ExecutionStatus } from '@wbp/executor-core';
+import { RUN_EXIT, RUN_EXIT_STATUSES, type RunExit } from '@wbp/runner/exit-statuses';
 
-/** `wbp run` exit statuses (docs/configuration.md). */
-export const RUN_EXIT = {
-  allSuccess: 0,
-  finishedWithPendingOrRejected: 10,
-  configOrStartupFailed: 20,
-  abortedBreaker: 30,
-  abortedCheckpointMismatch: 31,
-  abortedCorrupt: 32,
-  outDirLocked: 33,
-  stoppedTimeBudget: 40,
-  stoppedBound: 41,
-  internalError: 70,
-} as const;
-
-export type RunExit = (typeof RUN_EXIT)[keyof typeof RUN_EXIT];
+// The table itself lives in contract/exit-statuses.mjs, shared with the workflow scripts.
+export { RUN_EXIT, type RunExit };
 
 export function exitFor(status: ExecutionStatus, allSuccess: boolean): RunExit {
   switch (status) {
@@ -32,18 +20,8 @@ export function exitFor(status: ExecutionStatus, allSuccess: boolean): RunExit {
   }
 }
 
-export const RESUMABLE: ReadonlySet<number> = new Set([RUN_EXIT.stoppedTimeBudget, RUN_EXIT.stoppedBound, RUN_EXIT.abortedBreaker]);
+const entries = Object.entries(RUN_EXIT_STATUSES).map(([code, s]) => [Number(code), s] as const);
 
-export const EXIT_MEANING: Record<number, string> = {
-  0: 'every row succeeded',
-  2: 'usage mistake (an unknown option, a missing <csv>, --time-budget 0, …); nothing was done',
-  10: 'finished; some rows are pending or rejected',
-  20: 'configuration or startup checks failed; no row was touched',
-  30: 'aborted by the circuit breaker',
-  31: 'aborted: the checkpoint belongs to another CSV or pipeline version (outputs untouched)',
-  32: 'aborted: corrupt outputs or checkpoint',
-  33: 'refused: another run holds the output folder (outputs untouched)',
-  40: 'stopped cleanly by the time budget (resume to continue)',
-  41: 'stopped at MAX_ROWS/MAX_BATCHES (resume to continue)',
-  70: 'internal error',
-};
+export const RESUMABLE: ReadonlySet<number> = new Set(entries.filter(([, s]) => s.resumable).map(([code]) => code));
+
+export const EXIT_MEANING: Record<number, string> = Object.fromEntries(entries.map(([code, s]) => [code, s.meaning]));

@@ -1,5 +1,5 @@
 import { DEFAULT_EXECUTOR_CONFIG, type ExecutorConfig } from '@wbp/executor-core';
-import { CLIENT_DEFAULTS, RATE_CONTROL_DEFAULTS, type WebexClientOptions } from '@wbp/webex-client';
+import { CLIENT_DEFAULTS, type WebexClientOptions } from '@wbp/webex-client';
 import * as v from 'valibot';
 import { parseDuration } from './duration.js';
 
@@ -7,7 +7,7 @@ import { parseDuration } from './duration.js';
  * The environment of `wbp run` and `wbp plan` (docs/configuration.md, checked against this file by
  * test/run-config.test.ts) turned into the options of the client and of the executor. Every
  * fallback below is the default exported by the package that owns the setting (`CLIENT_DEFAULTS`,
- * `RATE_CONTROL_DEFAULTS`, `DEFAULT_EXECUTOR_CONFIG`), so a default is declared once, next to its
+ * `DEFAULT_EXECUTOR_CONFIG`), so a default is declared once, next to its
  * documentation, and this file only says which variable sets it, in which unit, within which range.
  */
 
@@ -83,9 +83,9 @@ const EnvSchema = v.object({
   BATCH_SIZE: int('BATCH_SIZE', 1, 5_000, DEFAULT_EXECUTOR_CONFIG.batchSize),
   MAX_ROWS: int('MAX_ROWS', 1, 1_000_000, DEFAULT_EXECUTOR_CONFIG.maxRows),
   MAX_BATCHES: int('MAX_BATCHES', 1, 100_000, DEFAULT_EXECUTOR_CONFIG.maxBatches),
-  MAX_RETRIES: int('MAX_RETRIES', 0, 10, CLIENT_DEFAULTS.retries),
-  REQUEST_TIMEOUT_SECONDS: int('REQUEST_TIMEOUT_SECONDS', 1, 300, seconds(CLIENT_DEFAULTS.requestTimeoutMs)),
-  CONNECT_TIMEOUT_SECONDS: int('CONNECT_TIMEOUT_SECONDS', 1, 60, seconds(CLIENT_DEFAULTS.connectTimeoutMs)),
+  MAX_RETRIES: int('MAX_RETRIES', 0, 10, CLIENT_DEFAULTS.retry.retries),
+  REQUEST_TIMEOUT_SECONDS: int('REQUEST_TIMEOUT_SECONDS', 1, 300, seconds(CLIENT_DEFAULTS.timeout.requestMs)),
+  CONNECT_TIMEOUT_SECONDS: int('CONNECT_TIMEOUT_SECONDS', 1, 60, seconds(CLIENT_DEFAULTS.timeout.connectMs)),
   CIRCUIT_BREAKER_THRESHOLD: v.optional(
     v.pipe(
       v.string(),
@@ -100,8 +100,8 @@ const EnvSchema = v.object({
   PIPELINE_VERSION: int('PIPELINE_VERSION', 1, 1_000, DEFAULT_EXECUTOR_CONFIG.pipelineVersion),
   // One variable, two consumers: the client's rate controller starts there, and the executor's
   // fixed limit (for a caller without the controller) is the same number.
-  CONCURRENCY: int('CONCURRENCY', 1, 256, RATE_CONTROL_DEFAULTS.startConcurrency),
-  CONCURRENCY_MAX: int('CONCURRENCY_MAX', 1, 256, RATE_CONTROL_DEFAULTS.maxConcurrency),
+  CONCURRENCY: int('CONCURRENCY', 1, 256, CLIENT_DEFAULTS.throttle.startConcurrency),
+  CONCURRENCY_MAX: int('CONCURRENCY_MAX', 1, 256, CLIENT_DEFAULTS.throttle.maxConcurrency),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be debug, info, warn or error'), DEFAULT_LOG_LEVEL),
   TIME_BUDGET: v.optional(
     v.pipe(
@@ -148,11 +148,13 @@ export interface ServiceApp {
   refreshToken: string;
 }
 
-/** The client's settings from the environment: the caller adds the token refresh and the event sink. */
-export type RunClientConfig = Required<Pick<WebexClientOptions, 'baseUrl' | 'retries' | 'requestTimeoutMs' | 'connectTimeoutMs'>> & {
-  token: string;
-  rateControl: { startConcurrency: number; maxConcurrency: number };
-};
+/** The client's options the environment sets, grouped as the client takes them: the caller adds the token refresh and the event sink. */
+export interface RunClientConfig extends Required<Pick<WebexClientOptions, 'baseUrl'>> {
+  auth: { token: string };
+  timeout: { requestMs: number; connectMs: number };
+  retry: { retries: number };
+  throttle: { startConcurrency: number; maxConcurrency: number };
+}
 
 /** What the environment configures; the run's deadline is the caller's (it depends on when the run started). */
 export interface RunConfig {
@@ -192,12 +194,11 @@ export function toRunConfig(raw: Readonly<Record<string, string | undefined>>): 
     env,
     serviceApp: given === 3 ? { clientId: clientId!, clientSecret: clientSecret!, refreshToken: refreshToken! } : undefined,
     client: {
-      token: env.WEBEX_TOKEN,
+      auth: { token: env.WEBEX_TOKEN },
       baseUrl: env.WEBEX_BASE_URL,
-      retries: env.MAX_RETRIES,
-      requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
-      connectTimeoutMs: env.CONNECT_TIMEOUT_SECONDS * 1000,
-      rateControl: { startConcurrency: env.CONCURRENCY, maxConcurrency: env.CONCURRENCY_MAX },
+      timeout: { requestMs: env.REQUEST_TIMEOUT_SECONDS * 1000, connectMs: env.CONNECT_TIMEOUT_SECONDS * 1000 },
+      retry: { retries: env.MAX_RETRIES },
+      throttle: { startConcurrency: env.CONCURRENCY, maxConcurrency: env.CONCURRENCY_MAX },
     },
     executor: {
       ...DEFAULT_EXECUTOR_CONFIG,

@@ -19,11 +19,10 @@ const STARTUP_RETRIES = 3;
 export function startupClient(options: WebexClientOptions, run: WebexClient): WebexClient {
   return createWebexClient({
     ...options,
-    rate: run.rate,
-    retries: Math.min(options.retries ?? STARTUP_RETRIES, STARTUP_RETRIES),
-    maxRetryDelayMs: 5_000,
-    rateLimitWaitBudgetMs: STARTUP_RATE_LIMIT_BUDGET_MS,
-    callDeadlineMs: STARTUP_CALL_BUDGET_MS + STARTUP_RATE_LIMIT_BUDGET_MS,
+    // The run client's controller, as it is: the rate-model options were given to it.
+    throttle: { rate: run.rate, waitBudgetMs: STARTUP_RATE_LIMIT_BUDGET_MS },
+    retry: { ...options.retry, retries: Math.min(options.retry?.retries ?? STARTUP_RETRIES, STARTUP_RETRIES), maxDelayMs: 5_000 },
+    timeout: { ...options.timeout, callMs: STARTUP_CALL_BUDGET_MS + STARTUP_RATE_LIMIT_BUDGET_MS },
   });
 }
 

@@ -246,7 +246,7 @@ export function summaryMarkdown(s: RunSummary): string {
   return lines.join('\n');
 }
 
-function elapsedLine(s: RunSummary): string[] {
+export function elapsedLine(s: RunSummary): string[] {
   const { seconds, rowsFinished, rowsPerSecond } = s.elapsed;
   return [
     `Elapsed ${formatSeconds(seconds)}: this invocation finished ${rowsFinished} row(s)${rowsFinished > 0 ? `, ${rowsPerSecond} rows/s` : ''}.`,

@@ -112,9 +112,19 @@ describe('RateController', () => {
   });
 
   it('validates its options', () => {
-    expect(() => new RateController({ backoff: 1.2 })).toThrow(/backoff must be below 1/);
-    expect(() => new RateController({ probeStep: 1 })).toThrow(/probeStep must be above 1/);
-    expect(() => new RateController({ maxConcurrency: 0 })).toThrow(/maxConcurrency must be a positive number/);
+    expect(() => new RateController({ backoff: 1.2 })).toThrow(
+      new TypeError('throttle.backoff must be a number above 0 and below 1, got 1.2'),
+    );
+    expect(() => new RateController({ probeStep: 1 })).toThrow(new TypeError('throttle.probeStep must be a number above 1, got 1'));
+    expect(() => new RateController({ maxConcurrency: 0 })).toThrow(
+      new TypeError('throttle.maxConcurrency must be a whole number ≥ 1, got 0'),
+    );
+    expect(() => new RateController({ minWindowMs: 6_000 })).toThrow(
+      new TypeError('throttle.maxWindowMs must be at least twice throttle.minWindowMs (6000), got 10000'),
+    );
+    expect(() => new RateController({ startConcurrency: 40 })).toThrow(
+      new TypeError('throttle.startConcurrency must be at most throttle.maxConcurrency (32), got 40'),
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { definedOnly } from '../defined-only.js';
+import { checkGroup, milliseconds, numberAbove, optionError, wholeNumber, type Rule } from '../option-checks.js';
 
 /** Time as the controller sees it; tests pass a virtual one. */
 export interface RateClock {
@@ -49,8 +50,8 @@ export interface RateControlOptions {
 }
 
 /**
- * The defaults of `RateControlOptions` (exported: the runner's CONCURRENCY and CONCURRENCY_MAX fall
- * back to the first two, and the executor's own concurrency default is `startConcurrency`).
+ * The defaults of `RateControlOptions`, published as `CLIENT_DEFAULTS.throttle` (the runner's
+ * CONCURRENCY and CONCURRENCY_MAX fall back to the first two, the executor's concurrency to the first).
  */
 export const RATE_CONTROL_DEFAULTS = {
   /** Rows in flight at start: few enough not to trip an org's limit before it is learnt. */
@@ -93,10 +94,25 @@ export interface RateSnapshot {
   typicalLatencyMs: number | null;
 }
 
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`rate control: ${name} must be a positive number, got ${value}`);
-  return value;
-}
+const share = numberAbove(0, { below: 1 });
+
+/** The rule of each option (the client checks its `throttle` group with these too). */
+export const RATE_CONTROL_RULES: Readonly<Record<keyof RateControlOptions, Rule>> = {
+  startConcurrency: wholeNumber(1),
+  maxConcurrency: wholeNumber(1),
+  growEveryMs: milliseconds(1),
+  backoff: share,
+  correction: share,
+  sustainedShare: share,
+  minWindowMs: milliseconds(1),
+  maxWindowMs: milliseconds(1),
+  probeStep: numberAbove(1),
+  probeEveryMs: milliseconds(1),
+  probeRetryAfterFactor: numberAbove(0),
+  probeEveryAccepted: wholeNumber(1),
+  minRate: numberAbove(0),
+  clock: { test: (v) => typeof (v as RateClock | undefined)?.now === 'function', text: 'a clock (now, sleep)' },
+};
 
 /**
  * One controller for everything a client does about the org's rate limit, which Webex does not
@@ -143,18 +159,14 @@ export class RateController {
   #lastLatencyCutAt = -Infinity;
   #listeners = new Set<(untilMs: number) => void>();
 
-  constructor(options: RateControlOptions = {}) {
+  /** Throws a `TypeError` naming a bad option as `<path>.<option>` (the client's options call this group `throttle`). */
+  constructor(options: RateControlOptions = {}, path = 'throttle') {
+    checkGroup(path, options, RATE_CONTROL_RULES);
     const o = { ...RATE_CONTROL_DEFAULTS, ...definedOnly(options) };
-    for (const key of Object.keys(RATE_CONTROL_DEFAULTS) as (keyof typeof RATE_CONTROL_DEFAULTS)[]) positive(key, o[key]);
-    for (const key of ['backoff', 'correction', 'sustainedShare'] as const)
-      if (o[key] >= 1) throw new RangeError(`rate control: ${key} must be below 1, got ${o[key]}`);
-    if (o.probeStep <= 1) throw new RangeError(`rate control: probeStep must be above 1, got ${o.probeStep}`);
-    if (2 * o.minWindowMs > o.maxWindowMs) throw new RangeError('rate control: maxWindowMs must be at least twice minWindowMs');
-    for (const key of ['startConcurrency', 'maxConcurrency', 'probeEveryAccepted'] as const) {
-      if (!Number.isInteger(o[key])) throw new RangeError(`rate control: ${key} must be a whole number, got ${o[key]}`);
-    }
+    if (2 * o.minWindowMs > o.maxWindowMs)
+      throw optionError(`${path}.maxWindowMs`, `at least twice ${path}.minWindowMs (${o.minWindowMs})`, o.maxWindowMs);
     if (o.startConcurrency > o.maxConcurrency)
-      throw new RangeError(`rate control: startConcurrency (${o.startConcurrency}) exceeds maxConcurrency (${o.maxConcurrency})`);
+      throw optionError(`${path}.startConcurrency`, `at most ${path}.maxConcurrency (${o.maxConcurrency})`, o.startConcurrency);
     const { clock, ...rest } = { ...o, clock: options.clock };
     this.#o = rest;
     this.#clock = clock ?? systemClock;
