@@ -1,3 +1,5 @@
+import { USER_SETTING_COLUMNS } from './setting-columns.js';
+
 /**
  * The closed set of input columns (input_schema.md). Column names are fixed: checks, the executor
  * and engineers' spreadsheets all depend on them.
@@ -23,16 +25,7 @@ export const LOCATION_COLUMNS = [
   'address_country',
 ] as const;
 
-/** The per-user Calling settings a user row may ask for. */
-export const SETTINGS_COLUMNS = [
-  'calling_settings_call_waiting',
-  'calling_settings_do_not_disturb',
-  'calling_settings_voicemail',
-  'calling_settings_forward_always',
-  'calling_settings_caller_id',
-] as const;
-
-export const USER_COLUMNS = ['email', 'calling_enabled', ...SETTINGS_COLUMNS] as const;
+export const USER_COLUMNS = ['email', 'calling_enabled', ...USER_SETTING_COLUMNS] as const;
 
 /** `email` is shared with user rows; listed once in CANONICAL_COLUMNS. */
 export const EXTENSION_ASSIGNMENT_COLUMNS = ['email', 'extension', 'phone_number', 'caller_id_selected'] as const;

@@ -3,7 +3,6 @@ export {
   COMMON_COLUMNS,
   LOCATION_COLUMNS,
   USER_COLUMNS,
-  SETTINGS_COLUMNS,
   EXTENSION_ASSIGNMENT_COLUMNS,
   CANONICAL_COLUMNS,
   READY_COLUMNS,
@@ -38,6 +37,15 @@ export { resolveDefaults } from './defaults.js';
 export {
   normaliseBoolean,
   normaliseCallerId,
+  normaliseCallPermission,
+  normaliseCallRecording,
+  normaliseEcbn,
+  normaliseEmailOrOff,
+  normaliseForwardTarget,
+  normaliseRings,
+  CALL_RECORDING_CHOICES,
+  OFF,
+  type CallRecordingChoice,
   normaliseCountry,
   normaliseEmail,
   normaliseExtension,
@@ -49,3 +57,4 @@ export {
   type Normalised,
 } from './normalise/index.js';
 export { LocationRowSchema, UserRowSchema, ExtensionAssignmentRowSchema, ROW_SCHEMAS } from './schemas.js';
+export { USER_SETTING_COLUMNS, USER_SETTING_COLUMN_RULES, type UserSettingColumn } from './setting-columns.js';

@@ -1,12 +1,12 @@
 import * as v from 'valibot';
 import type { EntityType } from './columns.js';
+import { USER_SETTING_COLUMN_RULES, type UserSettingColumn } from './setting-columns.js';
 import {
   normaliseBoolean,
   normaliseCallerId,
   normaliseCountry,
   normaliseEmail,
   normaliseExtension,
-  normaliseForwardDestination,
   normaliseLanguage,
   normalisePhoneNumber,
   normaliseText,
@@ -64,12 +64,14 @@ export const UserRowSchema = v.object({
   location_key: required(text(255)),
   email: required(normaliseEmail),
   calling_enabled: v.optional(v.pipe(v.string(), normalised(normaliseBoolean)), 'true'),
-  calling_settings_call_waiting: optional(normaliseBoolean),
-  calling_settings_do_not_disturb: optional(normaliseBoolean),
-  calling_settings_voicemail: optional(normaliseBoolean),
-  calling_settings_forward_always: optional(normaliseForwardDestination),
-  calling_settings_caller_id: optional(normaliseCallerId),
+  ...settingSchemas(),
 });
+
+/** One optional entry per calling-settings column, with the rule declared next to the column. */
+function settingSchemas() {
+  const entries = Object.entries(USER_SETTING_COLUMN_RULES).map(([column, rule]) => [column, optional(rule)] as const);
+  return Object.fromEntries(entries) as { [C in UserSettingColumn]: ReturnType<typeof optional> };
+}
 
 export const ExtensionAssignmentRowSchema = v.object({
   ...common,

@@ -12,6 +12,7 @@ import { cleanCell, controlCharacterProblem, normalisePostalCode } from './norma
 import { quote } from './normalise/result.js';
 import { RULES, type PreApiReasonCode, type RowIssue, type RuleId } from './reasons.js';
 import { ROW_SCHEMAS } from './schemas.js';
+import { settingConflicts } from './setting-columns.js';
 
 export type ContractDefaults = Partial<Record<DefaultableColumn, string>>;
 
@@ -128,6 +129,7 @@ function crossFieldRules(type: EntityType, row: NormalisedRow, issues: RowIssue[
     const postal = normalisePostalCode(row.address_postal_code, row.address_country);
     if (!postal.ok) issues.push({ rule: postal.rule, column: 'address_postal_code', message: postal.message });
   }
+  if (type === 'user') issues.push(...settingConflicts(row));
   if (type === 'extension_assignment' && !row.extension && !row.phone_number) {
     issues.push({
       rule: 'extension_or_phone_required',

@@ -21,7 +21,7 @@ describe('fixture: every-rejection.csv (one row per rule; row_ref names it)', ()
     const out = await tempDir();
     const summary = await validateCsvFile(join(FIXTURES, 'every-rejection.csv'), out, { now: () => new Date('2026-02-05T10:00:00Z') });
     const rejected = await rejectedRows(summary.rejectedPath);
-    expect(summary.rows).toBe(30);
+    expect(summary.rows).toBe(35);
     expect(summary.ready).toBe(3);
     expect(rejected).toHaveLength(summary.rejected);
 
@@ -38,7 +38,7 @@ describe('fixture: every-rejection.csv (one row per rule; row_ref names it)', ()
     });
     expect([...seenRules].sort()).toEqual(Object.keys(RULES).sort());
     expect(new Set(summary.rejectedRows.map((r) => r.reasonCode))).toEqual(new Set(PRE_API_REASON_CODES));
-    expect(summary.byReason).toEqual({ invalid_input_schema: 20, duplicate_key: 6, out_of_scope: 1 });
+    expect(summary.byReason).toEqual({ invalid_input_schema: 25, duplicate_key: 6, out_of_scope: 1 });
 
     // rejected_rows.csv carries row id, type, key, code, message and the raw row
     const duplicate = rejected.find((r) => r.reason_code === 'duplicate_key' && r.entity_type === 'user');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_RECORD_BYTES, READY_COLUMNS, RULES, validateCsvFile } from '@wbp/csv-contract';
+import { MAX_RECORD_BYTES, READY_COLUMNS, RULES, USER_SETTING_COLUMNS, validateCsvFile } from '@wbp/csv-contract';
 import { tempDir, writeCsv } from './helpers.js';
 
 // input_schema.md is normative; these checks keep its example and tables true to the code.
@@ -24,6 +24,11 @@ describe('input_schema.md', () => {
     expect(doc).toContain(`\`${READY_COLUMNS.join(',')}\``);
     // Table cells are padded by the formatter: compare rule and code, whatever the spacing.
     for (const [rule, code] of Object.entries(RULES)) expect(doc).toMatch(new RegExp(`\\| \`${rule}\` +\\| \`${code}\` +\\|`));
+  });
+
+  it('documents every calling-settings column in the user-row table', () => {
+    const userTable = doc.slice(doc.indexOf('### 2.3'), doc.indexOf('### 2.4'));
+    for (const column of USER_SETTING_COLUMNS) expect(userTable).toMatch(new RegExp(`^\\| \`${column}\` +\\|`, 'm'));
   });
 
   it('states the per-record size limit the parser enforces', () => {

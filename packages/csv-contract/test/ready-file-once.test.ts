@@ -61,10 +61,10 @@ describe('ReadyFile: ready_to_load.csv read once, its rows parsed from the bytes
   it('the same on a validated site with quoted cells (commas, quotes) and non-ASCII text', async () => {
     const dir = await tempDir();
     const site = [
-      CANONICAL_COLUMNS.join(','),
-      `location,,,"Madrid, ""HQ""",Madrid Señal,ES-MAD-01,Europe/Madrid,es_es,es_es,"Calle de Alcalá 1, 2º",,Madrid,Madrid,28014,ES,,,,,,,,,,`,
-      `user,,ES-MAD-01,"a, b",,,,,,,,,,,,ana@example.com,true,,,,,,,,`,
-      `extension_assignment,,ES-MAD-01,,,,,,,,,,,,,ana@example.com,,,,,,,1001,,`,
+      'entity_type,entity_key,location_key,row_ref,location_name,location_external_id,time_zone,preferred_language,announcement_language,address_line1,address_line2,address_city,address_state,address_postal_code,address_country,email,calling_enabled,extension',
+      `location,,,"Madrid, ""HQ""",Madrid Señal,ES-MAD-01,Europe/Madrid,es_es,es_es,"Calle de Alcalá 1, 2º",,Madrid,Madrid,28014,ES,,,`,
+      `user,,ES-MAD-01,"a, b",,,,,,,,,,,,ana@example.com,true,`,
+      `extension_assignment,,ES-MAD-01,,,,,,,,,,,,,ana@example.com,,1001`,
       '',
     ].join('\n');
     await writeFile(join(dir, 'site.csv'), site);

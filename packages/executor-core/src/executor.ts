@@ -9,6 +9,7 @@ import type { EntityType, Phase, RowOutcome } from './outcome.js';
 import { openOutputs, type RunOutputs } from './outputs.js';
 import { startPhase, type PhaseHandle } from './phase-runner.js';
 import type { WebexPort } from './port.js';
+import { settingEntry } from './steps/settings-registry.js';
 import { field, type ExecRow } from './row.js';
 import type { AssignmentHint, RowEnv, StepEnv } from './steps/env.js';
 import { sendingApplyPoint } from './steps/apply-point.js';
@@ -120,6 +121,13 @@ export async function buildIndexes(
       phoneNumber: field(row, 'phone_number'),
       callerIdSelected: field(row, 'caller_id_selected'),
     });
+  }
+  for await (const row of input.rows('user')) {
+    const hint = assignments.get(field(row, 'email') ?? '');
+    const ecbn = field(row, 'calling_settings_ecbn');
+    if (hint?.phoneNumber && ecbn && settingEntry('emergencyCallbackNumber').needsDirectNumber?.(ecbn)) {
+      hint.finalEcbn = { userRowId: row.rowId, selected: ecbn };
+    }
   }
   return { directory, assignments };
 }

@@ -21,6 +21,11 @@ export { locationPayload } from './steps/location.js';
 export {
   userSettingChanges,
   callerIdChange,
+  ecbnChange,
+  changeOf,
+  settingEntry,
+  SETTINGS,
+  type SettingEntry,
   compareCallWaiting,
   compareDoNotDisturb,
   compareVoicemail,
@@ -31,7 +36,7 @@ export {
   type SettingComparison,
   type FieldComparison,
   type SettingValue,
-} from './steps/settings-payloads.js';
+} from './steps/settings-registry.js';
 export { lineChangeBody, assertIdentityUnchanged, IDENTITY_FIELDS } from './steps/person-update.js';
 export { OrgCache } from './org-cache.js';
 export type { ReadPort, WritePort } from './port.js';

@@ -10,7 +10,7 @@ import { parkInPlace } from './settle.js';
 import { planningApplyPoint, type DecidedAction, type PlanAction, type Projection } from './steps/apply-point.js';
 import { hasCalling } from './steps/calling-licence.js';
 import type { RowEnv, StepEnv } from './steps/env.js';
-import { callerIdChange, userSettingChanges, type SettingValue } from './steps/settings-payloads.js';
+import { userSettingChanges, type SettingValue } from './steps/settings-registry.js';
 import { runSteps } from './trail.js';
 
 /** `action` of a plan row: what the run would do, `no_change` (already as the CSV asks) or `none` (pending or rejected). */
@@ -235,13 +235,8 @@ async function readAhead(rows: readonly ExecRow[], reader: PlanReader, env: Step
     if (!person?.id || !hasCalling(person, env)) return;
     const settings = new Set<PersonSetting>();
     for (const row of its) {
-      const wanted =
-        row.entityType === 'user'
-          ? userSettingChanges(row)
-          : field(row, 'caller_id_selected')
-            ? [callerIdChange(field(row, 'caller_id_selected')!, 'caller_id_selected')]
-            : [];
-      for (const c of wanted) settings.add(c.setting);
+      if (row.entityType === 'user') for (const c of userSettingChanges(row)) settings.add(c.setting);
+      else if (field(row, 'caller_id_selected')) settings.add('callerId');
     }
     for (const setting of settings) await reader.port.settings.get(person.id, setting).catch(() => undefined);
   });

@@ -14,7 +14,7 @@ import {
   sameDestination,
   userSettingChanges,
   type SettingValue,
-} from '../src/steps/settings-payloads.js';
+} from '../src/steps/settings-registry.js';
 import { StepTrail } from '../src/trail.js';
 import { assignment, run, site, useInProcessSim, user } from './fixtures.js';
 import { readResults } from './outputs-read.js';

@@ -1,4 +1,5 @@
-import { SETTINGS_COLUMNS, type ReadyRow } from '@wbp/csv-contract';
+import type { ReadyRow } from '@wbp/csv-contract';
+import { SETTINGS } from '@wbp/executor-core';
 
 /**
  * The documented per-row request budget (docs/performance.md): the fewest requests a correct run
@@ -14,6 +15,27 @@ export interface OrgState {
 
 export const STARTUP_REQUESTS = 6; // people/me, locations?max=1, licenses; then the cache: locations, Calling locations, licenses
 
+/**
+ * The requests phase 2 sends for the settings of a person whose Calling it just enabled: one PUT
+ * per Webex setting the row asks for (the columns of one setting share it), plus its GET when the
+ * body needs values no known default gives (settings registry, `needsCurrent` without `fresh`).
+ * The caller ID and the emergency callback number DIRECT_LINE that the person's assignment row
+ * applies in phase 3 are counted there.
+ */
+function freshSettingsRequests(r: ReadyRow, hint: ReadyRow): { phase2: number; phase3: number } {
+  const asked = SETTINGS.filter((e) => e.columns.some((c) => r[c.column] !== ''));
+  const deferred = asked.filter(
+    (e) =>
+      (e.setting === 'callerId' && hint.caller_id_selected !== '') ||
+      (e.setting === 'emergencyCallbackNumber' && hint.phone_number !== '' && e.needsDirectNumber?.(r.calling_settings_ecbn) === true),
+  );
+  const now = asked.filter((e) => !deferred.includes(e));
+  return {
+    phase2: now.length + now.filter((e) => e.needsCurrent && !e.fresh).length,
+    phase3: deferred.filter((e) => e.setting !== 'callerId').length,
+  };
+}
+
 export interface Budget {
   total: number;
   byPhase: { 1: number; 2: number; 3: number };
@@ -28,6 +50,8 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
   for (const r of rows) if (r.entity_type === 'extension_assignment' && !hints.has(r.email)) hints.set(r.email, r);
   /** People phase 2 gave their line to: phase 3 needs no lookup for that line. */
   const enabled = new Set<string>();
+  /** e-mail → the emergency callback number its assignment row applies in phase 3 (0 or 1 PUT). */
+  const finalEcbn = new Map<string, number>();
   /** Sites whose numbers and extensions were listed (once per run, by the first row that needs them). */
   const listed = new Set<string>();
   const listOnce = (site: string): number => {
@@ -42,7 +66,6 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
     } else if (r.entity_type === 'user') {
       let n = 1; // user_lookup
       const hint = hints.get(r.email);
-      const settings = SETTINGS_COLUMNS.filter((c) => r[c] !== '').length;
       if (
         !org.directory.has(r.email) ||
         r.calling_enabled === 'false' ||
@@ -58,7 +81,9 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
           // licence assignment + one PUT per setting (fresh defaults: no GET, no compare). A person who
           // already had Calling (GET per setting, PUT only when it differs) is not modelled: the
           // generated sites' users never have Calling before the run.
-          n += 1 + settings;
+          const settings = freshSettingsRequests(r, hint);
+          n += 1 + settings.phase2;
+          finalEcbn.set(r.email, settings.phase3);
           enabled.add(r.email);
         }
       }
@@ -67,7 +92,7 @@ export function requiredRequests(rows: readonly ReadyRow[], org: OrgState): Budg
       const callerId = r.caller_id_selected !== '' ? 1 : 0;
       const hint = hints.get(r.email);
       if (!org.directory.has(r.email)) byPhase[3] += 1;
-      else if (enabled.has(r.email) && hint === r) byPhase[3] += callerId;
+      else if (enabled.has(r.email) && hint === r) byPhase[3] += callerId + (finalEcbn.get(r.email) ?? 0);
       else {
         const site = siteOf(r.location_key);
         const takenHere = r.extension !== '' && org.takenExtensions.has(`${site}|${r.extension}`);

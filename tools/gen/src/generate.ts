@@ -120,6 +120,8 @@ export function generateSite(options: GenerateOptions): GeneratedSite {
 
   const users: User[] = [];
   let withSettings = 0;
+  /** Users with calling settings: the site-rollout ones are added once their phone number is known. */
+  const settled: { user: User; row: InputRow }[] = [];
   for (let u = 0; u < userCount; u++) {
     const site = sites[Math.floor((u * locationCount) / userCount)] as Site;
     const spanish = site.city.country === 'ES';
@@ -132,16 +134,18 @@ export function generateSite(options: GenerateOptions): GeneratedSite {
     users.push(user);
 
     const settings = rng.chance(SETTINGS_SHARE) ? callingSettings(rng, site) : {};
-    if (Object.keys(settings).length > 0) withSettings++;
-    input.push(
-      row({
-        entity_type: 'user',
-        location_key: site.key,
-        email: rng.chance(0.05) ? capitalise(email) : email,
-        calling_enabled: rng.chance(0.1) ? rng.pick(['true', 'TRUE', 'yes', 'sí', '1']) : rng.chance(0.02) ? 'false' : '',
-        ...settings,
-      }),
-    );
+    const userRow = row({
+      entity_type: 'user',
+      location_key: site.key,
+      email: rng.chance(0.05) ? capitalise(email) : email,
+      calling_enabled: rng.chance(0.1) ? rng.pick(['true', 'TRUE', 'yes', 'sí', '1']) : rng.chance(0.02) ? 'false' : '',
+      ...settings,
+    });
+    input.push(userRow);
+    if (Object.keys(settings).length > 0) {
+      withSettings++;
+      settled.push({ user, row: userRow });
+    }
   }
 
   let withPhoneNumber = 0;
@@ -161,6 +165,10 @@ export function generateSite(options: GenerateOptions): GeneratedSite {
       }),
     );
   }
+
+  // A stream of its own, so the sites generated before these columns existed stay as they were.
+  const rolloutRng = new Prng((options.seed ^ ROLLOUT_STREAM) >>> 0);
+  for (const { user, row: userRow } of settled) Object.assign(userRow, rolloutSettings(rolloutRng, user, userRow));
 
   const expectedRejections = breakRows(rng, input, locationCount, Math.round(total * INVALID_SHARE));
 
@@ -234,6 +242,49 @@ function callingSettings(rng: Prng, site: Site): Partial<InputRow> {
   if (rng.chance(0.2)) settings.calling_settings_caller_id = 'location_number';
   if (Object.keys(settings).length === 0) settings.calling_settings_call_waiting = 'true';
   return settings;
+}
+
+const ROLLOUT_STREAM = 0x5e771465;
+const FALSE_WORDS = new Set(['false', 'no', '0']);
+
+/**
+ * The site-rollout settings (input_schema.md §2.3, the columns after caller ID) for a user who has
+ * calling settings, in the proportions docs/performance.md states: each column on a small share
+ * of those users, so most rows leave them empty. No combination contradicts another
+ * (`setting_conflict`); the emergency callback number is DIRECT_LINE only for a user with a number.
+ */
+function rolloutSettings(rng: Prng, user: User, current: InputRow): Partial<InputRow> {
+  const out: Partial<InputRow> = {};
+  const bool = (): string => rng.pick(['true', 'false', 'sí', 'no', 'yes', 'TRUE']);
+  const destination = (): string =>
+    rng.chance(0.6)
+      ? String(user.site.nextExtension - rng.between(1, 50))
+      : user.site.city.country === 'ES'
+        ? `+34 91${rng.between(1000000, 9999999)}`
+        : `+1 ${user.site.city.dialPrefix} 555 01${String(rng.between(0, 99)).padStart(2, '0')}`;
+  if (rng.chance(0.1)) out.calling_settings_forward_busy = rng.chance(0.2) ? 'off' : destination();
+  if (rng.chance(0.12)) {
+    out.calling_settings_forward_no_answer = rng.chance(0.2) ? 'off' : destination();
+    if (out.calling_settings_forward_no_answer !== 'off' && rng.chance(0.5))
+      out.calling_settings_forward_no_answer_rings = String(rng.between(2, 8));
+  }
+  if (rng.chance(0.05)) out.calling_settings_forward_business_continuity = rng.chance(0.3) ? 'off' : destination();
+  if (!FALSE_WORDS.has(current.calling_settings_voicemail.toLowerCase())) {
+    if (rng.chance(0.08)) out.calling_settings_voicemail_send_busy = bool();
+    if (rng.chance(0.08)) out.calling_settings_voicemail_send_unanswered = bool();
+    if (!FALSE_WORDS.has((out.calling_settings_voicemail_send_unanswered ?? '').toLowerCase()) && rng.chance(0.06))
+      out.calling_settings_voicemail_rings = String(rng.between(2, 8));
+    if (rng.chance(0.05)) out.calling_settings_voicemail_email_copy = rng.chance(0.3) ? 'off' : user.email;
+  }
+  const permission = () => rng.pick(['allow', 'block', 'Allow', 'BLOCK']);
+  if (rng.chance(0.04)) out.calling_settings_outgoing_national = permission();
+  if (rng.chance(0.06)) out.calling_settings_outgoing_international = permission();
+  if (rng.chance(0.04)) out.calling_settings_outgoing_premium = permission();
+  if (rng.chance(0.05)) out.calling_settings_call_recording = rng.pick(['off', 'always', 'always_with_pause', 'On Demand']);
+  if (rng.chance(0.08)) out.calling_settings_ecbn = user.phone ? 'direct_line' : 'location_ecbn';
+  if (rng.chance(0.05)) out.calling_settings_hoteling = bool();
+  if (rng.chance(0.03)) out.calling_settings_barge_in = bool();
+  return out;
 }
 
 /** A kind of mistake: the rule it breaks and the cells it changes in a row. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { validateCsvFile, readReadyRows, normalisePhoneNumber } from '@wbp/csv-contract';
+import { validateCsvFile, readReadyRows, normalisePhoneNumber, USER_SETTING_COLUMNS } from '@wbp/csv-contract';
 import { generateSite, writeSite, Prng } from '@wbp/gen';
 import { tempDir } from '../../../test-support/temp-dir.js';
 
@@ -40,6 +40,24 @@ describe('generateSite', () => {
     const countries = new Set(site.input.filter((r) => r.entity_type === 'location').map((r) => r.address_country));
     expect(countries).toEqual(new Set(['ES', 'US']));
   });
+
+  it('writes the site-rollout settings in realistic proportions: each on 0.5–4% of users, most rows empty, none contradicting', async () => {
+    const site = generateSite({ rows: 21_000, seed: 3 });
+    const users = site.input.filter((r) => r.entity_type === 'user');
+    for (const column of USER_SETTING_COLUMNS.slice(5)) {
+      const share = users.filter((r) => r[column] !== '').length / users.length;
+      expect(share, column).toBeGreaterThan(0.004);
+      expect(share, column).toBeLessThan(0.04);
+    }
+    const anyRollout = users.filter((r) => USER_SETTING_COLUMNS.slice(5).some((c) => r[c] !== '')).length / users.length;
+    expect(anyRollout).toBeGreaterThan(0.05);
+    expect(anyRollout).toBeLessThan(0.2);
+    const dir = tempDir('wbp-gen-rollout-');
+    const paths = await writeSite(dir, site);
+    const summary = await validateCsvFile(paths.input, join(dir, 'out'));
+    expect(summary.rejectedRows.filter((r) => r.rule === 'setting_conflict')).toEqual([]);
+    expect(summary.rejected).toBe(site.expectedRejections.size);
+  }, 60_000);
 
   it.each([1, 2, 3, 10, 1401, 1402])('copes with tiny and boundary sizes (%i rows)', (rows) => {
     expect(generateSite({ rows, seed: 1 }).input).toHaveLength(rows);

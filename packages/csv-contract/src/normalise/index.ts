@@ -10,3 +10,14 @@ export { normalisePostalCode } from './postal-code.js';
 export { cleanCell, controlCharacterProblem, normaliseText } from './text.js';
 export { normaliseTimeZone } from './time-zone.js';
 export type { Normalised } from './result.js';
+export {
+  CALL_RECORDING_CHOICES,
+  OFF,
+  normaliseCallPermission,
+  normaliseCallRecording,
+  normaliseEcbn,
+  normaliseEmailOrOff,
+  normaliseForwardTarget,
+  normaliseRings,
+  type CallRecordingChoice,
+} from './settings.js';

@@ -1,7 +1,7 @@
 import type { Person, PersonSetting } from '@wbp/webex-client';
 import type { WebexPort } from '../port.js';
 import type { StepTrail } from '../trail.js';
-import type { SettingValue } from './settings-payloads.js';
+import type { SettingValue } from './settings-registry.js';
 
 /** What a row's steps may do to the org; `wbp plan` reports these, `wbp run` sends them. */
 export const PLAN_ACTIONS = ['create', 'update', 'enable_calling', 'assign_licence', 'change_line', 'apply_settings'] as const;

@@ -7,7 +7,7 @@ import { applySettings, describeSettings } from './apply-settings.js';
 import { assignCallingLicence, hasCalling, workNumber } from './calling-licence.js';
 import type { RowEnv } from './env.js';
 import { assertIdentityUnchanged, assertSafeToReplace, identityDifferences, lineChangeBody } from './person-update.js';
-import { callerIdChange } from './settings-payloads.js';
+import { callerIdChange, ecbnChange } from './settings-registry.js';
 import { callingLocationFor, lookupPerson } from './user.js';
 
 /** Phase 3: assignment_lookup → assign_extension_or_number (no-op when already right) → apply_final_settings. */
@@ -119,9 +119,10 @@ async function changeLine(
 }
 
 /**
- * apply_final_settings: the caller ID the row asks for, once the line is in place. `fresh`: this
- * run enabled the person's Calling (phase 2 or just above), so it is PUT without reading first;
- * otherwise it is read and PUT only when it differs.
+ * apply_final_settings: the caller ID the row asks for, and the emergency callback number DIRECT_LINE
+ * its person's user row asks for (input_schema.md), once the line is in place. `fresh`: this run
+ * enabled the person's Calling (phase 2 or just above), so they are PUT without reading first;
+ * otherwise each is read and PUT only when it differs.
  */
 async function applyFinalSettings(
   env: RowEnv,
@@ -134,12 +135,18 @@ async function applyFinalSettings(
   trail: StepTrail,
 ): Promise<SuccessOutcome> {
   const callerId = field(row, 'caller_id_selected');
-  if (callerId) {
+  const hint = env.assignments.get(email);
+  const ecbn = hint?.rowId === row.rowId ? hint.finalEcbn : undefined;
+  const changes = [
+    ...(callerId ? [callerIdChange(callerId, 'caller_id_selected')] : []),
+    ...(ecbn ? [ecbnChange(ecbn.selected, `calling_settings_ecbn of user row ${ecbn.userRowId}`)] : []),
+  ];
+  if (changes.length > 0) {
     trail.step('apply_final_settings');
     if (callerId === 'DIRECT_LINE' && !directNumber) {
       throw new RowStop('precondition_missing', `caller ID DIRECT_LINE needs a phone number for ${email}: add phone_number to this row`);
     }
-    did += `; ${describeSettings(await applySettings(env, personId, [callerIdChange(callerId, 'caller_id_selected')], fresh, trail))}`;
+    did += `; ${describeSettings(await applySettings(env, personId, changes, fresh, trail))}`;
   }
   return { status: 'success', step: trail.current, message: did, remoteId: personId };
 }

@@ -12,6 +12,11 @@ export interface AssignmentHint {
   phoneNumber?: string | undefined;
   /** The row's `caller_id_selected`: the person's final caller ID, which a user row's does not override. */
   callerIdSelected?: string | undefined;
+  /**
+   * The person's user row asks the emergency callback number DIRECT_LINE and this row gives the
+   * phone number: it is this row's final setting (phase 3, once the number is the person's).
+   */
+  finalEcbn?: { userRowId: number; selected: string } | undefined;
 }
 
 /** A line this run itself just gave a person (phase 2), so phase 3 need not look it up again. */

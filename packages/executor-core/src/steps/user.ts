@@ -1,12 +1,12 @@
 import { foldLocationKey } from '@wbp/csv-contract';
-import type { Location, Person } from '@wbp/webex-client';
+import type { Location, Person, PersonSetting } from '@wbp/webex-client';
 import { RowStop, type SuccessOutcome } from '../outcome.js';
 import { field, type ExecRow } from '../row.js';
 import type { StepTrail } from '../trail.js';
 import { applySettings, describeSettings } from './apply-settings.js';
-import { assignCallingLicence, hasCalling } from './calling-licence.js';
+import { assignCallingLicence, hasCalling, workNumber } from './calling-licence.js';
 import type { RowEnv, StepEnv } from './env.js';
-import { userSettingChanges } from './settings-payloads.js';
+import { settingEntry, userSettingChanges, type SettingChange } from './settings-registry.js';
 
 export async function lookupPerson(env: StepEnv, email: string): Promise<Person> {
   const person = await env.port.people.findByEmail(email);
@@ -34,6 +34,26 @@ export function callingLocationFor(env: StepEnv, locationKey: string): Location 
   return location;
 }
 
+/**
+ * The settings phase 2 applies for a user row: all it asks for except the final settings its
+ * person's extension_assignment row applies in phase 3, once the line is there. Setting those here
+ * would only be undone there (the caller ID, on this run and every re-run) or cannot work yet (the
+ * emergency callback number DIRECT_LINE before the direct number is the person's).
+ */
+function phase2Settings(row: ExecRow, email: string, env: StepEnv): { changes: SettingChange[]; leftToAssignment: string[] } {
+  const hint = env.assignments.get(email);
+  const all = userSettingChanges(row);
+  const final = new Map<PersonSetting, string>();
+  if (hint?.callerIdSelected) final.set('callerId', hint.callerIdSelected);
+  if (hint?.finalEcbn) final.set('emergencyCallbackNumber', `${hint.finalEcbn.selected}, once its phone_number is the person's`);
+  return {
+    changes: all.filter((c) => !final.has(c.setting)),
+    leftToAssignment: all
+      .filter((c) => final.has(c.setting))
+      .map((c) => `${c.setting} left to the extension_assignment row ${hint!.rowId} (${final.get(c.setting)})`),
+  };
+}
+
 /** Phase 2: user_lookup → user_enable_calling (when needed) → user_apply_calling_settings. */
 export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): Promise<SuccessOutcome> {
   trail.step('user_lookup');
@@ -43,6 +63,19 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
   const wantsCalling = field(row, 'calling_enabled') !== 'false';
   const already = hasCalling(person, env);
   let fresh = false;
+  const { changes, leftToAssignment } = phase2Settings(row, email, env);
+  // Checked before anything is changed: Calling enabled here gives no direct number (the line
+  // with a number is left to phase 3, and the emergency callback number with it).
+  if (
+    changes.some((c) => c.setting === 'emergencyCallbackNumber') &&
+    settingEntry('emergencyCallbackNumber').needsDirectNumber?.(field(row, 'calling_settings_ecbn')!) === true &&
+    !workNumber(person)
+  ) {
+    throw new RowStop(
+      'precondition_missing',
+      `the emergency callback number DIRECT_LINE needs a direct number, and ${email} has none in Webex and no extension_assignment row gives one: add phone_number to their extension_assignment row, or use location_ecbn`,
+    );
+  }
 
   if (wantsCalling && !already) {
     trail.step('user_enable_calling');
@@ -75,15 +108,6 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
     }
   }
 
-  // The assignment row's caller ID is the final one (phase 3, once the line is there): setting the
-  // user row's first would only be undone there, on this run and on every re-run.
-  const finalCallerId = env.assignments.get(email)?.callerIdSelected;
-  const all = userSettingChanges(row);
-  const changes = finalCallerId ? all.filter((c) => c.setting !== 'callerId') : all;
-  const superseded =
-    changes.length < all.length
-      ? `callerId left to the extension_assignment row ${env.assignments.get(email)!.rowId} (${finalCallerId})`
-      : '';
   let settings = '';
   if (changes.length > 0) {
     trail.step('user_apply_calling_settings');
@@ -95,6 +119,6 @@ export async function processUser(row: ExecRow, env: RowEnv, trail: StepTrail): 
     }
     settings = describeSettings(await applySettings(env, person.id!, changes, fresh, trail));
   }
-  const did = [fresh ? 'Calling enabled' : already ? 'Calling already enabled' : 'Calling not requested', settings, superseded];
+  const did = [fresh ? 'Calling enabled' : already ? 'Calling already enabled' : 'Calling not requested', settings, ...leftToAssignment];
   return { status: 'success', step: trail.current, message: did.filter(Boolean).join('; '), remoteId: person.id };
 }
