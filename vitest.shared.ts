@@ -12,7 +12,7 @@ export function packageVitestConfig(packageDir: string, overrides: ViteUserConfi
     resolve: { conditions: ['@wbp/source'] },
     ssr: { resolve: { conditions: ['@wbp/source'] } },
     test: {
-      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      include: ['test/**/*.test.ts'],
       environment: 'node',
       // The 5 s default is too tight on a 2-core machine running two suites and the crash tests at once;
       // heavy tests still declare their own, longer timeout.

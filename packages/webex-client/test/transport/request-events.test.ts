@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { json, request } from '../../test/scripted-fetch.js';
-import { CallContext } from './call-context.js';
-import { withRequestEvents } from './request-events.js';
-import type { ClientEvent } from './types.js';
+import { json, request } from '../scripted-fetch.js';
+import { CallContext } from '../../src/transport/call-context.js';
+import { withRequestEvents } from '../../src/transport/request-events.js';
+import type { ClientEvent } from '../../src/transport/types.js';
 
 describe('withRequestEvents', () => {
   it('reports a request as it leaves and its answer, with the attempt it is', async () => {

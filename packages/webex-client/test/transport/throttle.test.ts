@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { json, rejection, request, scriptedFetch } from '../../test/scripted-fetch.js';
-import { RateController } from './rate-controller.js';
-import { withThrottle, type ThrottleOptions } from './throttle.js';
-import type { ClientEvent } from './types.js';
+import { json, rejection, request, scriptedFetch } from '../scripted-fetch.js';
+import { RateController } from '../../src/transport/rate-controller.js';
+import { withThrottle, type ThrottleOptions } from '../../src/transport/throttle.js';
+import type { ClientEvent } from '../../src/transport/types.js';
 
 // The controller sleeps on node:timers/promises, which fake timers do not reach, so these tests use
 // real time with pauses of a few tens of ms (the controller's own model tests use a virtual clock).

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { json, request, scriptedFetch } from '../../test/scripted-fetch.js';
-import { withHedging } from './hedge.js';
-import { RateController } from './rate-controller.js';
-import type { ClientEvent } from './types.js';
+import { json, request, scriptedFetch } from '../scripted-fetch.js';
+import { withHedging } from '../../src/transport/hedge.js';
+import { RateController } from '../../src/transport/rate-controller.js';
+import type { ClientEvent } from '../../src/transport/types.js';
 
 const later = (ms: number, response: () => Response) => new Promise<Response>((resolve) => setTimeout(() => resolve(response()), ms));
 

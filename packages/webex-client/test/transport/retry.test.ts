@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { json, rejection, request, scriptedFetch } from '../../test/scripted-fetch.js';
-import type { ClientEvent } from './types.js';
-import { CallContext } from './call-context.js';
-import { TransportFailure } from './failure.js';
-import { withRetry, type RetryOptions } from './retry.js';
-import { RequestTimeoutError } from './timeout.js';
+import { json, rejection, request, scriptedFetch } from '../scripted-fetch.js';
+import type { ClientEvent } from '../../src/transport/types.js';
+import { CallContext } from '../../src/transport/call-context.js';
+import { TransportFailure } from '../../src/transport/failure.js';
+import { withRetry, type RetryOptions } from '../../src/transport/retry.js';
+import { RequestTimeoutError } from '../../src/transport/timeout.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { json, rejection, request, scriptedFetch } from '../../test/scripted-fetch.js';
-import { withJsonBody } from './json-body.js';
+import { json, rejection, request, scriptedFetch } from '../scripted-fetch.js';
+import { withJsonBody } from '../../src/transport/json-body.js';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextLink } from './link-header.js';
+import { nextLink } from '../src/link-header.js';
 
 describe('nextLink', () => {
   it('finds rel="next" among several links', () => {

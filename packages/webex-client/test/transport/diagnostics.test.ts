@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { json, rejection, request } from '../../test/scripted-fetch.js';
-import { CallContext } from './call-context.js';
-import { CallRegistry } from './diagnostics.js';
+import { json, rejection, request } from '../scripted-fetch.js';
+import { CallContext } from '../../src/transport/call-context.js';
+import { CallRegistry } from '../../src/transport/diagnostics.js';
 
 describe('CallRegistry', () => {
   it('lists a call with its stage and attempt while it is in progress', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { rejection } from '../../test/scripted-fetch.js';
-import { useLocalServer } from '../../test/local-server.js';
-import { nodeFetch } from './node-fetch.js';
+import { rejection } from '../scripted-fetch.js';
+import { useLocalServer } from '../local-server.js';
+import { nodeFetch } from '../../src/transport/node-fetch.js';
 
 const server = useLocalServer((req, res) => {
   res.writeHead(201, { 'content-type': 'application/json' });

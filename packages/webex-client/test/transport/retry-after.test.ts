@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from './retry-after.js';
+import { parseRetryAfter } from '../../src/transport/retry-after.js';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-25T10:00:00Z');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { hangs, json, rejection, request, scriptedFetch } from '../../test/scripted-fetch.js';
-import { TransportFailure } from './failure.js';
-import { withDeadline } from './deadline.js';
+import { hangs, json, rejection, request, scriptedFetch } from '../scripted-fetch.js';
+import { TransportFailure } from '../../src/transport/failure.js';
+import { withDeadline } from '../../src/transport/deadline.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ModelBucket, VirtualClock } from '../../test/model-org.js';
-import { runModelJob } from '../../test/model-run.js';
-import { RateController } from './rate-controller.js';
+import { ModelBucket, VirtualClock } from '../model-org.js';
+import { runModelJob } from '../model-run.js';
+import { RateController } from '../../src/transport/rate-controller.js';
 
 /** Callers that wait on the controller; returns when each left (virtual ms). */
 async function leaveTimes(ctl: RateController, clock: VirtualClock, callers: number, untilMs: number): Promise<number[]> {
