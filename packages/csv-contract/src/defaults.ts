@@ -1,6 +1,7 @@
 import { DEFAULTABLE_COLUMNS, type DefaultableColumn } from './columns.js';
 import { ContractConfigError } from './errors.js';
-import { cleanCell, normaliseCountry, normaliseLanguage, normaliseText, normaliseTimeZone, type Normalised } from './normalise/index.js';
+import { normaliseCountry, normaliseLanguage, normaliseTimeZone, type Normalised } from './normalise/index.js';
+import { cleanCell, normaliseText } from './normalise/text.js';
 import type { ContractDefaults } from './validate-row.js';
 
 const NORMALISERS: Record<DefaultableColumn, (value: string) => Normalised> = {

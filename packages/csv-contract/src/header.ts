@@ -1,6 +1,6 @@
 import { CANONICAL_COLUMNS, IDENTITY_COLUMNS, REQUIRED_HEADER_COLUMNS, type EntityType } from './columns.js';
 import { CsvFileError } from './errors.js';
-import { cleanCell } from './normalise/index.js';
+import { cleanCell } from './normalise/text.js';
 
 /** Where each known column sits in a record, and what the header had that the contract ignores. */
 export interface Header {

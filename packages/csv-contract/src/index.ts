@@ -34,27 +34,7 @@ export { LocationOrphans, type OrphanedLocation } from './orphans.js';
 export { readReadyRows, ReadyFile, type ReadyRowsOptions } from './ready-file.js';
 export { validateRecord, deriveEntityKey, type RowVerdict, type NormalisedRow, type ContractDefaults } from './validate-row.js';
 export { resolveDefaults } from './defaults.js';
-export {
-  normaliseBoolean,
-  normaliseCallerId,
-  normaliseCallPermission,
-  normaliseCallRecording,
-  normaliseEcbn,
-  normaliseEmailOrOff,
-  normaliseForwardTarget,
-  normaliseRings,
-  CALL_RECORDING_CHOICES,
-  OFF,
-  type CallRecordingChoice,
-  normaliseCountry,
-  normaliseEmail,
-  normaliseExtension,
-  normaliseForwardDestination,
-  normaliseLanguage,
-  normalisePhoneNumber,
-  normalisePostalCode,
-  normaliseTimeZone,
-  type Normalised,
-} from './normalise/index.js';
+// Every normaliser is public: other tools (wbp-gen, the bench) check cells with the contract's own rules.
+export * from './normalise/index.js';
 export { LocationRowSchema, UserRowSchema, ExtensionAssignmentRowSchema, ROW_SCHEMAS } from './schemas.js';
 export { USER_SETTING_COLUMNS, USER_SETTING_COLUMN_RULES, type UserSettingColumn } from './setting-columns.js';

@@ -9,10 +9,10 @@ import {
   normaliseExtension,
   normaliseLanguage,
   normalisePhoneNumber,
-  normaliseText,
   normaliseTimeZone,
   type Normalised,
 } from './normalise/index.js';
+import { normaliseText } from './normalise/text.js';
 
 /**
  * The per-entity valibot schemas. Their input is the row's applicable columns with empty cells

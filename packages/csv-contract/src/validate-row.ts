@@ -8,7 +8,8 @@ import {
   type DefaultableColumn,
   type EntityType,
 } from './columns.js';
-import { cleanCell, controlCharacterProblem, normalisePostalCode } from './normalise/index.js';
+import { normalisePostalCode } from './normalise/index.js';
+import { cleanCell, controlCharacterProblem } from './normalise/text.js';
 import { quote } from './normalise/result.js';
 import { RULES, type PreApiReasonCode, type RowIssue, type RuleId } from './reasons.js';
 import { ROW_SCHEMAS } from './schemas.js';

@@ -7,7 +7,6 @@ export { normaliseForwardDestination } from './forward-destination.js';
 export { normaliseLanguage } from './language.js';
 export { normalisePhoneNumber } from './phone.js';
 export { normalisePostalCode } from './postal-code.js';
-export { cleanCell, controlCharacterProblem, normaliseText } from './text.js';
 export { normaliseTimeZone } from './time-zone.js';
 export type { Normalised } from './result.js';
 export {
