@@ -1,20 +1,29 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCATION_COLUMNS, USER_SETTING_COLUMNS } from '@wbp/csv-contract';
+import { type CanonicalColumn, LOCATION_COLUMNS, USER_SETTING_COLUMNS } from '@wbp/csv-contract';
 import { readCsvRecords, RESULTS_COLUMNS } from '@wbp/files';
 import { startSimulator, type StartedSimulator } from '@wbp/webex-sim';
+import { assignmentRow, type InputCells, inputCsv, locationRow, userRow } from '../../../test-support/rows.js';
 import { spawnWbp, workspace } from './helpers.js';
 
 const TOKEN = 'e2e-settings-columns-token-7c2a';
 const NEW_COLUMNS = USER_SETTING_COLUMNS.slice(5);
-const HEADER = ['entity_type', 'location_key', ...LOCATION_COLUMNS, 'email', 'extension', 'phone_number', ...NEW_COLUMNS];
+const HEADER: CanonicalColumn[] = [
+  'entity_type',
+  'location_key',
+  ...LOCATION_COLUMNS,
+  'email',
+  'extension',
+  'phone_number',
+  ...NEW_COLUMNS,
+];
 
 /**
  * Each user asks for every new column (two variants, so each value kind is written); the third
  * asks the emergency callback number DIRECT_LINE without a phone number anywhere.
  */
-const USERS: { email: string; phone: string; settings: Record<string, string> }[] = [
+const USERS: { email: string; phone: string; settings: InputCells }[] = [
   {
     email: 'a0@example.com',
     phone: '+34910000001',
@@ -97,34 +106,14 @@ const EXPECTED: Record<string, [string, string, unknown][]> = {
 };
 
 function siteCsv(users = USERS, extensionBase = 4000): string {
-  const cell = (row: Record<string, string>) => HEADER.map((c) => row[c] ?? '').join(',');
-  const lines = [
-    HEADER.join(','),
-    cell({
-      entity_type: 'location',
-      location_name: 'Madrid HQ',
-      location_external_id: 'ES-MAD-01',
-      time_zone: 'Europe/Madrid',
-      preferred_language: 'es_es',
-      announcement_language: 'es_es',
-      address_line1: 'Calle Mayor 1',
-      address_city: 'Madrid',
-      address_state: 'Madrid',
-      address_postal_code: '28013',
-      address_country: 'ES',
-    }),
-    ...users.map((u) => cell({ entity_type: 'user', location_key: 'ES-MAD-01', email: u.email, ...u.settings })),
-    ...users.map((u, i) =>
-      cell({
-        entity_type: 'extension_assignment',
-        location_key: 'ES-MAD-01',
-        email: u.email,
-        extension: `${extensionBase + i}`,
-        phone_number: u.phone,
-      }),
-    ),
-  ];
-  return `${lines.join('\n')}\n`;
+  return inputCsv(
+    [
+      locationRow(),
+      ...users.map((u) => userRow({ email: u.email, ...u.settings })),
+      ...users.map((u, i) => assignmentRow({ email: u.email, extension: `${extensionBase + i}`, phone_number: u.phone })),
+    ],
+    HEADER,
+  );
 }
 
 async function results(dir: string) {

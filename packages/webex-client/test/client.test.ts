@@ -5,6 +5,15 @@ import { failure } from './failure.js';
 import { BASE, madrid, TOKEN, testClient, useMsw } from './msw.js';
 import { json } from './scripted-fetch.js';
 
+/** The smallest valid location body, for tests about the transport rather than the location. */
+const minimalLocation = {
+  name: 'X',
+  timeZone: 'UTC',
+  preferredLanguage: 'en_us',
+  announcementLanguage: 'en_us',
+  address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
+};
+
 const server = useMsw();
 
 const person = { id: 'P1', emails: ['ana@example.com'], displayName: 'Ana' };
@@ -293,15 +302,7 @@ describe('response validation', () => {
   it('raises invalid_response_schema for a 200 missing required fields', async () => {
     server.use(http.post(`${BASE}/locations`, () => HttpResponse.json({ name: 'no id' }, { status: 201 })));
     const { client } = testClient();
-    const err = await failure(
-      client.locations.create({
-        name: 'X',
-        timeZone: 'UTC',
-        preferredLanguage: 'en_us',
-        announcementLanguage: 'en_us',
-        address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
-      }),
-    );
+    const err = await failure(client.locations.create(minimalLocation));
     expect(err.classification).toBe('invalid_response_schema');
     expect(err.message).toMatch(/lacks id/);
   });
@@ -392,18 +393,7 @@ describe('secrets', () => {
       http.post(`${BASE}/locations`, () => HttpResponse.error()),
     );
     const { client, events } = testClient({ retry: { retries: 1 } });
-    const errors = [
-      await failure(client.people.me()),
-      await failure(
-        client.locations.create({
-          name: 'X',
-          timeZone: 'UTC',
-          preferredLanguage: 'en_us',
-          announcementLanguage: 'en_us',
-          address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
-        }),
-      ),
-    ];
+    const errors = [await failure(client.people.me()), await failure(client.locations.create(minimalLocation))];
     for (const err of errors) {
       const text = [err.message, err.stack ?? '', JSON.stringify(err), inspect(err, { depth: 10, showHidden: true })].join('\n');
       expect(text).not.toContain(TOKEN);
@@ -510,13 +500,7 @@ describe('hedging', () => {
     );
     const { client, events } = testClient({ hedge: { minDelayMs: 50 } });
     await client.people.me();
-    await client.locations.create({
-      name: 'X',
-      timeZone: 'UTC',
-      preferredLanguage: 'en_us',
-      announcementLanguage: 'en_us',
-      address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
-    });
+    await client.locations.create(minimalLocation);
     expect(calls).toBe(1);
     expect(events.some((e) => e.type === 'hedge')).toBe(false);
   });
@@ -525,15 +509,7 @@ describe('hedging', () => {
 describe('call deadline', () => {
   it('settles a call whose transport stalls and ignores its abort signal, as an unknown-outcome timeout', async () => {
     const { client } = testClient({ fetch: () => new Promise<Response>(() => undefined), timeout: { callMs: 200 } });
-    const err = await failure(
-      client.locations.create({
-        name: 'X',
-        timeZone: 'UTC',
-        preferredLanguage: 'en_us',
-        announcementLanguage: 'en_us',
-        address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
-      }),
-    );
+    const err = await failure(client.locations.create(minimalLocation));
     expect(err.failure).toBe('timeout');
     expect(err.outcomeUnknown).toBe(true);
     expect(err.message).toMatch(/call deadline of 200 ms/);
@@ -554,15 +530,7 @@ describe('patience for calls that cannot be hedged', () => {
     const { client } = testClient({ timeout: { requestMs: 10_000 }, hedge: { minPatienceMs: 150 } });
     await client.people.me(); // learns the typical latency (a few ms)
     const t0 = Date.now();
-    const err = await failure(
-      client.locations.create({
-        name: 'X',
-        timeZone: 'UTC',
-        preferredLanguage: 'en_us',
-        announcementLanguage: 'en_us',
-        address: { address1: 'a', city: 'c', state: 's', postalCode: 'p', country: 'US' },
-      }),
-    );
+    const err = await failure(client.locations.create(minimalLocation));
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(err.failure).toBe('timeout');
     expect(err.outcomeUnknown).toBe(true);
