@@ -7,6 +7,7 @@ import {
   milliseconds,
   numberAbove,
   optionError,
+  shown,
   wholeNumber,
   type Rule,
 } from './option-checks.js';
@@ -186,7 +187,7 @@ export const OPTION_PATHS: readonly string[] = [
 function checkAuth(auth: unknown): ClientAuthOptions {
   checkGroup('auth', auth, { token: { test: () => true, text: 'checked below, never shown' }, refresh: aFunction });
   const { token, refresh } = auth as ClientAuthOptions;
-  const kind = token === '' ? 'an empty string' : typeof token === 'string' ? 'a string' : shownKind(token);
+  const kind = token === '' ? 'an empty string' : typeof token === 'string' ? 'a string' : kindOf(token);
   if (typeof token === 'string' ? token === '' : typeof token !== 'function')
     throw new TypeError(`auth.token must be a non-empty string or a function returning one, got ${kind}`);
   if (typeof token === 'string' && !HEADER_SAFE.test(token))
@@ -196,9 +197,10 @@ function checkAuth(auth: unknown): ClientAuthOptions {
   return refresh ? { token, refresh } : { token };
 }
 
-function shownKind(value: unknown): string {
+/** A token's kind only (never its value, which `shown` would print for a number or a short string). */
+function kindOf(value: unknown): string {
   if (value === undefined || value === null) return String(value);
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  return typeof value === 'object' || typeof value === 'function' ? shown(value) : `a ${typeof value}`;
 }
 
 /** The options with every default filled in and the rate controller made (or shared). */

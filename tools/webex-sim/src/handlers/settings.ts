@@ -3,7 +3,6 @@ import type { SimContext } from '../context.js';
 import { PERSON_SETTINGS } from '../person-settings.js';
 import type { EcbnSetting } from '../org/emergency-callback.js';
 import { operation } from '../pipeline.js';
-import { SimHttpError } from '../sim-error.js';
 
 export function settingHandlers(sim: () => SimContext): HttpHandler[] {
   const ecbn = '/telephony/config/people/{personId}/emergencyCallbackNumber';
@@ -19,12 +18,7 @@ export function settingHandlers(sim: () => SimContext): HttpHandler[] {
         body: org.setting(params.personId!, setting),
       })),
       operation(sim, `PUT /people/{personId}/features/${setting}`, ({ sim: { org, config }, params, body }) => {
-        const value = body as Record<string, unknown>;
-        if (setting === 'callRecording' && value.enabled === true && !config.callRecordingVendor) {
-          org.setting(params.personId!, setting); // an unknown person or one without Calling is still a 404
-          throw new SimHttpError(400, 'Call recording is not available: the organization has no call recording vendor.', 27301);
-        }
-        org.putSetting(params.personId!, setting, value);
+        org.putSetting(params.personId!, setting, body as Record<string, unknown>, { recordingVendor: config.callRecordingVendor });
         return { status: 204 };
       }),
     ]),

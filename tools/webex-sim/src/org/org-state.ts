@@ -2,7 +2,7 @@ import { webexId } from '../ids.js';
 import type { PersonSetting } from '../person-settings.js';
 import { SimHttpError } from '../sim-error.js';
 import { checkEcbn, ecbnView, type EcbnSetting } from './emergency-callback.js';
-import { checkSetting, mergeSetting } from './setting-rules.js';
+import { checkSetting, mergeSetting, type OrgCapabilities } from './setting-rules.js';
 import { defaultSettings } from './settings-defaults.js';
 import {
   DIRECTORY_NUMBER_TYPES,
@@ -621,9 +621,14 @@ export class OrgState {
     return person.settings[setting];
   }
 
-  putSetting(personId: string, setting: PersonSetting, body: Record<string, unknown>): void {
+  putSetting(
+    personId: string,
+    setting: PersonSetting,
+    body: Record<string, unknown>,
+    org: OrgCapabilities = { recordingVendor: true },
+  ): void {
     const merged = mergeSetting(this.setting(personId, setting), body);
-    checkSetting(setting, merged);
+    checkSetting(setting, merged, org);
     this.person(personId).settings![setting] = merged;
   }
 
@@ -636,21 +641,30 @@ export class OrgState {
   emergencyCallback(personId: string): Record<string, unknown> {
     const person = this.#callingPerson(personId);
     const { locationId } = person.calling;
-    const inventory = [...this.numbers].filter(([, n]) => n.locationId === locationId).map(([number]) => number);
     return ecbnView(person, person.ecbn, {
-      locationNumber: this.callingLocations.get(locationId)?.callingLineId?.phoneNumber ?? inventory.sort()[0],
+      locationNumber: this.callingLocations.get(locationId)?.callingLineId?.phoneNumber ?? this.#lowestNumberAt(locationId),
       locationName: this.locations.get(locationId)?.name ?? '',
       member: person.ecbn?.locationMemberId ? this.people.get(person.ecbn.locationMemberId) : undefined,
     });
   }
 
+  /** The location's lowest inventory number: its ECBN when it has no main number (one pass, no copy). */
+  #lowestNumberAt(locationId: string): string | undefined {
+    let lowest: string | undefined;
+    for (const [number, n] of this.numbers) if (n.locationId === locationId && (lowest === undefined || number < lowest)) lowest = number;
+    return lowest;
+  }
+
   putEmergencyCallback(personId: string, body: EcbnSetting): void {
     const person = this.#callingPerson(personId);
-    checkEcbn(person, body, body.locationMemberId ? this.people.get(body.locationMemberId) : undefined);
     const sent = Object.fromEntries(
       Object.entries(body).filter(([k]) => ['selected', 'locationMemberId', 'elinEnabled', 'elinForWebexAppEnabled'].includes(k)),
     );
-    person.ecbn = { ...person.ecbn, ...sent };
+    // Checked as it would be stored, like every other setting: a PUT of only locationMemberId is
+    // judged against the selection already held.
+    const merged: EcbnSetting = { ...person.ecbn, ...sent };
+    checkEcbn(person, merged, merged.locationMemberId ? this.people.get(merged.locationMemberId) : undefined);
+    person.ecbn = merged;
   }
 
   // ---- referee ------------------------------------------------------------------------------

@@ -52,7 +52,16 @@ function at(value: Value, path: readonly string[]): Value | undefined {
  * What a setting cannot take, beyond its schema: the merged value is checked before it is stored,
  * so a refused PUT changes nothing. [sim choice] messages and codes (README, person settings).
  */
-export function checkSetting(setting: PersonSetting, merged: Value): void {
+/** What the org as a whole can offer a setting (simulator configuration). */
+export interface OrgCapabilities {
+  /** Without a call recording vendor, recording cannot be turned on. */
+  recordingVendor: boolean;
+}
+
+export function checkSetting(setting: PersonSetting, merged: Value, org: OrgCapabilities): void {
+  if (setting === 'callRecording' && merged.enabled === true && !org.recordingVendor) {
+    throw new SimHttpError(400, 'Call recording is not available: the organization has no call recording vendor.', 27301);
+  }
   if (setting === 'callForwarding') {
     for (const path of FORWARDS) {
       const rule = at(merged, path);
