@@ -19,7 +19,7 @@ const packageName = (specifier) =>
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
 
-/** Third-party package → the version the importing workspace package declares (from the resolve step). */
+/** Third-party package → importing workspace package → the version it declares (from the resolve step). */
 const wanted = new Map();
 
 /** Bundles @wbp/* and relative imports; leaves every other bare import external and records it. */
@@ -30,7 +30,8 @@ const thirdPartyExternal = {
       if (args.path.startsWith('@wbp/') || args.path.startsWith('node:')) return undefined;
       const name = packageName(args.path);
       const owner = readJson(join(ownerPackageDir(args.importer), 'package.json'));
-      wanted.set(name, { version: owner.dependencies?.[name], by: owner.name });
+      // Every importer is kept: two workspace packages declaring different versions is a conflict too.
+      wanted.set(name, (wanted.get(name) ?? new Map()).set(owner.name, owner.dependencies?.[name]));
       return { path: args.path, external: true };
     });
   },
@@ -61,12 +62,14 @@ await build({
 });
 
 const problems = [
-  ...[...wanted]
-    .filter(([name, { version }]) => pkg.dependencies?.[name] !== version)
-    .map(
-      ([name, { version, by }]) =>
-        `${name} is imported by ${by} at ${version ?? '(undeclared)'}; the runner's dependencies say ${pkg.dependencies?.[name] ?? 'nothing'}`,
-    ),
+  ...[...wanted].flatMap(([name, importers]) =>
+    [...importers]
+      .filter(([, version]) => pkg.dependencies?.[name] !== version)
+      .map(
+        ([by, version]) =>
+          `${name} is imported by ${by} at ${version ?? '(undeclared)'}; the runner's dependencies say ${pkg.dependencies?.[name] ?? 'nothing'}`,
+      ),
+  ),
   ...Object.keys(pkg.dependencies ?? {})
     .filter((name) => name.startsWith('@wbp/'))
     .map((name) => `${name} is bundled and unpublished: list it in devDependencies, not dependencies`),

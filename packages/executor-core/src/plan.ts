@@ -90,11 +90,6 @@ export class PlanReader implements Projection {
     return this.#lookup(email);
   }
 
-  /** Whether an earlier row's action changed this person (its settings are then known without a read). */
-  isProjected(personId: string): boolean {
-    return this.#projected.has(personId);
-  }
-
   person(personId: string, patch: (current: Person | undefined) => Person): void {
     this.#projected.set(personId, patch(this.#projected.get(personId)));
   }

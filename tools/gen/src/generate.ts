@@ -1,4 +1,4 @@
-import { CANONICAL_COLUMNS } from '@wbp/csv-contract';
+import { CANONICAL_COLUMNS, normaliseBoolean } from '@wbp/csv-contract';
 import { SPANISH_FIRST_NAMES, SPANISH_LAST_NAMES, US_FIRST_NAMES, US_LAST_NAMES } from './data/names.js';
 import { SPANISH_CITIES, US_CITIES, type City } from './data/sites.js';
 import { Prng } from './prng.js';
@@ -245,7 +245,11 @@ function callingSettings(rng: Prng, site: Site): Partial<InputRow> {
 }
 
 const ROLLOUT_STREAM = 0x5e771465;
-const FALSE_WORDS = new Set(['false', 'no', '0']);
+/** Whether a boolean cell says false, by the contract's own rule (the generator writes many spellings). */
+const saysFalse = (cell: string): boolean => {
+  const n = normaliseBoolean(cell);
+  return n.ok && n.value === 'false';
+};
 
 /**
  * The site-rollout settings (input_schema.md §2.3, the columns after caller ID) for a user who has
@@ -269,10 +273,10 @@ function rolloutSettings(rng: Prng, user: User, current: InputRow): Partial<Inpu
       out.calling_settings_forward_no_answer_rings = String(rng.between(2, 8));
   }
   if (rng.chance(0.05)) out.calling_settings_forward_business_continuity = rng.chance(0.3) ? 'off' : destination();
-  if (!FALSE_WORDS.has(current.calling_settings_voicemail.toLowerCase())) {
+  if (!saysFalse(current.calling_settings_voicemail)) {
     if (rng.chance(0.08)) out.calling_settings_voicemail_send_busy = bool();
     if (rng.chance(0.08)) out.calling_settings_voicemail_send_unanswered = bool();
-    if (!FALSE_WORDS.has((out.calling_settings_voicemail_send_unanswered ?? '').toLowerCase()) && rng.chance(0.06))
+    if (!saysFalse(out.calling_settings_voicemail_send_unanswered ?? '') && rng.chance(0.06))
       out.calling_settings_voicemail_rings = String(rng.between(2, 8));
     if (rng.chance(0.05)) out.calling_settings_voicemail_email_copy = rng.chance(0.3) ? 'off' : user.email;
   }

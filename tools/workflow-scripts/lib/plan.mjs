@@ -126,6 +126,15 @@ export function judgePlanExit({ status, planWritten, planEnvironment = '' }) {
         'The workflow called wbp plan with arguments it does not accept: a workflow bug (or a wbp without the plan command). Tell the maintainers, with the step log.',
     };
   }
+  if (code === 20 && planWritten) {
+    // wbp plan writes its plan, then exits 20, when some rows could not be read: the token works.
+    return {
+      outcome: 'failed',
+      status: 20,
+      meaning: 'incomplete plan: some rows could not be planned because a read failed (plan.md lists them)',
+      action: `Plan again; if it repeats, check Webex's status and that the token of ${env} has every read scope.`,
+    };
+  }
   if (code === 20) {
     return {
       outcome: 'failed',

@@ -61,6 +61,10 @@ describe('wbp plan exit statuses', () => {
     const startup = judgePlanExit({ status: '20', planWritten: false, planEnvironment: 'prod-plan' });
     expect(startup.outcome).toBe('failed');
     expect(startup.action).toMatch(/`prod-plan` environment has no WEBEX_TOKEN secret/);
+    const incomplete = judgePlanExit({ status: '20', planWritten: true, planEnvironment: 'prod-plan' });
+    expect(incomplete.outcome).toBe('failed');
+    expect(incomplete.meaning).toMatch(/incomplete plan: some rows could not be planned/);
+    expect(incomplete.action).not.toMatch(/has no WEBEX_TOKEN secret/);
     expect(judgePlanExit({ status: '70', planWritten: false }).meaning).toMatch(/internal error/);
     expect(judgePlanExit({ status: '143', planWritten: false }).meaning).toMatch(/signal 15/);
     expect(judgePlanExit({ status: '', planWritten: false }).meaning).toMatch(/without an exit status/);

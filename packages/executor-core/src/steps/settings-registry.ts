@@ -487,24 +487,14 @@ export function ecbnChange(selected: string, column: string): SettingChange {
 
 const only = (setting: PersonSetting, column: UserSettingColumn, current: SettingValue, wish: string): SettingComparison =>
   changeOf(settingEntry(setting), { [column]: wish })!.compare(current);
-const body = (setting: PersonSetting, column: UserSettingColumn, current: SettingValue, wish: string): Body =>
-  changeOf(settingEntry(setting), { [column]: wish })!.build(current);
 
 export const compareCallWaiting = (current: SettingValue, wish: boolean) =>
   only('callWaiting', 'calling_settings_call_waiting', current, String(wish));
-export const callWaitingBody = (wish: boolean) => body('callWaiting', 'calling_settings_call_waiting', {}, String(wish));
 export const compareDoNotDisturb = (current: SettingValue, wish: boolean) =>
   only('doNotDisturb', 'calling_settings_do_not_disturb', current, String(wish));
-export const doNotDisturbBody = (current: SettingValue, wish: boolean) =>
-  body('doNotDisturb', 'calling_settings_do_not_disturb', current, String(wish));
 export const compareVoicemail = (current: SettingValue, wish: boolean) =>
   only('voicemail', 'calling_settings_voicemail', current, String(wish));
-export const voicemailBody = (current: SettingValue, wish: boolean) =>
-  body('voicemail', 'calling_settings_voicemail', current, String(wish));
 export const compareForwardAlways = (current: SettingValue, destination: string) =>
   only('callForwarding', 'calling_settings_forward_always', current, destination);
-export const forwardAlwaysBody = (current: SettingValue, destination: string) =>
-  body('callForwarding', 'calling_settings_forward_always', current, destination);
 export const compareCallerId = (current: SettingValue, selected: string) =>
   only('callerId', 'calling_settings_caller_id', current, selected);
-export const callerIdBody = (selected: string) => body('callerId', 'calling_settings_caller_id', {}, selected);
