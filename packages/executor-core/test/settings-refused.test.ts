@@ -41,6 +41,19 @@ describe('a licence-bound setting Webex refuses for this person ends pending out
     expect(user0.message).toMatch(/out_of_scope: Webex refused a setting .*callRecording .*Leave the column empty for this user/);
   });
 
+  it('a 404 on the read (the person gone since the lookup) is not a licence refusal', async () => {
+    await run([site('Madrid HQ')]);
+    server.use(
+      http.get('*/v1/people/:id/features/callRecording', () => HttpResponse.json({ message: 'Person not found' }, { status: 404 })),
+    );
+    const { result } = await run([
+      site('Madrid HQ'),
+      user('old.timer@example.com', 'Madrid HQ', { calling_settings_call_recording: 'always' }),
+    ]);
+    expect(result.byReason.out_of_scope).toBeUndefined();
+    expect(Object.keys(result.byReason)).toHaveLength(1);
+  });
+
   it('an older setting (not licence-bound) refused keeps its reason: non_retryable_external', async () => {
     await run([site('Madrid HQ')]);
     server.use(http.put('*/v1/people/:id/features/callWaiting', () => HttpResponse.json({ message: 'nope' }, { status: 400 })));

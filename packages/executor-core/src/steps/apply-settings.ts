@@ -30,7 +30,10 @@ async function writeSetting(port: WebexPort, personId: string, setting: PersonSe
  * rate): their licence or location cannot take it (settings-registry.ts, `licenceBound`).
  */
 function refusal(change: SettingChange, err: unknown): WebexApiError | undefined {
-  return change.licenceBound && err instanceof WebexApiError && err.classification === 'non_retryable' ? err : undefined;
+  // The read is covered too (Webex may refuse even to show a feature the licence lacks), but not a
+  // 404: a person gone since the lookup is not a licence question and ends as any other failure.
+  const refused = err instanceof WebexApiError && err.classification === 'non_retryable' && err.status !== 404;
+  return change.licenceBound && refused ? err : undefined;
 }
 
 /**
