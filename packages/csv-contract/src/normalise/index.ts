@@ -5,7 +5,7 @@ export { normaliseEmail } from './email.js';
 export { normaliseExtension } from './extension.js';
 export { normaliseForwardDestination } from './forward-destination.js';
 export { normaliseLanguage } from './language.js';
-export { normalisePhoneNumber } from './phone.js';
+export { nationalNumberOf, normalisePhoneNumber } from './phone.js';
 export { normalisePostalCode } from './postal-code.js';
 export { normaliseTimeZone } from './time-zone.js';
 export type { Normalised } from './result.js';

@@ -57,3 +57,11 @@ function whyInvalid(value: string, e164: string): string {
       return `${quote(value)} is not a valid number in ${plan}: no number range there starts like this`;
   }
 }
+
+/**
+ * The national number of an E.164 number (country code off, by the country's own code length), or
+ * undefined when it does not parse: what another system may show for the same line.
+ */
+export function nationalNumberOf(e164: string): string | undefined {
+  return parsePhoneNumberFromString(e164)?.nationalNumber;
+}

@@ -1,61 +1,4 @@
-/**
- * E.164 country calling codes are prefix-free: these are the one- and two-digit ones, every other
- * is three digits (ITU-T E.164 assigned codes). Knowing the length is what keeps a national number
- * from matching an E.164 number that merely ends in it.
- */
-const SHORT_COUNTRY_CODES = new Set([
-  '1',
-  '7',
-  '20',
-  '27',
-  '30',
-  '31',
-  '32',
-  '33',
-  '34',
-  '36',
-  '39',
-  '40',
-  '41',
-  '43',
-  '44',
-  '45',
-  '46',
-  '47',
-  '48',
-  '49',
-  '51',
-  '52',
-  '53',
-  '54',
-  '55',
-  '56',
-  '57',
-  '58',
-  '60',
-  '61',
-  '62',
-  '63',
-  '64',
-  '65',
-  '66',
-  '81',
-  '82',
-  '84',
-  '86',
-  '90',
-  '91',
-  '92',
-  '93',
-  '94',
-  '95',
-  '98',
-]);
-
-function nationalPart(e164Digits: string): string {
-  const length = SHORT_COUNTRY_CODES.has(e164Digits.slice(0, 1)) ? 1 : SHORT_COUNTRY_CODES.has(e164Digits.slice(0, 2)) ? 2 : 3;
-  return e164Digits.slice(length);
-}
+import { nationalNumberOf } from '@wbp/csv-contract';
 
 /**
  * Whether the forward destination Webex holds is the one the CSV asks for. The CSV holds an
@@ -74,6 +17,6 @@ export function sameDestination(webex: string | undefined, csv: string): boolean
   if (a === b) return true;
   const [e164, other] = a.startsWith('+') ? [a, b] : [b, a];
   if (!/^\+\d{8,15}$/.test(e164) || !/^\d+$/.test(other)) return false;
-  const national = nationalPart(e164.slice(1));
-  return other === national || other === `0${national}`;
+  const national = nationalNumberOf(e164);
+  return national !== undefined && (other === national || other === `0${national}`);
 }
