@@ -15,7 +15,7 @@
 //   GITHUB_RUN_ID, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_REF_NAME, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 // Outputs: conclusion (success|warning|failure), resumable, continue (true|false), next_chain_depth.
 import { annotate, appendSummary, isMain, mdCell, setOutputs } from './lib/actions.mjs';
-import { describeRun } from './lib/exit-status.mjs';
+import { describeRun, RUN_EXIT } from './lib/exit-status.mjs';
 
 /**
  * The verdict and the continuation decision, from the environment above.
@@ -28,7 +28,7 @@ export function decide(env) {
   const maxDepth = Number.parseInt(env.MAX_CHAIN_DEPTH || '8', 10);
   const autoContinue = env.AUTO_CONTINUE === 'true';
   let continuation;
-  if (run.status !== 40) continuation = { dispatch: false, why: '' };
+  if (run.status !== RUN_EXIT.stoppedTimeBudget) continuation = { dispatch: false, why: '' };
   else if (!autoContinue) continuation = { dispatch: false, why: 'auto_continue is off: resume by hand (below).' };
   else if (!uploaded)
     continuation = { dispatch: false, why: 'no artifact was uploaded, so a continuation would have nothing to resume from.' };
@@ -119,9 +119,17 @@ export function outcomeMarkdown(env, d) {
       '',
       ...resumeBlock(env, runId, env.RESUMED_FROM ?? ''),
     );
-  } else if (run.status === 10 || run.status === 31 || run.status === 32 || run.status === 70) {
-    lines.push(`### How to ${run.status === 10 ? 're-run after fixing' : 'start over'}`, '', ...resumeBlock(env, runId, ''));
-  } else if (run.status === 20 || run.status === undefined) {
+  } else if (
+    [RUN_EXIT.finishedWithPendingOrRejected, RUN_EXIT.abortedCheckpointMismatch, RUN_EXIT.abortedCorrupt, RUN_EXIT.internalError].includes(
+      run.status,
+    )
+  ) {
+    lines.push(
+      `### How to ${run.status === RUN_EXIT.finishedWithPendingOrRejected ? 're-run after fixing' : 'start over'}`,
+      '',
+      ...resumeBlock(env, runId, ''),
+    );
+  } else if (run.status === RUN_EXIT.configOrStartupFailed || run.status === undefined) {
     lines.push('### How to dispatch again after fixing', '', ...resumeBlock(env, runId, env.RESUMED_FROM ?? ''));
   }
   return `${lines.join('\n')}\n`;

@@ -3,9 +3,9 @@
 //
 // conclusion: success → green, no annotation beyond a notice; warning → green job with a warning
 // annotation (the run ended in a controlled way but rows still need attention); failure → red job.
-import { RUN_EXIT_STATUSES } from '@wbp/runner/exit-statuses';
+import { RUN_EXIT, RUN_EXIT_STATUSES } from '@wbp/runner/exit-statuses';
 
-export { RUN_EXIT_STATUSES };
+export { RUN_EXIT, RUN_EXIT_STATUSES };
 
 /**
  * The outcome of the Provision step.

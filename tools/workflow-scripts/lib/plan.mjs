@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { mdCell } from './actions.mjs';
-import { RUN_EXIT_STATUSES } from './exit-status.mjs';
+import { RUN_EXIT, RUN_EXIT_STATUSES } from './exit-status.mjs';
 
 /** What `wbp plan` writes into its folder, and what the plan artifact carries. */
 export const PLAN_FILES = ['plan.json', 'plan.md', 'plan.csv', 'ready_to_load.csv', 'rejected_rows.csv'];
@@ -126,7 +126,7 @@ export function judgePlanExit({ status, planWritten, planEnvironment = '' }) {
         'The workflow called wbp plan with arguments it does not accept: a workflow bug (or a wbp without the plan command). Tell the maintainers, with the step log.',
     };
   }
-  if (code === 20 && planWritten) {
+  if (code === RUN_EXIT.configOrStartupFailed && planWritten) {
     // wbp plan writes its plan, then exits 20, when some rows could not be read: the token works.
     return {
       outcome: 'failed',
@@ -135,7 +135,7 @@ export function judgePlanExit({ status, planWritten, planEnvironment = '' }) {
       action: `Plan again; if it repeats, check Webex's status and that the token of ${env} has every read scope.`,
     };
   }
-  if (code === 20) {
+  if (code === RUN_EXIT.configOrStartupFailed) {
     return {
       outcome: 'failed',
       status: 20,
@@ -152,7 +152,7 @@ export function judgePlanExit({ status, planWritten, planEnvironment = '' }) {
     };
   }
   const known = RUN_EXIT_STATUSES[code];
-  if (known && code !== 0 && code !== 10 && code !== 40 && code !== 41) {
+  if (known?.conclusion === 'failure') {
     return {
       outcome: 'failed',
       status: code,
