@@ -29,7 +29,7 @@ import { Refusal } from '../run/refusal.js';
 import { redactedConfig, zeroBudget, type RunConfig } from '../run/run-config.js';
 import { watchSignals, type RunSignals } from '../run/signals.js';
 import { startupChecks } from '../run/startup-checks.js';
-import { publishSummary, summarise } from '../run/summary.js';
+import { exitFields, publishSummary, summarise } from '../run/summary.js';
 import { summaryText } from '../run/summary-text.js';
 
 const USAGE = `usage: wbp run <csv> [--out DIR] [--time-budget 5h30m] [--progress auto|tty|lines|off]
@@ -403,8 +403,8 @@ async function finish(
     startedAt: ctx.startedAt,
   });
   const allSuccess = summary.rows.pending === 0 && summary.rows.rejected === 0 && summary.rows.notYetProcessed === 0;
-  summary.exitStatus = exitFor(status, allSuccess);
-  summary.outcome = EXIT_MEANING[summary.exitStatus] ?? summary.outcome;
+  // Known only once the rows are counted: all three fields follow the final status.
+  Object.assign(summary, exitFields(exitFor(status, allSuccess)));
   await publishSummary(paths.outDir, summary, ctx.io.env, ctx.redact);
   const rate = conn.client.rate.snapshot();
   log.info(

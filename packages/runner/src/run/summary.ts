@@ -61,6 +61,11 @@ export interface SummaryBase {
   now?: () => number;
 }
 
+/** What an exit status says in the summary: the status, its meaning and whether a resume can continue. */
+export function exitFields(exitStatus: number): Pick<RunSummary, 'exitStatus' | 'outcome' | 'resumable'> {
+  return { exitStatus, outcome: EXIT_MEANING[exitStatus] ?? 'unknown', resumable: RESUMABLE.has(exitStatus) };
+}
+
 /**
  * Counts from the run's files, so a resumed run reports the whole CSV, not one invocation; each
  * row counts once, by its latest line (a row pending in attempt 1 and fixed in attempt 2 is a success).
@@ -130,8 +135,7 @@ export async function summarise(outDir: string, base: SummaryBase): Promise<RunS
     csvSha256: base.csvSha256,
     environment: base.environment,
     attempt: base.attempt,
-    exitStatus: base.exitStatus,
-    outcome: EXIT_MEANING[base.exitStatus] ?? 'unknown',
+    ...exitFields(base.exitStatus),
     rows: {
       total: base.readyRows + rejected,
       success,
@@ -152,7 +156,6 @@ export async function summarise(outDir: string, base: SummaryBase): Promise<RunS
       rowsFinished,
       rowsPerSecond: seconds > 0 ? Math.round((rowsFinished / seconds) * 10) / 10 : 0,
     },
-    resumable: RESUMABLE.has(base.exitStatus),
     detail: base.detail,
     throughput: await throughputSeries(join(outDir, 'results.csv'), undefined, base.attempt),
   };
